@@ -1,0 +1,117 @@
+"""The command line: ``python -m qualcode <command>``. Each command is a small function
+registered in ``COMMANDS``; later capabilities add their own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from qualcode import __version__
+from qualcode.config import get_settings
+from qualcode.db import make_engine, unit_of_work
+from qualcode.errors import QualcodeError
+from qualcode.migrate import current_revision, head_revision, upgrade
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+
+
+def command(name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = (help_text, configure or (lambda _p: None), handler)
+        return handler
+
+    return register
+
+
+def open_database():  # type: ignore[no-untyped-def]
+    """Migrate to head (backing up the SQLite file first) and return an engine."""
+    settings = get_settings()
+    backup = upgrade(settings.database_url)
+    if backup is not None:
+        print(f"Backed up the database to {backup} before migrating.", file=sys.stderr)
+    return make_engine(settings.database_url)
+
+
+@command("migrate", "upgrade the database to the newest schema (backs up SQLite first)")
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    engine = open_database()
+    print(f"Database at revision {current_revision(engine)} (head {head_revision()}).")
+    return 0
+
+
+@command("demo", "create or refresh the demo project from codebooks/ and corpora/")
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from qualcode.demo import load_demo
+
+    engine = open_database()
+    with unit_of_work(engine) as session:
+        report = load_demo(session)
+    state = "created" if report.created else "refreshed"
+    print(
+        f"Demo project {state}: {len(report.codebooks)} codebooks ({', '.join(report.codebooks)}), "
+        f"{len(report.documents_added)} documents added, {report.documents_present} already present."
+    )
+    return 0
+
+
+def _configure_demo_if_empty(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--if-empty", action="store_true", help="only when the database has no project")
+
+
+@command("setup", "migrate, and load the demo project when the database has no project", _configure_demo_if_empty)
+def cmd_setup(args: argparse.Namespace) -> int:
+    from qualcode.demo import load_demo
+    from qualcode.models import Project
+
+    engine = open_database()
+    with unit_of_work(engine) as session:
+        count = session.scalar(select(func.count()).select_from(Project)) or 0
+        if count and args.if_empty:
+            print(f"Database ready: {count} project(s).")
+            return 0
+        report = load_demo(session)
+    print(f"Database ready; demo project loaded ({len(report.documents_added)} documents added).")
+    return 0
+
+
+@command("info", "show the database, its schema revision and what it holds")
+def cmd_info(_args: argparse.Namespace) -> int:
+    from qualcode.models import Code, Coding, Document, Project, User
+
+    settings = get_settings()
+    engine = open_database()
+    print(f"qualcode {__version__}")
+    print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    print(f"schema revision: {current_revision(engine)} (head {head_revision()})")
+    with unit_of_work(engine) as session:
+        for label, model in (("projects", Project), ("users", User), ("documents", Document),
+                             ("codes", Code), ("codings", Coding)):
+            print(f"{label}: {session.scalar(select(func.count()).select_from(model))}")
+        for project in session.scalars(select(Project).order_by(Project.name)):
+            print(f"  - {project.name}")
+    print(f"data folder: {settings.data_dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m qualcode", description="qualcode command line")
+    parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, configure, handler) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        configure(p)
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except QualcodeError as exc:
+        print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 2

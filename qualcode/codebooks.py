@@ -1,0 +1,200 @@
+"""The codebook YAML format (``codebooks/README.md``): parse, validate, write.
+
+Pure functions over text and plain data; storing a codebook in a project is
+``qualcode.services.codebooks``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from qualcode.errors import ImportFileError
+
+FORMAT = "qualcode-codebook/1"
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class CodeNames(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class CodeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: CodeNames
+    colour: str = "#999999"
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    examples: list[str] = Field(default_factory=list)
+    indicators: list[str] = Field(default_factory=list)
+    children: list[CodeSpec] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"id {value!r} is not snake_case (a-z, 0-9 and _, starting with a letter)")
+        return value
+
+    @field_validator("colour")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not COLOUR_RE.match(value):
+            raise ValueError(f"colour {value!r} is not #RRGGBB")
+        return value.upper()
+
+    @field_validator("definition", "inclusion", "exclusion")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class CodebookMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str = Field(min_length=1)
+    version: str = ""
+    authors: list[str] = Field(default_factory=list)
+    source: str = ""
+    language: str = "id"
+    description: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"codebook id {value!r} is not snake_case")
+        return value
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+
+class CodebookSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    codebook: CodebookMeta
+    codes: list[CodeSpec] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if value != FORMAT:
+            raise ValueError(f"format must be {FORMAT!r}, not {value!r}")
+        return value
+
+    def walk(self) -> Iterator[tuple[str, CodeSpec, int]]:
+        """Every code with its path and its position among its siblings, parents first."""
+
+        def rec(codes: list[CodeSpec], prefix: str) -> Iterator[tuple[str, CodeSpec, int]]:
+            for position, code in enumerate(codes):
+                path = f"{prefix}/{code.id}" if prefix else code.id
+                yield path, code, position
+                yield from rec(code.children, path)
+
+        return rec(self.codes, "")
+
+
+def _code_path_of(data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into the code path a researcher recognises."""
+    ids: list[str] = []
+    node = data
+    trail: list[str] = []
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            if isinstance(node, dict):
+                ids.append(str(node.get("id", f"#{part + 1}")))
+                continue
+        else:
+            trail.append(str(part))
+            continue
+        if part not in ("codes", "children"):
+            trail.append(str(part))
+    where = "/".join(ids)
+    field = ".".join(trail)
+    if where and field:
+        return f"code {where}, field {field}"
+    if where:
+        return f"code {where}"
+    return f"field {field}" if field else "top level"
+
+
+def parse_codebook(text: str, filename: str) -> CodebookSpec:
+    """Parse and validate YAML text; errors name the file and the code path."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "unknown line"
+        raise ImportFileError("error.codebook_yaml", file=filename, where=where, problem=str(exc).splitlines()[0])
+    if not isinstance(data, dict):
+        raise ImportFileError("error.codebook_invalid", file=filename, where="top level", problem="not a YAML mapping")
+    try:
+        spec = CodebookSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ImportFileError(
+            "error.codebook_invalid",
+            file=filename,
+            where=_code_path_of(data, tuple(first["loc"])),
+            problem=first["msg"].removeprefix("Value error, "),
+        )
+    seen: dict[str, str] = {}
+    for path, code, _ in spec.walk():
+        if code.id in seen:
+            raise ImportFileError(
+                "error.codebook_invalid",
+                file=filename,
+                where=f"code {path}",
+                problem=f"id {code.id!r} is used twice (also at {seen[code.id]})",
+            )
+        seen[code.id] = path
+    return spec
+
+
+def load_codebook_file(path: str | Path) -> CodebookSpec:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError("error.file_unreadable", file=path.name, problem=str(exc))
+    return parse_codebook(text, path.name)
+
+
+def dump_codebook(spec: CodebookSpec) -> str:
+    """YAML text in the documented format (empty optional fields left out)."""
+
+    def code_dict(code: CodeSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": code.id, "name": {"id": code.name.id, "en": code.name.en}, "colour": code.colour}
+        for key in ("definition", "inclusion", "exclusion"):
+            if getattr(code, key):
+                out[key] = getattr(code, key)
+        if code.examples:
+            out["examples"] = list(code.examples)
+        if code.indicators:
+            out["indicators"] = list(code.indicators)
+        if code.children:
+            out["children"] = [code_dict(c) for c in code.children]
+        return out
+
+    meta = spec.codebook.model_dump()
+    data = {"format": FORMAT, "codebook": meta, "codes": [code_dict(c) for c in spec.codes]}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,44 @@
+"""Who may do what in a project. Enforced here, in the service layer, whatever page or command
+makes the call."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import NotFoundError, PermissionDenied
+from qualcode.models import ProjectMember, User
+
+# permission -> roles that hold it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "project.read": frozenset({"owner", "researcher", "supervisor"}),
+    "project.manage": frozenset({"owner"}),
+    "document.write": frozenset({"owner", "researcher"}),
+    "codebook.write": frozenset({"owner", "researcher"}),
+    "coding.write": frozenset({"owner", "researcher"}),
+    "memo.write": frozenset({"owner", "researcher"}),
+    "comment.write": frozenset({"owner", "researcher", "supervisor"}),
+}
+
+
+def role_of(session: Session, project_id: int, user_id: int) -> str | None:
+    return session.scalar(
+        select(ProjectMember.role).where(
+            ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
+        )
+    )
+
+
+def require(session: Session, project_id: int, user_id: int | None, permission: str) -> User:
+    """The acting user, if their role in the project grants ``permission``; else PermissionDenied."""
+    if user_id is None:
+        raise PermissionDenied("error.no_user")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("error.user_not_found", user_id=user_id)
+    role = role_of(session, project_id, user_id)
+    if role is None:
+        raise PermissionDenied("error.not_member", user=user.display_name)
+    if role not in PERMISSIONS[permission]:
+        raise PermissionDenied("error.role_forbids", user=user.display_name, role=role, action=permission)
+    return user

@@ -1,0 +1,125 @@
+"""Codebooks in a project: apply a parsed codebook, and read one back as a spec."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
+from qualcode.errors import ConflictError, NotFoundError
+from qualcode.models import Code, Codebook
+from qualcode.services import audit
+from qualcode.services.auth import require
+
+CODE_FIELDS = ("key", "path", "name_id", "name_en", "colour", "definition", "inclusion", "exclusion",
+               "examples", "indicators")
+
+
+def list_codebooks(session: Session, project_id: int) -> list[Codebook]:
+    return list(session.scalars(select(Codebook).where(Codebook.project_id == project_id).order_by(Codebook.key)))
+
+
+def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, actor_id: int) -> Codebook:
+    """Add the codebook's codes to the project, or refresh them if it is applied already.
+
+    Refreshing updates names, colours, definitions, criteria, examples and indicators of codes
+    with the same id and adds new ones; codes the file no longer lists are kept, with their
+    codings (nothing is silently dropped). An id or path already used by another codebook's
+    code is refused with the code named.
+    """
+    require(session, project_id, actor_id, "codebook.write")
+    meta = spec.codebook
+    book = session.scalar(select(Codebook).where(Codebook.project_id == project_id, Codebook.key == meta.id))
+    created = book is None
+    if book is None:
+        book = Codebook(project_id=project_id, key=meta.id, name=meta.name)
+        session.add(book)
+    book.name = meta.name
+    book.version = meta.version
+    book.authors = list(meta.authors)
+    book.source = meta.source
+    book.language = meta.language
+    book.description = meta.description
+    session.flush()
+
+    existing = {c.key: c for c in session.scalars(select(Code).where(Code.project_id == project_id))}
+    by_path = {c.path: c for c in existing.values()}
+    added = updated = 0
+    for path, code_spec, position in spec.walk():
+        code = existing.get(code_spec.id)
+        if code is not None and code.codebook_id != book.id:
+            raise ConflictError("error.code_id_taken", code=code_spec.id, codebook=meta.id)
+        clash = by_path.get(path)
+        if clash is not None and clash.key != code_spec.id:
+            raise ConflictError("error.code_path_taken", path=path, codebook=meta.id)
+        values = dict(
+            key=code_spec.id,
+            path=path,
+            name_id=code_spec.name.id,
+            name_en=code_spec.name.en,
+            colour=code_spec.colour,
+            definition=code_spec.definition,
+            inclusion=code_spec.inclusion,
+            exclusion=code_spec.exclusion,
+            examples=list(code_spec.examples),
+            indicators=list(code_spec.indicators),
+            sort_order=position,
+        )
+        if code is None:
+            code = Code(project_id=project_id, codebook_id=book.id, **values)
+            session.add(code)
+            existing[code.key] = code
+            by_path[path] = code
+            added += 1
+        else:
+            changed = any(getattr(code, k) != v for k, v in values.items())
+            for key, value in values.items():
+                setattr(code, key, value)
+            updated += int(changed)
+    audit.record(
+        session,
+        action="codebook.apply" if created else "codebook.refresh",
+        entity_type="codebook",
+        entity_id=book.id,
+        project_id=project_id,
+        user_id=actor_id,
+        after={"key": meta.id, "name": meta.name, "codes_added": added, "codes_updated": updated},
+    )
+    session.flush()
+    return book
+
+
+def codebook_spec(session: Session, codebook_id: int) -> CodebookSpec:
+    """The codebook as stored, in the YAML format's shape (for export and round trips)."""
+    book = session.get(Codebook, codebook_id)
+    if book is None:
+        raise NotFoundError("error.codebook_not_found", codebook=codebook_id)
+    codes = list(
+        session.scalars(select(Code).where(Code.codebook_id == book.id).order_by(Code.sort_order, Code.path))
+    )
+    nodes: dict[str, CodeSpec] = {}
+    roots: list[CodeSpec] = []
+    for code in sorted(codes, key=lambda c: (c.depth, c.sort_order, c.path)):
+        node = CodeSpec(
+            id=code.key,
+            name=CodeNames(id=code.name_id, en=code.name_en or code.name_id),
+            colour=code.colour,
+            definition=code.definition,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            examples=list(code.examples),
+            indicators=list(code.indicators),
+        )
+        nodes[code.path] = node
+        parent = nodes.get(code.parent_path) if code.parent_path else None
+        (parent.children if parent is not None else roots).append(node)
+    meta = CodebookMeta(
+        id=book.key,
+        name=book.name,
+        version=book.version,
+        authors=list(book.authors),
+        source=book.source,
+        language=book.language,
+        description=book.description,
+    )
+    return CodebookSpec(format=FORMAT, codebook=meta, codes=roots)

@@ -1,0 +1,108 @@
+"""Coding text: segments (spans of a document) and the codes coders apply to them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import ConflictError, NotFoundError, ValidationError
+from qualcode.models import Code, Coding, Document, Memo, Segment
+from qualcode.services import audit
+from qualcode.services.auth import require
+from qualcode.text import snippet
+
+
+def _coding_payload(coding: Coding, segment: Segment, code: Code) -> dict[str, object]:
+    return {
+        "document_id": segment.document_id,
+        "start": segment.start,
+        "end": segment.end,
+        "code": code.path,
+        "coder_id": coding.coder_id,
+    }
+
+
+def get_or_create_segment(session: Session, document: Document, start: int, end: int) -> Segment:
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise ValidationError("error.offsets_not_int")
+    if start < 0 or end > document.length or start >= end:
+        raise ValidationError("error.offsets_invalid", start=start, end=end, length=document.length,
+                              document=document.title)
+    segment = session.scalar(
+        select(Segment).where(Segment.document_id == document.id, Segment.start == start, Segment.end == end)
+    )
+    if segment is None:
+        segment = Segment(document_id=document.id, start=start, end=end, snippet=snippet(document.text, start, end))
+        session.add(segment)
+        session.flush()
+    return segment
+
+
+def code_span(session: Session, document_id: int, start: int, end: int, code_id: int, *, actor_id: int) -> Coding:
+    """Apply ``code_id`` to ``document[start:end]`` as ``actor_id`` (code points, end exclusive)."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("error.document_not_found", document=document_id)
+    require(session, document.project_id, actor_id, "coding.write")
+    code = session.get(Code, code_id)
+    if code is None:
+        raise NotFoundError("error.code_not_found", code=code_id)
+    if code.project_id != document.project_id:
+        raise ValidationError("error.code_other_project", code=code.path)
+    segment = get_or_create_segment(session, document, start, end)
+    existing = session.scalar(
+        select(Coding).where(Coding.segment_id == segment.id, Coding.code_id == code.id, Coding.coder_id == actor_id)
+    )
+    if existing is not None:
+        raise ConflictError("error.already_coded", code=code.label("en"))
+    coding = Coding(segment_id=segment.id, code_id=code.id, coder_id=actor_id)
+    session.add(coding)
+    session.flush()
+    audit.record(
+        session,
+        action="coding.add",
+        entity_type="coding",
+        entity_id=coding.id,
+        project_id=document.project_id,
+        user_id=actor_id,
+        after=_coding_payload(coding, segment, code),
+    )
+    return coding
+
+
+def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
+    """Remove one coding; its segment goes too when nothing else (coding or memo) hangs on it."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFoundError("error.coding_not_found", coding=coding_id)
+    segment = coding.segment
+    document = segment.document
+    require(session, document.project_id, actor_id, "coding.write")
+    payload = _coding_payload(coding, segment, coding.code)
+    session.delete(coding)
+    session.flush()
+    audit.record(
+        session,
+        action="coding.remove",
+        entity_type="coding",
+        entity_id=coding_id,
+        project_id=document.project_id,
+        user_id=actor_id,
+        before=payload,
+    )
+    remaining = session.scalar(select(Coding.id).where(Coding.segment_id == segment.id).limit(1))
+    memo = session.scalar(select(Memo.id).where(Memo.segment_id == segment.id).limit(1))
+    if remaining is None and memo is None:
+        session.delete(segment)
+        session.flush()
+
+
+def codings_for_document(session: Session, document_id: int) -> list[Coding]:
+    return list(
+        session.scalars(
+            select(Coding)
+            .join(Segment, Coding.segment_id == Segment.id)
+            .where(Segment.document_id == document_id)
+            .order_by(Segment.start, Segment.end, Coding.id)
+        )
+    )

@@ -1,0 +1,112 @@
+"""The app shell: navigation, language switch, project picker and the "who am I" coder picker."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualcode.errors import QualcodeError
+from qualcode.i18n import LANGUAGES
+from qualcode.services import projects as project_service
+from qualcode.ui import state
+from qualcode.ui.state import tr
+
+PAGES = (
+    ("projects", "app_pages/projects.py", ":material/folder_open:"),
+    ("documents", "app_pages/documents.py", ":material/description:"),
+    ("codebook", "app_pages/codebook.py", ":material/account_tree:"),
+    ("coding", "app_pages/coding.py", ":material/edit_note:"),
+    ("suggestions", "app_pages/suggestions.py", ":material/lightbulb:"),
+    ("analysis", "app_pages/analysis.py", ":material/grid_on:"),
+    ("review", "app_pages/review.py", ":material/fact_check:"),
+    ("export", "app_pages/export.py", ":material/download:"),
+)
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def pages() -> list[st.Page]:
+    return [
+        st.Page(path, title=tr(f"nav.{name}"), icon=icon, url_path=name, default=(name == "projects"))
+        for name, path, icon in PAGES
+    ]
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.selectbox(
+            tr("ui.language"),
+            LANGUAGES,
+            format_func=LANGUAGE_NAMES.get,
+            key=state.LANG_KEY,
+        )
+        _project_picker()
+        _coder_picker()
+
+
+def _project_picker() -> None:
+    with state.reading() as session:
+        projects = [(p.id, p.name) for p in project_service.list_projects(session)]
+    ids = [pid for pid, _ in projects]
+    names = dict(projects)
+    current = state.project_id()
+    if current not in names:
+        current = ids[0] if ids else None
+        state.set_project(current)
+    if not ids:
+        st.caption(tr("ui.no_projects_yet"))
+        return
+    chosen = st.selectbox(
+        tr("ui.project"),
+        ids,
+        index=ids.index(current),
+        format_func=lambda pid: names[pid],
+        key="sidebar_project",
+    )
+    if chosen != current:
+        state.set_project(chosen)
+        st.rerun()
+
+
+def _coder_picker() -> None:
+    pid = state.project_id()
+    if pid is None:
+        return
+    with state.reading() as session:
+        members = [(u.id, u.display_name, role) for u, role in project_service.members(session, pid)]
+    if not members:
+        st.caption(tr("ui.no_members"))
+    else:
+        ids = [m[0] for m in members]
+        labels = {m[0]: f"{m[1]} ({tr('role.' + m[2])})" for m in members}
+        current = state.user_id()
+        if current not in labels:
+            current = ids[0]
+            st.session_state[state.USER_KEY] = current
+        chosen = st.selectbox(
+            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=labels.get, key="sidebar_user"
+        )
+        if chosen != current:
+            st.session_state[state.USER_KEY] = chosen
+            st.rerun()
+    with st.expander(tr("ui.add_coder")):
+        with st.form("add_coder", clear_on_submit=True):
+            login = st.text_input(tr("ui.login"), help=tr("ui.login_help"))
+            name = st.text_input(tr("ui.display_name"))
+            if st.form_submit_button(tr("ui.add")):
+                _add_coder(pid, login, name)
+
+
+def _add_coder(pid: int, login: str, name: str) -> None:
+    try:
+        with state.action() as session:
+            user = project_service.get_user_by_login(session, login) or project_service.create_user(
+                session, login, name
+            )
+            # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
+            owner = next((u for u, role in project_service.members(session, pid) if role == "owner"), None)
+            project_service.set_member(session, pid, user.id, "researcher", actor_id=owner.id if owner else None)
+            new_id = user.id
+    except (state.ActionFailed, QualcodeError):
+        return
+    st.session_state[state.USER_KEY] = new_id
+    st.rerun()

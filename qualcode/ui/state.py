@@ -1,0 +1,86 @@
+"""Shared page state: the engine, the language, the current project and coder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from qualcode.config import get_settings
+from qualcode.db import make_engine, read_session, unit_of_work
+from qualcode.errors import QualcodeError
+from qualcode.i18n import LANGUAGES, t
+from qualcode.migrate import upgrade
+
+LANG_KEY = "lang"
+PROJECT_KEY = "project_id"
+USER_KEY = "user_id"
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    upgrade(url)  # backs up the SQLite file first when a migration is due
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    return _engine(get_settings().database_url)
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG_KEY)
+    if value not in LANGUAGES:
+        value = get_settings().language
+        st.session_state[LANG_KEY] = value
+    return value
+
+
+def tr(key: str, **params: object) -> str:
+    return t(key, lang(), **params)
+
+
+def project_id() -> int | None:
+    return st.session_state.get(PROJECT_KEY)
+
+
+def user_id() -> int | None:
+    return st.session_state.get(USER_KEY)
+
+
+def set_project(pid: int | None) -> None:
+    st.session_state[PROJECT_KEY] = pid
+
+
+@contextmanager
+def action() -> Iterator[Session]:
+    """One transaction per user action; a QualcodeError is shown, in the UI language, and
+    nothing of the action is stored."""
+    try:
+        with unit_of_work(engine()) as session:
+            yield session
+    except QualcodeError as exc:
+        st.error(exc.message(lang()))
+        raise ActionFailed from exc
+
+
+class ActionFailed(Exception):
+    """Raised after an action's error has been shown; pages catch it to stop the action."""
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    with read_session(engine()) as session:
+        yield session
+
+
+def require_project() -> int:
+    """The current project id, or a friendly stop telling the user to pick one."""
+    pid = project_id()
+    if pid is None:
+        st.info(tr("ui.no_project"))
+        st.page_link("app_pages/projects.py", label=tr("nav.projects"), icon=":material/folder_open:")
+        st.stop()
+    return pid

@@ -1,0 +1,43 @@
+"""The command line, run as a user runs it: a separate process on a temporary data folder."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def qualcode(*args: str, data_dir: Path, url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QUALCODE_DATA_DIR=str(data_dir))
+    env.pop("QUALCODE_DATABASE_URL", None)
+    if url:
+        env["QUALCODE_DATABASE_URL"] = url
+    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_migrate_demo_info(tmp_path):
+    result = qualcode("migrate", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "qualcode.sqlite3").exists()
+    result = qualcode("demo", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Demo project created" in result.stdout
+    again = qualcode("demo", data_dir=tmp_path)
+    assert "refreshed" in again.stdout and "0 documents added" in again.stdout
+    info = qualcode("info", data_dir=tmp_path)
+    assert info.returncode == 0
+    assert "Demo: SIGAP 112" in info.stdout and "schema revision: 0001" in info.stdout
+
+
+def test_setup_if_empty_loads_the_demo_once(tmp_path):
+    first = qualcode("setup", "--if-empty", data_dir=tmp_path)
+    assert first.returncode == 0 and "demo project loaded" in first.stdout
+    second = qualcode("setup", "--if-empty", data_dir=tmp_path)
+    assert second.returncode == 0 and "1 project(s)" in second.stdout
+
+
+def test_unknown_command_fails_with_usage(tmp_path):
+    result = qualcode("frobnicate", data_dir=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
