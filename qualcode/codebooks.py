@@ -39,6 +39,8 @@ class CodeSpec(BaseModel):
     examples: list[str] = Field(default_factory=list)
     indicators: list[str] = Field(default_factory=list)
     children: list[CodeSpec] = Field(default_factory=list)
+    # Optional stable identity (REFI-QDA exchange keeps it); YAML files usually leave it out.
+    guid: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -70,6 +72,7 @@ class CodebookMeta(BaseModel):
     source: str = ""
     language: str = "id"
     description: str = ""
+    guid: str | None = None
 
     @field_validator("id")
     @classmethod
@@ -184,6 +187,8 @@ def dump_codebook(spec: CodebookSpec) -> str:
 
     def code_dict(code: CodeSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"id": code.id, "name": {"id": code.name.id, "en": code.name.en}, "colour": code.colour}
+        if code.guid:
+            out["guid"] = code.guid
         for key in ("definition", "inclusion", "exclusion"):
             if getattr(code, key):
                 out[key] = getattr(code, key)
@@ -195,6 +200,6 @@ def dump_codebook(spec: CodebookSpec) -> str:
             out["children"] = [code_dict(c) for c in code.children]
         return out
 
-    meta = spec.codebook.model_dump()
+    meta = spec.codebook.model_dump(exclude_none=True)
     data = {"format": FORMAT, "codebook": meta, "codes": [code_dict(c) for c in spec.codes]}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

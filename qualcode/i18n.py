@@ -1,7 +1,8 @@
 """The message catalogue: every UI string and error message in Indonesian and English.
 
-Messages live as data in ``qualcode/locale/<lang>.yaml`` (flat ``key: text`` maps with
-``str.format`` placeholders). ``tests/test_i18n.py`` holds that both languages have the same keys
+Messages live as data in ``qualcode/locale/<lang>/*.yaml``: one file per area (``core.yaml``,
+``import.yaml``...), each a flat ``key: text`` map with ``str.format`` placeholders; a key may be
+defined in one file only. ``tests/test_i18n.py`` holds that both languages have the same keys
 and the same placeholders, and that every key the code uses exists.
 """
 
@@ -19,9 +20,15 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with open(LOCALE_DIR / f"{lang}.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang).glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        for key, value in data.items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+            merged[str(key)] = str(value)
+    return merged
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:

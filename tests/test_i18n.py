@@ -53,3 +53,10 @@ def test_dynamic_keys_exist():
     dynamic = {f"nav.{name}" for name, _, _ in PAGES} | {f"role.{r}" for r in ROLES}
     dynamic |= {f"kind.{k}" for k in DOCUMENT_KINDS}
     assert dynamic <= known, dynamic - known
+
+
+def test_each_area_file_exists_in_both_languages():
+    from qualcode.i18n import LOCALE_DIR
+
+    files = [{p.name for p in (LOCALE_DIR / lang).glob("*.yaml")} for lang in LANGUAGES]
+    assert files[0] == files[1] and "core.yaml" in files[0]

@@ -33,6 +33,8 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     created = book is None
     if book is None:
         book = Codebook(project_id=project_id, key=meta.id, name=meta.name)
+        if meta.guid and session.scalar(select(Codebook.id).where(Codebook.guid == meta.guid)) is None:
+            book.guid = meta.guid
         session.add(book)
     book.name = meta.name
     book.version = meta.version
@@ -67,6 +69,8 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
         )
         if code is None:
             code = Code(project_id=project_id, codebook_id=book.id, **values)
+            if code_spec.guid and session.scalar(select(Code.id).where(Code.guid == code_spec.guid)) is None:
+                code.guid = code_spec.guid  # keep the exchange identity unless another code has it
             session.add(code)
             existing[code.key] = code
             by_path[path] = code
@@ -89,8 +93,10 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     return book
 
 
-def codebook_spec(session: Session, codebook_id: int) -> CodebookSpec:
-    """The codebook as stored, in the YAML format's shape (for export and round trips)."""
+def codebook_spec(session: Session, codebook_id: int, *, with_guids: bool = False) -> CodebookSpec:
+    """The codebook as stored, in the YAML format's shape (for export and round trips).
+
+    ``with_guids`` fills the codebook's and codes' GUIDs (for REFI-QDA exchange)."""
     book = session.get(Codebook, codebook_id)
     if book is None:
         raise NotFoundError("error.codebook_not_found", codebook=codebook_id)
@@ -109,6 +115,7 @@ def codebook_spec(session: Session, codebook_id: int) -> CodebookSpec:
             exclusion=code.exclusion,
             examples=list(code.examples),
             indicators=list(code.indicators),
+            guid=code.guid if with_guids else None,
         )
         nodes[code.path] = node
         parent = nodes.get(code.parent_path) if code.parent_path else None
@@ -121,5 +128,6 @@ def codebook_spec(session: Session, codebook_id: int) -> CodebookSpec:
         source=book.source,
         language=book.language,
         description=book.description,
+        guid=book.guid if with_guids else None,
     )
     return CodebookSpec(format=FORMAT, codebook=meta, codes=roots)
