@@ -1,46 +1,187 @@
-"""Codebook: browse the code tree with definitions and criteria."""
+"""Codebook: browse the code tree; add, edit, recolour, move, merge and delete codes;
+import and export codebooks (YAML, CSV, REFI-QDA .qdc)."""
+
+from pathlib import PurePath
 
 import streamlit as st
 
+from qualcode.codebooks import dump_codebook, parse_codebook
+from qualcode.errors import QualcodeError
+from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
+from qualcode.exchange.qdc import codebook_to_qdc, qdc_to_codebook
 from qualcode.models import Code
 from qualcode.queries import tree_sorted
 from qualcode.services import codebooks as codebook_service
+from qualcode.services import codes as code_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
 
 st.title(tr("nav.codebook"))
 pid = state.require_project()
+uid = state.user_id()
 lang = state.lang()
 
 with state.reading() as session:
     books = codebook_service.list_codebooks(session, pid)
-    trees = {b.id: tree_sorted(list(b.codes)) for b in books}
-    inductive = list(session.query(Code).filter(Code.project_id == pid, Code.codebook_id.is_(None)).order_by(Code.path))
+    all_codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
+    counts = {c.id: code_service.coding_count(session, c.id) for c in all_codes}
+book_names = {b.id: b.name for b in books}
+codes_by_id = {c.id: c for c in all_codes}
 
-if not books and not inductive:
-    st.info(tr("codebook.empty"))
 
-for book in books:
-    with st.container(border=True):
-        st.subheader(book.name)
-        st.caption(f"`{book.key}` · {tr('codebook.version')} {book.version} · {book.source}")
-        for code in trees[book.id]:
-            indent = "\u2003" * code.depth
-            with st.expander(f"{indent}{code.label(lang)}  ·  `{code.key}`"):
-                st.markdown(
-                    f"<span style='display:inline-block;width:1em;height:1em;background:{code.colour};"
-                    f"border-radius:3px;vertical-align:middle'></span> `{code.path}`",
-                    unsafe_allow_html=True,
-                )
-                if code.definition:
-                    st.markdown(f"**{tr('codebook.definition')}**: {code.definition}")
-                if code.inclusion:
-                    st.markdown(f"**{tr('codebook.inclusion')}**: {code.inclusion}")
-                if code.exclusion:
-                    st.markdown(f"**{tr('codebook.exclusion')}**: {code.exclusion}")
-                if code.examples:
-                    st.markdown(f"**{tr('codebook.examples')}**")
-                    for example in code.examples:
-                        st.markdown(f"> {example}")
-                if code.indicators:
-                    st.caption(f"{tr('codebook.indicators')}: " + ", ".join(code.indicators))
+def code_label(code_id: int | None) -> str:
+    if code_id is None:
+        return tr("codebook.top_level")
+    code = codes_by_id[code_id]
+    return f"{'· ' * code.depth}{code.label(lang)} ({code.key})"
+
+
+def run(action) -> bool:  # type: ignore[no-untyped-def]
+    """Run one user action in one transaction; errors are shown, nothing half-stored."""
+    try:
+        with state.action() as session:
+            action(session)
+        return True
+    except state.ActionFailed:
+        return False
+
+
+@st.dialog(tr("codebook.delete_title"))
+def confirm_delete(code_id: int) -> None:
+    code = codes_by_id[code_id]
+    st.write(tr("codebook.delete_question", code=code.label(lang), count=counts.get(code_id, 0)))
+    left, right = st.columns(2)
+    if left.button(tr("codebook.delete_confirm"), type="primary", key="delete_yes"):
+        if run(lambda s: code_service.delete_code(s, code_id, actor_id=uid, delete_codings=True)):
+            st.rerun()
+    if right.button(tr("codebook.cancel"), key="delete_no"):
+        st.rerun()
+
+
+tab_tree, tab_edit, tab_io = st.tabs([tr("codebook.tab_tree"), tr("codebook.tab_edit"), tr("codebook.tab_io")])
+
+with tab_tree:
+    query = st.text_input(tr("codebook.search"), key="code_search", placeholder=tr("codebook.search_help"))
+    needle = query.strip().lower()
+    if not all_codes:
+        st.info(tr("codebook.empty"))
+    groups = [(b.id, b.name, b.key, b.version, b.source) for b in books] + [(None, tr("codebook.inductive"), "", "", "")]
+    for book_id, name, key, version, source in groups:
+        codes = [c for c in all_codes if c.codebook_id == book_id]
+        if needle:
+            codes = [c for c in codes if needle in f"{c.key} {c.name_id} {c.name_en}".lower()]
+        if not codes:
+            continue
+        with st.container(border=True):
+            st.subheader(name)
+            if key:
+                st.caption(f"`{key}` · {tr('codebook.version')} {version} · {source}")
+            for code in codes:
+                indent = "\u2003" * code.depth
+                with st.expander(f"{indent}{code.label(lang)}  ·  `{code.key}`  ·  {counts.get(code.id, 0)}"):
+                    st.markdown(
+                        f"<span style='display:inline-block;width:1em;height:1em;background:{code.colour};"
+                        f"border-radius:3px;vertical-align:middle'></span> `{code.path}` · "
+                        f"{code.name_id} / {code.name_en}",
+                        unsafe_allow_html=True,
+                    )
+                    for field in ("definition", "inclusion", "exclusion"):
+                        if getattr(code, field):
+                            st.markdown(f"**{tr('codebook.' + field)}**: {getattr(code, field)}")
+                    if code.examples:
+                        st.markdown(f"**{tr('codebook.examples')}**")
+                        for example in code.examples:
+                            st.markdown(f"> {example}")
+                    if code.indicators:
+                        st.caption(f"{tr('codebook.indicators')}: " + ", ".join(code.indicators))
+
+with tab_edit:
+    st.subheader(tr("codebook.new_code"))
+    with st.form("new_code", clear_on_submit=True):
+        name = st.text_input(tr("codebook.name_id"))
+        name_en = st.text_input(tr("codebook.name_en"))
+        parent = st.selectbox(tr("codebook.parent"), [None, *codes_by_id], format_func=code_label)
+        colour = st.color_picker(tr("codebook.colour"), "#4E79A7")
+        definition = st.text_area(tr("codebook.definition"), height=80)
+        if st.form_submit_button(tr("codebook.add_code"), type="primary"):
+            if run(lambda s: code_service.create_code(s, pid, name, actor_id=uid, parent_id=parent, name_en=name_en,
+                                                      colour=colour, definition=definition)):
+                st.success(tr("codebook.code_added", code=name))
+                st.rerun()
+    if codes_by_id:
+        st.divider()
+        st.subheader(tr("codebook.edit_code"))
+        code_id = st.selectbox(tr("codebook.choose_code"), list(codes_by_id), format_func=code_label, key="edit_code")
+        code = codes_by_id[code_id]
+        with st.form(f"edit_{code_id}"):
+            c1, c2, c3 = st.columns([3, 3, 1])
+            new_id_name = c1.text_input(tr("codebook.name_id"), code.name_id)
+            new_en_name = c2.text_input(tr("codebook.name_en"), code.name_en)
+            new_colour = c3.color_picker(tr("codebook.colour"), code.colour)
+            new_definition = st.text_area(tr("codebook.definition"), code.definition)
+            new_inclusion = st.text_area(tr("codebook.inclusion"), code.inclusion)
+            new_exclusion = st.text_area(tr("codebook.exclusion"), code.exclusion)
+            new_examples = st.text_area(tr("codebook.examples_lines"), "\n".join(code.examples))
+            new_indicators = st.text_area(tr("codebook.indicators_lines"), "\n".join(code.indicators))
+            if st.form_submit_button(tr("codebook.save"), type="primary"):
+                changes = dict(name_id=new_id_name, name_en=new_en_name, colour=new_colour, definition=new_definition,
+                               inclusion=new_inclusion, exclusion=new_exclusion,
+                               examples=new_examples.splitlines(), indicators=new_indicators.splitlines())
+                if run(lambda s: code_service.update_code(s, code_id, actor_id=uid, **changes)):
+                    st.success(tr("codebook.saved"))
+                    st.rerun()
+        col_move, col_merge, col_delete = st.columns(3)
+        with col_move:
+            others = [None, *[i for i, c in codes_by_id.items() if i != code_id and not c.path.startswith(code.path + "/")]]
+            target_parent = st.selectbox(tr("codebook.move_to"), others, format_func=code_label, key="move_target")
+            if st.button(tr("codebook.move"), key="move_button"):
+                if run(lambda s: code_service.move_code(s, code_id, target_parent, actor_id=uid)):
+                    st.rerun()
+        with col_merge:
+            targets = [i for i in codes_by_id if i != code_id]
+            merge_target = st.selectbox(tr("codebook.merge_into"), targets, format_func=code_label, key="merge_target")
+            st.caption(tr("codebook.merge_help", count=counts.get(code_id, 0)))
+            if st.button(tr("codebook.merge"), key="merge_button", disabled=not targets):
+                if run(lambda s: code_service.merge_codes(s, code_id, merge_target, actor_id=uid)):
+                    st.rerun()
+        with col_delete:
+            st.write("")
+            if st.button(tr("codebook.delete"), key="delete_button"):
+                confirm_delete(code_id)
+
+with tab_io:
+    st.subheader(tr("codebook.import"))
+    upload = st.file_uploader(tr("codebook.import_file"), type=["yaml", "yml", "csv", "qdc"], key="codebook_upload",
+                              help=tr("codebook.import_help"))
+    if upload is not None:
+        stem = code_service.slugify(PurePath(upload.name).stem)
+        suffix = PurePath(upload.name).suffix.lower()
+        new_key = st.text_input(tr("codebook.new_key"), stem, disabled=suffix in (".yaml", ".yml"), key="cb_key")
+        new_name = st.text_input(tr("codebook.new_name"), PurePath(upload.name).stem,
+                                 disabled=suffix in (".yaml", ".yml"), key="cb_name")
+        if st.button(tr("codebook.apply"), type="primary", key="codebook_apply"):
+            try:
+                data = upload.getvalue()
+                if suffix in (".yaml", ".yml"):
+                    spec = parse_codebook(data.decode("utf-8", errors="replace"), upload.name)
+                elif suffix == ".csv":
+                    spec = csv_to_codebook(data, upload.name, codebook_id=new_key, name=new_name)
+                else:
+                    spec = qdc_to_codebook(data, upload.name, codebook_id=new_key, name=new_name)
+                if run(lambda s: codebook_service.apply_codebook(s, pid, spec, actor_id=uid)):
+                    st.success(tr("codebook.applied", codebook=spec.codebook.name))
+            except QualcodeError as exc:
+                st.error(exc.message(lang))
+    st.subheader(tr("codebook.export"))
+    if not books:
+        st.caption(tr("codebook.empty"))
+    for book in books:
+        with state.reading() as session:
+            spec = codebook_service.codebook_spec(session, book.id, with_guids=True)
+        st.markdown(f"**{book.name}**")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("YAML", dump_codebook(spec).encode("utf-8"), f"{book.key}.yaml", "application/x-yaml",
+                           key=f"yaml_{book.id}")
+        c2.download_button("CSV", codebook_to_csv(spec), f"{book.key}.csv", "text/csv", key=f"csv_{book.id}")
+        c3.download_button("REFI-QDA (.qdc)", codebook_to_qdc(spec), f"{book.key}.qdc", "application/xml",
+                           key=f"qdc_{book.id}")

@@ -97,6 +97,70 @@ def cmd_info(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".txt .docx .odt .rtf .pdf .csv .xlsx")
+    parser.add_argument("--project", required=True, help="project name (created if missing)")
+    parser.add_argument("--kind", choices=("interview", "observation", "document"), default="interview")
+    parser.add_argument("--metadata", metavar="SHEET.csv", help="metadata sheet: file,title,kind,case,...")
+    parser.add_argument("--pseudonyms", metavar="MAP.txt", help="lines 'Real Name = Pseudonym' to replace first")
+    parser.add_argument("--coder", metavar="LOGIN", help="who imports (default: the project's owner)")
+    parser.add_argument("--language", default="id", help="language of the texts (default id)")
+
+
+@command("import", "import transcripts and documents into a project", _configure_import)
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qualcode.pseudonyms import parse_mapping
+    from qualcode.services import projects as project_service
+    from qualcode.services.imports import import_files, read_metadata_sheet
+
+    files: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for name in args.files:
+        try:
+            files.append((Path(name).name, Path(name).read_bytes()))
+        except OSError as exc:
+            unreadable.append(f"{name}: cannot be read: {exc.strerror}")
+    metadata = {}
+    if args.metadata:
+        sheet = Path(args.metadata)
+        metadata = read_metadata_sheet(sheet.name, sheet.read_bytes())
+    mapping = parse_mapping(Path(args.pseudonyms).read_text(encoding="utf-8")) if args.pseudonyms else None
+    engine = open_database()
+    with unit_of_work(engine) as session:
+        try:
+            project = project_service.find_project(session, args.project)
+            owner = next((u for u, role in project_service.members(session, project.id) if role == "owner"), None)
+        except QualcodeError:
+            owner = project_service.ensure_user(session, args.coder or "peneliti")
+            project = project_service.create_project(session, args.project, owner_id=owner.id)
+        actor = project_service.get_user_by_login(session, args.coder) if args.coder else owner
+        if actor is None:
+            raise QualcodeError("error.user_not_found", user_id=args.coder)
+        total = len(files)
+
+        def progress(done: int, _total: int, name: str) -> None:
+            if name:
+                print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
+
+        report = import_files(session, project.id, files, actor_id=actor.id, kind=args.kind,
+                              language=args.language, metadata=metadata, pseudonyms=mapping, progress=progress)
+    for outcome in report.outcomes:
+        if outcome.status == "imported":
+            print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
+        elif outcome.status == "duplicate":
+            print(f"duplicate, not imported again: {outcome.message('en')}")
+    for line in unreadable:
+        print(f"refused: {line}", file=sys.stderr)
+    for outcome in report.refused:
+        print(f"refused: {outcome.message('en')}", file=sys.stderr)
+    refused = len(report.refused) + len(unreadable)
+    print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
+          f"into project {args.project!r}.")
+    return 1 if refused else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qualcode", description="qualcode command line")
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")

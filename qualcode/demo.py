@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebooks import load_codebook_file
 from qualcode.config import CODEBOOKS_DIR, CORPORA_DIR
-from qualcode.errors import ConflictError
 from qualcode.models import Project
 from qualcode.services import codebooks as codebook_service
-from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
+from qualcode.services.imports import import_files, read_metadata_sheet
 
 DEMO_PROJECT = "Demo: SIGAP 112 (sintetis)"
 DEMO_OWNER = ("peneliti", "Peneliti Utama")
@@ -30,17 +29,18 @@ class DemoReport:
     documents_present: int = 0
 
 
-def demo_files(corpora: Path = CORPORA_DIR) -> list[tuple[Path, dict[str, str]]]:
-    """The corpus files with their metadata rows (from ``metadata.csv`` when present)."""
+def demo_files(corpora: Path = CORPORA_DIR) -> list[Path]:
+    """The corpus files: those the metadata sheet lists, else every ``.txt`` below ``corpora``."""
     sheet = corpora / "metadata.csv"
     if sheet.exists():
         with open(sheet, encoding="utf-8", newline="") as fh:
-            return [(corpora / row["file"], row) for row in csv.DictReader(fh)]
-    return [(p, {"kind": "interview"}) for p in sorted(corpora.rglob("*.txt"))]
+            return [corpora / row["file"] for row in csv.DictReader(fh)]
+    return sorted(corpora.rglob("*.txt"))
 
 
 def load_demo(session: Session, codebooks: Path = CODEBOOKS_DIR, corpora: Path = CORPORA_DIR) -> DemoReport:
-    """Create the demo project, or refresh it: codebooks re-applied, missing documents added."""
+    """Create the demo project, or refresh it: codebooks re-applied, missing documents added,
+    through the same import path a researcher uses (metadata sheet, turns, cases)."""
     owner = project_service.ensure_user(session, *DEMO_OWNER)
     project = session.scalar(select(Project).where(Project.name == DEMO_PROJECT))
     created = project is None
@@ -56,19 +56,12 @@ def load_demo(session: Session, codebooks: Path = CODEBOOKS_DIR, corpora: Path =
         spec = load_codebook_file(path)
         codebook_service.apply_codebook(session, project.id, spec, actor_id=owner.id)
         report.codebooks.append(spec.codebook.id)
-    for path, meta in demo_files(corpora):
-        text = path.read_text(encoding="utf-8")
-        try:
-            document_service.add_document(
-                session,
-                project.id,
-                title=meta.get("title") or path.stem,
-                text=text,
-                kind=meta.get("kind") or "interview",
-                original_filename=path.name,
-                actor_id=owner.id,
-            )
-            report.documents_added.append(path.name)
-        except ConflictError:
-            report.documents_present += 1
+    sheet = corpora / "metadata.csv"
+    metadata = read_metadata_sheet(sheet.name, sheet.read_bytes()) if sheet.exists() else {}
+    files = [(path.name, path.read_bytes()) for path in demo_files(corpora)]
+    outcome = import_files(session, project.id, files, actor_id=owner.id, metadata=metadata)
+    if outcome.refused:
+        raise outcome.refused[0].error  # the shipped corpus must import cleanly
+    report.documents_added = [o.file for o in outcome.imported]
+    report.documents_present = len(outcome.duplicates)
     return report

@@ -84,8 +84,14 @@ class Project(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The project's own list of stakeholder groups; NULL means the standard penta-helix list.
+    stakeholder_groups: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def groups(self) -> list[str]:
+        return list(self.stakeholder_groups or STAKEHOLDER_GROUPS)
 
     documents: Mapped[list[Document]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True

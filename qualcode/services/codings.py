@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from qualcode.errors import ConflictError, NotFoundError, ValidationError
+from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from qualcode.models import Code, Coding, Document, Memo, Segment
 from qualcode.services import audit
 from qualcode.services.auth import require
@@ -90,11 +90,21 @@ def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
         user_id=actor_id,
         before=payload,
     )
-    remaining = session.scalar(select(Coding.id).where(Coding.segment_id == segment.id).limit(1))
-    memo = session.scalar(select(Memo.id).where(Memo.segment_id == segment.id).limit(1))
-    if remaining is None and memo is None:
-        session.delete(segment)
-        session.flush()
+    prune_segments(session, [segment.id])
+
+
+def prune_segments(session: Session, segment_ids: list[int]) -> int:
+    """Delete those of the segments that no coding and no memo hangs on any more."""
+    pruned = 0
+    for segment_id in set(segment_ids):
+        remaining = session.scalar(select(Coding.id).where(Coding.segment_id == segment_id).limit(1))
+        memo = session.scalar(select(Memo.id).where(Memo.segment_id == segment_id).limit(1))
+        segment = session.get(Segment, segment_id)
+        if remaining is None and memo is None and segment is not None:
+            session.delete(segment)
+            pruned += 1
+    session.flush()
+    return pruned
 
 
 def codings_for_document(session: Session, document_id: int) -> list[Coding]:
@@ -106,3 +116,45 @@ def codings_for_document(session: Session, document_id: int) -> list[Coding]:
             .order_by(Segment.start, Segment.end, Coding.id)
         )
     )
+
+
+def resize_coding(session: Session, coding_id: int, start: int, end: int, *, actor_id: int) -> Coding:
+    """Move a coding's boundaries. A segment that carries only this coding moves with it (its
+    memos too); a shared segment stays for the others and this coding gets its own span."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFoundError("error.coding_not_found", coding=coding_id)
+    old = coding.segment
+    document = old.document
+    require(session, document.project_id, actor_id, "coding.write")
+    before = _coding_payload(coding, old, coding.code)
+    if (old.start, old.end) == (start, end):
+        return coding
+    target = session.scalar(
+        select(Segment).where(Segment.document_id == document.id, Segment.start == start, Segment.end == end)
+    )
+    if target is None:
+        target = get_or_create_segment(session, document, start, end)
+    clash = session.scalar(select(Coding.id).where(
+        Coding.segment_id == target.id, Coding.code_id == coding.code_id, Coding.coder_id == coding.coder_id))
+    if clash is not None:
+        raise ConflictError("error.already_coded", code=coding.code.label("en"))
+    alone = session.scalar(select(func.count()).select_from(Coding).where(Coding.segment_id == old.id)) == 1
+    coding.segment_id = target.id
+    if alone:
+        session.execute(update(Memo).where(Memo.segment_id == old.id).values(segment_id=target.id))
+    session.flush()
+    session.refresh(coding)
+    prune_segments(session, [old.id])
+    audit.record(session, action="coding.resize", entity_type="coding", entity_id=coding.id,
+                 project_id=document.project_id, user_id=actor_id, before=before,
+                 after=_coding_payload(coding, target, coding.code))
+    return coding
+
+
+def restore_coding(session: Session, document_id: int, start: int, end: int, code_id: int, coder_id: int,
+                   *, actor_id: int) -> Coding:
+    """Put back a coding that was removed (undo): the same span, code and coder."""
+    if coder_id != actor_id:
+        raise PermissionDenied("error.undo_other_coder")
+    return code_span(session, document_id, start, end, code_id, actor_id=actor_id)

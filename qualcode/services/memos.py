@@ -86,3 +86,22 @@ def update_memo(session: Session, memo_id: int, body: str, *, actor_id: int, tit
 
 def list_memos(session: Session, project_id: int) -> list[Memo]:
     return list(session.scalars(select(Memo).where(Memo.project_id == project_id).order_by(Memo.updated_at.desc())))
+
+
+def delete_memo(session: Session, memo_id: int, *, actor_id: int) -> None:
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFoundError("error.memo_not_found", memo=memo_id)
+    require(session, memo.project_id, actor_id, "memo.write")
+    before = {"target": memo.target, "title": memo.title, "body": memo.body, "segment_id": memo.segment_id,
+              "document_id": memo.document_id, "code_id": memo.code_id}
+    session.delete(memo)
+    session.flush()
+    audit.record(session, action="memo.delete", entity_type="memo", entity_id=memo_id, project_id=memo.project_id,
+                 user_id=actor_id, before=before)
+
+
+def memos_for_segments(session: Session, segment_ids: list[int]) -> list[Memo]:
+    if not segment_ids:
+        return []
+    return list(session.scalars(select(Memo).where(Memo.segment_id.in_(segment_ids)).order_by(Memo.created_at)))

@@ -1,0 +1,136 @@
+"""Spreadsheets (.csv, .xlsx): one text per row.
+
+The first non-blank row is the header. One column holds the text (TEXT_COLUMNS), one may hold
+the title (TITLE_COLUMNS); every other column with a header goes into the row's metadata under
+its lower-cased header (stakeholder, organisation, date...). Rows are numbered as a spreadsheet
+program shows them, the header being row 1 when it is the first row. Completely blank rows are
+passed over; a row with other cells filled but no text is an error naming the row. A .csv is
+decoded like a .txt, and its rows carry the encoding found.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+
+from qualcode.errors import ImportFileError
+from qualcode.importers import ExtractedText, text
+from qualcode.importers.zipguard import check_zip
+from qualcode.text import normalise_text
+
+TEXT_COLUMNS = ("text", "teks", "transcript", "transkrip", "isi", "content")
+TITLE_COLUMNS = ("title", "judul", "name", "nama", "file")
+DELIMITERS = (",", ";", "\t")
+MAX_LISTED_ROWS = 20
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+"""The csv module's default cell limit (128 KiB) is shorter than a long transcript."""
+
+
+def read_rows(filename: str, data: bytes) -> list[ExtractedText]:
+    """One ExtractedText per filled row of the .csv or .xlsx file ``filename``."""
+    if PurePath(filename).suffix.lower() == ".xlsx":
+        return _texts(filename, _xlsx_rows(filename, data), encoding=None)
+    decoded, encoding = text.decode(filename, data)
+    return _texts(filename, _csv_rows(filename, decoded), encoding=encoding)
+
+
+def _csv_rows(filename: str, decoded: str) -> list[list[str]]:
+    """The cells of a .csv file decoded as a .txt is, the delimiter guessed from the header."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    try:
+        return list(csv.reader(io.StringIO(decoded, newline=""), delimiter=sniff_delimiter(decoded)))
+    except csv.Error as exc:
+        raise ImportFileError("import.corrupt", file=filename, kind=".csv") from exc
+
+
+def sniff_delimiter(decoded: str) -> str:
+    """The one of , ; tab that occurs most in the first line (the header); a comma when none does."""
+    header = re.split(r"[\r\n]", decoded.lstrip("\r\n"), maxsplit=1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
+    """The cells of the first worksheet of an .xlsx file, as text."""
+    check_zip(filename, data, ".xlsx")
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
+        raise ImportFileError("import.corrupt", file=filename, kind=".xlsx") from exc
+    try:
+        sheets = workbook.worksheets
+        return [[cell_text(value) for value in row] for row in sheets[0].iter_rows(values_only=True)] if sheets else []
+    except Exception as exc:
+        raise ImportFileError("import.corrupt", file=filename, kind=".xlsx") from exc
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a researcher sees: 3.0 -> "3", a midnight datetime -> its date."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _texts(filename: str, rows: Sequence[Sequence[str]], encoding: str | None) -> list[ExtractedText]:
+    """Turn the header and rows into ExtractedTexts, refusing a missing text column or empty texts."""
+    numbered = [(number, [cell.strip() for cell in row]) for number, row in enumerate(rows, start=1)]
+    numbered = [(number, row) for number, row in numbered if any(row)]
+    if not numbered:
+        raise ImportFileError("import.no_text", file=filename)
+    (_, header), body = numbered[0], numbered[1:]
+    names = [cell.lower() for cell in header]
+    text_at = _first_column(names, TEXT_COLUMNS)
+    if text_at is None:
+        found = ", ".join(cell for cell in header if cell) or "-"
+        raise ImportFileError("import.sheet_no_text_column", file=filename, accepted=", ".join(TEXT_COLUMNS), found=found)
+    title_at = _first_column(names, TITLE_COLUMNS)
+    if not body:
+        raise ImportFileError("import.sheet_no_rows", file=filename)
+
+    stem = PurePath(filename).stem
+    texts, empty = [], []
+    for number, row in body:
+        cells = list(row) + [""] * (len(names) - len(row))
+        content = normalise_text(cells[text_at]).strip()
+        if not content:
+            empty.append(number)
+            continue
+        title = normalise_text(cells[title_at]).strip() if title_at is not None else ""
+        metadata: dict[str, str] = {}
+        for at, name in enumerate(names):
+            if name and at not in (text_at, title_at) and cells[at]:
+                metadata.setdefault(name, normalise_text(cells[at]))
+        source = f"{filename}, row {number}"
+        texts.append(ExtractedText(title or f"{stem} #{number}", content, source, metadata, encoding))
+    if empty:
+        raise ImportFileError("import.sheet_empty_rows", file=filename, rows=_row_list(empty), column=header[text_at])
+    return texts
+
+
+def _first_column(names: list[str], accepted: Iterable[str]) -> int | None:
+    """The position of the first accepted name (in the order of ``accepted``) among ``names``."""
+    for name in accepted:
+        if name in names:
+            return names.index(name)
+    return None
+
+
+def _row_list(numbers: list[int]) -> str:
+    """Row numbers for a message, at most MAX_LISTED_ROWS of them: "3, 5, 9"."""
+    listed = ", ".join(str(number) for number in numbers[:MAX_LISTED_ROWS])
+    return listed + (", …" if len(numbers) > MAX_LISTED_ROWS else "")

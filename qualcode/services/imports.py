@@ -1,0 +1,193 @@
+"""Importing files into a project: extract, pseudonymise, store, parse turns, attach cases.
+
+One call is one user action: each file gets a savepoint, so a refused file leaves nothing
+behind while the others are kept; the caller commits once at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from qualcode.errors import ConflictError, ImportFileError, QualcodeError
+from qualcode.models import DOCUMENT_KINDS, Document, Turn
+from qualcode.pseudonyms import pseudonymise
+from qualcode.services import audit, cases
+from qualcode.services import documents as document_service
+from qualcode.services.auth import require
+from qualcode.turns import parse_turns, speaker_labels
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    status: str  # "imported", "duplicate" or "refused"
+    document_ids: list[int] = field(default_factory=list)
+    error: QualcodeError | None = None
+
+    def message(self, lang: str = "en") -> str:
+        """The reason, always naming the file."""
+        if self.error is None:
+            return ""
+        text = self.error.message(lang)
+        return text if isinstance(self.error, ImportFileError) or text.startswith(self.file) else f"{self.file}: {text}"
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "imported"]
+
+    @property
+    def refused(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    @property
+    def duplicates(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "duplicate"]
+
+    @property
+    def document_ids(self) -> list[int]:
+        return [i for o in self.outcomes for i in o.document_ids]
+
+
+def _decode_sheet(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]:
+    """A metadata sheet (CSV: ``file,title,kind,case,stakeholder_group,...``) keyed by file name.
+
+    Keys are the lower-cased base names of the ``file`` column, so ``interviews/W01.txt`` in the
+    sheet matches an uploaded ``W01.txt``.
+    """
+    text = _decode_sheet(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames:
+        raise ImportFileError("cases.sheet_empty", file=filename)
+    headers = [h.strip().lower() for h in reader.fieldnames]
+    file_column = next((h for h in headers if h in ("file", "berkas", "filename", "nama_berkas")), None)
+    if file_column is None:
+        raise ImportFileError("cases.sheet_no_file_column", file=filename, columns=", ".join(headers))
+    rows: dict[str, dict[str, str]] = {}
+    for number, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        name = PurePath(row.get(file_column, "").replace("\\", "/")).name.lower()
+        if not name:
+            raise ImportFileError("cases.sheet_row_no_file", file=filename, row=number)
+        rows[name] = row
+    return rows
+
+
+def store_turns(session: Session, document: Document, interviewer_label: str | None = None) -> list[Turn]:
+    """(Re)build the document's turns; only interviews have speaker turns."""
+    session.execute(delete(Turn).where(Turn.document_id == document.id))
+    if document.kind != "interview":
+        document.interviewer_label = None
+        return []
+    parsed = parse_turns(document.text, interviewer_label)
+    labels = speaker_labels(parsed)
+    chosen = next((t.speaker for t in parsed if t.is_interviewer), None)
+    document.interviewer_label = chosen if labels else None
+    turns = [
+        Turn(document_id=document.id, number=t.number, start=t.start, end=t.end, text_start=t.text_start,
+             speaker=t.speaker, is_interviewer=t.is_interviewer, timestamp=t.timestamp)
+        for t in parsed
+    ]
+    session.add_all(turns)
+    session.flush()
+    return turns
+
+
+def set_interviewer(session: Session, document_id: int, label: str | None, *, actor_id: int) -> Document:
+    """The researcher confirms or corrects which speaker label is the interviewer."""
+    document = document_service.get_document(session, document_id)
+    require(session, document.project_id, actor_id, "document.write")
+    before = document.interviewer_label
+    turns = list(document.turns)
+    known = {t.speaker for t in turns}
+    if label is not None and label not in known:
+        raise ConflictError("documents.unknown_label", label=label, labels=", ".join(sorted(known)))
+    for turn in turns:
+        turn.is_interviewer = turn.speaker == label
+    document.interviewer_label = label
+    audit.record(session, action="document.interviewer", entity_type="document", entity_id=document.id,
+                 project_id=document.project_id, user_id=actor_id, before={"interviewer_label": before},
+                 after={"interviewer_label": label})
+    session.flush()
+    return document
+
+
+def import_files(
+    session: Session,
+    project_id: int,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    actor_id: int,
+    kind: str = "interview",
+    language: str = "id",
+    metadata: dict[str, dict[str, str]] | None = None,
+    pseudonyms: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import files; each is imported whole or not at all, and the report says which and why."""
+    from qualcode.importers import extract
+
+    require(session, project_id, actor_id, "document.write")
+    files = list(files)
+    metadata = metadata or {}
+    report = ImportReport()
+    for index, (filename, data) in enumerate(files):
+        if progress:
+            progress(index, len(files), filename)
+        outcome = FileOutcome(file=filename, status="imported")
+        savepoint = session.begin_nested()
+        try:
+            for item in extract(filename, data):
+                row = {**metadata.get(PurePath(filename).name.lower(), {}), **item.metadata}
+                doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
+                if doc_kind not in DOCUMENT_KINDS:
+                    raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
+                                          kinds=", ".join(DOCUMENT_KINDS))
+                text, _ = pseudonymise(item.text, pseudonyms) if pseudonyms else (item.text, [])
+                document = document_service.add_document(
+                    session, project_id, title=row.get("title") or row.get("judul") or item.title, text=text,
+                    kind=doc_kind, original_filename=item.source_name, language=language, actor_id=actor_id,
+                )
+                store_turns(session, document, row.get("interviewer_label") or None)
+                case = cases.upsert_case_from_row(session, project_id, row, actor_id=actor_id)
+                if case is not None:
+                    cases.link_case(session, case.id, document.id, actor_id=actor_id)
+                outcome.document_ids.append(document.id)
+            savepoint.commit()
+        except ConflictError as exc:
+            savepoint.rollback()
+            outcome.status = "duplicate" if exc.key == "error.document_duplicate" else "refused"
+            outcome.error, outcome.document_ids = exc, []
+        except QualcodeError as exc:
+            savepoint.rollback()
+            outcome.status, outcome.error, outcome.document_ids = "refused", exc, []
+        report.outcomes.append(outcome)
+    if progress:
+        progress(len(files), len(files), "")
+    return report

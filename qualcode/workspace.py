@@ -1,0 +1,203 @@
+"""The coding workspace's read model: units (turns or paragraphs), windows over long documents,
+and the highlight layout of one window. Pure Python over ORM rows; the page only renders it.
+
+A *unit* is a speaker turn, or, in a document without turns, a paragraph (a non-empty line).
+A *window* is a run of consecutive units of about ``WINDOW_CHARS`` characters, so a
+600,000-character transcript is shown a window at a time and never freezes the browser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from qualcode.models import Code, Coding, Document, Memo, Segment, Turn, User
+
+WINDOW_CHARS = 12_000
+
+
+@dataclass(frozen=True)
+class Unit:
+    number: int
+    start: int
+    text_start: int
+    end: int
+    speaker: str = ""
+    is_interviewer: bool = False
+    timestamp: str | None = None
+
+
+@dataclass
+class SegmentView:
+    id: int
+    start: int
+    end: int
+    codings: list[dict[str, object]] = field(default_factory=list)
+    memos: int = 0
+
+
+def paragraphs(text: str) -> list[Unit]:
+    units = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group(0).strip():
+            units.append(Unit(number=len(units) + 1, start=m.start(), text_start=m.start(), end=m.end()))
+    return units
+
+
+def document_units(session: Session, document: Document) -> list[Unit]:
+    turns = list(session.scalars(select(Turn).where(Turn.document_id == document.id).order_by(Turn.start)))
+    if turns:
+        return [Unit(t.number, t.start, t.text_start, t.end, t.speaker, t.is_interviewer, t.timestamp) for t in turns]
+    return paragraphs(document.text)
+
+
+def windows(units: list[Unit], size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Index ranges ``[i, j)`` into ``units``, each covering about ``size`` characters."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        while j < len(units) and units[j].end - units[i].start <= size:
+            j += 1
+        out.append((i, j))
+        i = j
+    return out or [(0, 0)]
+
+
+def window_of_offset(units: list[Unit], spans: list[tuple[int, int]], offset: int) -> int:
+    starts = [u.start for u in units]
+    index = max(0, bisect.bisect_right(starts, offset) - 1)
+    for w, (i, j) in enumerate(spans):
+        if i <= index < j:
+            return w
+    return 0
+
+
+def segments_in_range(
+    session: Session,
+    document_id: int,
+    start: int,
+    end: int,
+    *,
+    coder_ids: Iterable[int] | None = None,
+    code_ids: Iterable[int] | None = None,
+) -> list[SegmentView]:
+    """Segments overlapping ``[start, end)`` with their codings (code, colour, coder) and memo counts."""
+    query = (
+        select(Segment.id, Segment.start, Segment.end, Coding.id, Code.id, Code.key, Code.name_id, Code.name_en,
+               Code.colour, User.id, User.display_name)
+        .join(Coding, Coding.segment_id == Segment.id)
+        .join(Code, Coding.code_id == Code.id)
+        .join(User, Coding.coder_id == User.id)
+        .where(Segment.document_id == document_id, Segment.start < end, Segment.end > start)
+        .order_by(Segment.start, Segment.end, Coding.id)
+    )
+    if coder_ids is not None:
+        query = query.where(Coding.coder_id.in_(list(coder_ids)))
+    if code_ids is not None:
+        query = query.where(Coding.code_id.in_(list(code_ids)))
+    views: dict[int, SegmentView] = {}
+    for seg_id, s, e, coding_id, code_id, key, name_id, name_en, colour, coder_id, coder in session.execute(query):
+        view = views.setdefault(seg_id, SegmentView(seg_id, s, e))
+        view.codings.append({"coding": coding_id, "code": code_id, "key": key, "name_id": name_id,
+                             "name_en": name_en, "colour": colour, "coder_id": coder_id, "coder": coder})
+    if views:
+        memo_counts = session.execute(
+            select(Memo.segment_id, func.count()).where(Memo.segment_id.in_(list(views))).group_by(Memo.segment_id)
+        )
+        for seg_id, count in memo_counts:
+            views[seg_id].memos = count
+    return list(views.values())
+
+
+def chunks(text: str, start: int, end: int, segments: list[SegmentView]) -> list[tuple[int, str, list[int]]]:
+    """Split ``text[start:end]`` where any segment begins or ends: (offset, text, segment ids)."""
+    cuts = {start, end}
+    for seg in segments:
+        if seg.end > start and seg.start < end:
+            cuts.add(max(seg.start, start))
+            cuts.add(min(seg.end, end))
+    points = sorted(cuts)
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        if a >= b:
+            continue
+        covering = [seg.id for seg in segments if seg.start <= a and seg.end >= b]
+        out.append((a, text[a:b], covering))
+    return out
+
+
+def window_payload(
+    text: str,
+    units: list[Unit],
+    segments: list[SegmentView],
+    *,
+    lang: str = "id",
+    search: list[tuple[int, int]] | None = None,
+    focus: int | None = None,
+) -> dict[str, object]:
+    """The data the transcript component renders: units split into chunks, and the segments."""
+    payload_units = []
+    for unit in units:
+        overlapping = [s for s in segments if s.start < unit.end and s.end > unit.text_start]
+        payload_units.append({
+            "n": unit.number,
+            "start": unit.start,
+            "text_start": unit.text_start,
+            "end": unit.end,
+            "speaker": unit.speaker,
+            "interviewer": unit.is_interviewer,
+            "ts": unit.timestamp,
+            "chunks": chunks(text, unit.text_start, unit.end, overlapping),
+        })
+    segs = {
+        str(s.id): {
+            "start": s.start,
+            "end": s.end,
+            "memos": s.memos,
+            "codes": [{"colour": c["colour"], "name": (c["name_en"] if lang == "en" and c["name_en"] else c["name_id"]),
+                       "key": c["key"], "coder": c["coder"]} for c in s.codings],
+        }
+        for s in segments
+    }
+    return {"units": payload_units, "segments": segs, "search": search or [], "focus": focus}
+
+
+def uncoded_turn_numbers(session: Session, document_id: int, coder_ids: Iterable[int] | None = None) -> list[int]:
+    """Informant turns (or, without turns, nothing) that no segment overlaps."""
+    condition = and_(Segment.document_id == Turn.document_id, Segment.start < Turn.end, Segment.end > Turn.text_start)
+    inner = select(Segment.id).join(Coding, Coding.segment_id == Segment.id).where(condition)
+    if coder_ids is not None:
+        inner = inner.where(Coding.coder_id.in_(list(coder_ids)))
+    rows = session.scalars(
+        select(Turn.number)
+        .where(Turn.document_id == document_id, Turn.is_interviewer.is_(False), ~exists(inner.correlate(Turn)))
+        .order_by(Turn.number)
+    )
+    return list(rows)
+
+
+def coding_progress(session: Session, project_id: int) -> dict[int, tuple[int, int]]:
+    """Per document: (informant turns with at least one coding, informant turns)."""
+    condition = and_(Segment.document_id == Turn.document_id, Segment.start < Turn.end, Segment.end > Turn.text_start)
+    coded = exists(select(Segment.id).join(Coding, Coding.segment_id == Segment.id).where(condition).correlate(Turn))
+    rows = session.execute(
+        select(Turn.document_id, func.count(), func.sum(case((coded, 1), else_=0)))
+        .join(Document, Document.id == Turn.document_id)
+        .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
+        .group_by(Turn.document_id)
+    )
+    return {doc_id: (int(done or 0), int(total)) for doc_id, total, done in rows}
+
+
+def search_text(text: str, query: str, limit: int = 200) -> list[tuple[int, int]]:
+    """Case-insensitive occurrences of ``query`` as (start, end) code-point offsets."""
+    query = query.strip()
+    if not query:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)][:limit]
