@@ -65,9 +65,16 @@ main, side = st.columns([7, 3], gap="medium")
 
 with side:
     doc_ids = [d for d, _ in docs]
-    if ss.get("coding_doc") not in doc_ids:
-        ss.coding_doc = doc_ids[0]
-    doc_id = st.selectbox(tr("coding.document"), doc_ids, format_func=doc_label, key="coding_doc")
+    # The choice lives in a plain session key, so no rerun (a component event, a rerun that
+    # interrupts another) can lose it the way widget state can be lost.
+    if ss.get("coding_doc_id") not in doc_ids:
+        ss.coding_doc_id = doc_ids[0]
+    doc_id = st.selectbox(tr("coding.document"), doc_ids, index=doc_ids.index(ss.coding_doc_id),
+                          format_func=doc_label)
+    if doc_id != ss.coding_doc_id:
+        ss.coding_doc_id = doc_id
+        ss.pop("pending", None)
+        ss.pop("seg_focus", None)
     view_options = ["mine", "all", *[str(i) for i, _ in people if i != uid]]
     view_names = {"mine": tr("coding.view_mine"), "all": tr("coding.view_all"),
                   **{str(i): n for i, n in people if i != uid}}
@@ -223,7 +230,7 @@ with side:
         memo_target = st.selectbox(tr("coding.memo_on"), sorted({r[1] for r in rows}), key="memo_target",
                                    format_func=lambda s: next(f"{r[2]}–{r[3]}" for r in rows if r[1] == s))
         memo_body = st.text_area(tr("coding.memo"), key="memo_body")
-        if st.button(tr("coding.add_memo"), key="add_memo", disabled=not memo_body.strip()):
+        if st.button(tr("coding.add_memo"), key="add_memo"):
             if run(lambda s: undo.memo_added(memo_service.add_memo(s, pid, memo_body, actor_id=uid,
                                                                    segment_id=memo_target))):
                 st.rerun()
