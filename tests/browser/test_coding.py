@@ -12,6 +12,9 @@ pytestmark = pytest.mark.browser
 DOC_TITLE = "Wawancara Koordinator Relawan Desa Mekarwangi (FPRB)"
 # Comes right after an emoji in the same turn: its offsets prove the UTF-16 -> code point conversion.
 SENTENCE = "Nggak tau masukannya dibawa ke mana."
+# True when some chunk shows two codes' underlines (a tint layer plus one gradient per code).
+STACKED = ("[...document.querySelectorAll('.qc-c.qc-coded')]"
+           ".some(s => (s.style.backgroundImage.match(/linear-gradient/g) || []).length >= 3)")
 
 
 def codings(url):
@@ -110,9 +113,7 @@ def test_select_code_memo_overlap_undo_reload(demo_server, page):
 
     until_shown(page, lambda: drag_select(page, SENTENCE, 0.3, 1.0), "Teks terpilih")  # overlaps the first
     pick_code_and_apply(page, "face_to_face_dialogue")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.qc-c.qc-coded')].some(s => (s.style.backgroundImage.match(/linear-gradient/g) || []).length >= 3)"
-    )
+    page.wait_for_function(f"() => {STACKED}")
     page.locator(".qc-c.qc-coded", has_text="dibawa").first.scroll_into_view_if_needed()
     screenshot(page, "coding_overlap")
     keys = sorted(k for k, _ in codings(demo_server.database_url)[0])
@@ -120,9 +121,7 @@ def test_select_code_memo_overlap_undo_reload(demo_server, page):
 
     page.get_by_role("button", name="Urungkan tindakan terakhir").click()
     wait_for_app(page, "Pengodean")
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('.qc-c.qc-coded')].some(s => (s.style.backgroundImage.match(/linear-gradient/g) || []).length >= 3)"
-    )
+    page.wait_for_function(f"() => !{STACKED}")
     assert codings(demo_server.database_url)[0] == [("trust_building", SENTENCE)]
 
     page.reload()
