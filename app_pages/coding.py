@@ -18,6 +18,7 @@ from qualcode.workspace import (
     document_units,
     search_text,
     segments_in_range,
+    sentence_at,
     uncoded_turn_numbers,
     window_of_offset,
     window_payload,
@@ -152,6 +153,15 @@ if result is not None and getattr(result, "selection", None):
 if result is not None and getattr(result, "unit", None):
     u = result.unit
     ss.pending = {"doc": doc_id, "start": int(u["start"]), "end": int(u["end"])}
+if result is not None and getattr(result, "sentence", None):
+    from qualcode.ui.transcript import to_codepoints
+
+    at = to_codepoints(text, result.sentence["a"])
+    unit = next((u for u in shown if u.text_start <= at <= u.end), None)
+    if unit is not None:
+        s_start, s_end = sentence_at(text, at, unit.text_start, unit.end)
+        if s_start < s_end:
+            ss.pending = {"doc": doc_id, "start": s_start, "end": s_end}
 if result is not None and getattr(result, "segments", None):
     ss.seg_focus = [int(x) for x in result.segments["ids"]]
 

@@ -201,3 +201,25 @@ def search_text(text: str, query: str, limit: int = 200) -> list[tuple[int, int]
     if not query:
         return []
     return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)][:limit]
+
+
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”)\]]*(?=\s)|\n")
+
+
+def sentence_at(text: str, offset: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The sentence around ``offset`` within ``text[lo:hi]``, white space trimmed."""
+    hi = len(text) if hi is None else hi
+    start = lo
+    for m in SENTENCE_END.finditer(text, lo, hi):
+        if m.end() <= offset:
+            start = m.end()
+        else:
+            end = m.end()
+            break
+    else:
+        end = hi
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

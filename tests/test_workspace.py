@@ -143,3 +143,15 @@ def test_progress_and_next_uncoded_turn(world):
     assert coding_progress(session, project.id)[doc.id] == (1, 2)
     assert uncoded_turn_numbers(session, doc.id) == [4]
     assert uncoded_turn_numbers(session, doc.id, coder_ids=[999]) == [2, 4]
+
+
+def test_sentence_at_offset():
+    from qualcode.workspace import sentence_at
+
+    text = "P: Apa kabar?\nI: Baik sekali. Kami saling percaya! Anggaran terbatas…  Lalu apa?\n"
+    lo = text.index("Baik")
+    hi = text.index("\n", lo)
+    at = text.index("saling")
+    assert text[slice(*sentence_at(text, at, lo, hi))] == "Kami saling percaya!"
+    assert text[slice(*sentence_at(text, lo + 1, lo, hi))] == "Baik sekali."
+    assert text[slice(*sentence_at(text, hi - 2, lo, hi))] == "Lalu apa?"

@@ -21,13 +21,15 @@ _component = st.components.v2.component(
 
 
 def transcript(payload: dict[str, Any], *, key: str) -> Any:
-    """Mount the transcript; the result has ``selection``, ``segments`` and ``unit`` triggers."""
+    """Mount the transcript; the result has ``selection``, ``segments``, ``unit`` and
+    ``sentence`` (Alt+click) triggers."""
     return _component(
         data=payload,
         key=key,
         on_selection_change=lambda: None,
         on_segments_change=lambda: None,
         on_unit_change=lambda: None,
+        on_sentence_change=lambda: None,
     )
 
 

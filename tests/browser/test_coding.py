@@ -140,3 +140,24 @@ def test_transcript_text_is_escaped(demo_server, page):
     page.get_by_role("button", name="Berikutnya ▶").click() if page.locator(".qc-c", has_text="<script>").count() == 0 else None
     page.locator(".qc-c", has_text="<script>").first.wait_for()
     assert page.locator(".qc-doc script").count() == 0
+
+
+def test_alt_click_selects_the_sentence(demo_server, page):
+    page.goto(f"{demo_server.url}/coding")
+    wait_for_app(page, "Pengodean")
+    choose_document(page, DOC_TITLE)
+    word = page.locator(".qc-c", has_text="masukannya dibawa").first
+
+    def alt_click():
+        word.scroll_into_view_if_needed()
+        box = page.evaluate(
+            """() => { for (const span of document.querySelectorAll('.qc-c')) { const n = span.firstChild;
+                 const i = n ? n.textContent.indexOf('dibawa ke mana') : -1; if (i < 0) continue;
+                 const r = document.createRange(); r.setStart(n, i + 2); r.setEnd(n, i + 3);
+                 const b = r.getBoundingClientRect(); return {x: b.left + 1, y: b.top + b.height / 2}; } }""")
+        page.keyboard.down("Alt")
+        page.mouse.click(box["x"], box["y"])
+        page.keyboard.up("Alt")
+
+    until_shown(page, alt_click, "Teks terpilih")
+    page.get_by_text(f"“{SENTENCE}”").wait_for()

@@ -117,6 +117,15 @@ export default function (component) {
   };
 
   root.onmouseup = (ev) => {
+    if (ev.altKey) {
+      // Alt+click: the whole sentence under the pointer.
+      const sel = window.getSelection();
+      const at = sel && sel.rangeCount ? point(sel.getRangeAt(0).startContainer, sel.getRangeAt(0).startOffset) : null;
+      if (at) {
+        setTriggerValue("sentence", { a: at });
+        return;
+      }
+    }
     if (report()) return;
     const span = ev.target.closest && ev.target.closest(".qc-c.qc-coded");
     if (span) {
