@@ -20,6 +20,11 @@ st.title(tr("nav.codebook"))
 pid = state.require_project()
 uid = state.user_id()
 lang = state.lang()
+FLASH = "codebook_flash"  # a confirmation that must outlive the st.rerun() that follows an action
+
+flash = st.empty()  # always there, so the tabs below keep their place (and the open tab) after a rerun
+if FLASH in st.session_state:
+    flash.success(st.session_state.pop(FLASH))
 
 with state.reading() as session:
     books = codebook_service.list_codebooks(session, pid)
@@ -34,6 +39,10 @@ def code_label(code_id: int | None) -> str:
         return tr("codebook.top_level")
     code = codes_by_id[code_id]
     return f"{'· ' * code.depth}{code.label(lang)} ({code.key})"
+
+
+def plain_label(code_id: int | None) -> str:
+    return tr("codebook.top_level") if code_id is None else codes_by_id[code_id].label(lang)
 
 
 def run(action) -> bool:  # type: ignore[no-untyped-def]
@@ -53,6 +62,7 @@ def confirm_delete(code_id: int) -> None:
     left, right = st.columns(2)
     if left.button(tr("codebook.delete_confirm"), type="primary", key="delete_yes"):
         if run(lambda s: code_service.delete_code(s, code_id, actor_id=uid, delete_codings=True)):
+            st.session_state[FLASH] = tr("codebook.deleted", code=code.label(lang))
             st.rerun()
     if right.button(tr("codebook.cancel"), key="delete_no"):
         st.rerun()
@@ -106,7 +116,7 @@ with tab_edit:
         if st.form_submit_button(tr("codebook.add_code"), type="primary"):
             if run(lambda s: code_service.create_code(s, pid, name, actor_id=uid, parent_id=parent, name_en=name_en,
                                                       colour=colour, definition=definition)):
-                st.success(tr("codebook.code_added", code=name))
+                st.session_state[FLASH] = tr("codebook.code_added", code=name)
                 st.rerun()
     if codes_by_id:
         st.divider()
@@ -128,7 +138,7 @@ with tab_edit:
                                inclusion=new_inclusion, exclusion=new_exclusion,
                                examples=new_examples.splitlines(), indicators=new_indicators.splitlines())
                 if run(lambda s: code_service.update_code(s, code_id, actor_id=uid, **changes)):
-                    st.success(tr("codebook.saved"))
+                    st.session_state[FLASH] = tr("codebook.saved")
                     st.rerun()
         col_move, col_merge, col_delete = st.columns(3)
         with col_move:
@@ -136,13 +146,17 @@ with tab_edit:
             target_parent = st.selectbox(tr("codebook.move_to"), others, format_func=code_label, key="move_target")
             if st.button(tr("codebook.move"), key="move_button"):
                 if run(lambda s: code_service.move_code(s, code_id, target_parent, actor_id=uid)):
+                    st.session_state[FLASH] = tr("codebook.moved", code=code.label(lang), parent=plain_label(target_parent))
                     st.rerun()
         with col_merge:
             targets = [i for i in codes_by_id if i != code_id]
-            merge_target = st.selectbox(tr("codebook.merge_into"), targets, format_func=code_label, key="merge_target")
+            # No preselected target: a merge removes this code, so the researcher names the target.
+            merge_target = st.selectbox(tr("codebook.merge_into"), targets, format_func=code_label, key="merge_target",
+                                        index=None, placeholder=tr("codebook.merge_choose"))
             st.caption(tr("codebook.merge_help", count=counts.get(code_id, 0)))
-            if st.button(tr("codebook.merge"), key="merge_button", disabled=not targets):
+            if st.button(tr("codebook.merge"), key="merge_button", disabled=merge_target is None):
                 if run(lambda s: code_service.merge_codes(s, code_id, merge_target, actor_id=uid)):
+                    st.session_state[FLASH] = tr("codebook.merged", code=code.label(lang), target=plain_label(merge_target))
                     st.rerun()
         with col_delete:
             st.write("")

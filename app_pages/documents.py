@@ -168,7 +168,7 @@ with tab_cases:
                 "position": tr("cases.position"),
                 "interview_date": st.column_config.DateColumn(tr("cases.date"), format="YYYY-MM-DD"),
                 "interview_place": tr("cases.place"),
-                "documents": st.column_config.NumberColumn(tr("documents.title")),
+                "documents": st.column_config.NumberColumn(tr("nav.documents")),
                 "attributes": tr("cases.attributes"),
             },
             key="cases_editor",

@@ -1,0 +1,289 @@
+"""Page logic with AppTest against the demo project: what the Codebook and Documents pages
+store when a researcher edits, adds, moves, merges and deletes codes, and what the Documents
+page offers for cases and interviews. (AppTest cannot upload files or click inside a
+st.dialog's fragment; tests/browser/ covers those.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from qualcode.db import make_engine, read_session, unit_of_work
+from qualcode.demo import load_demo
+from qualcode.errors import ConflictError
+from qualcode.models import AuditEvent, Case, Code, Coding, Document, Turn
+from qualcode.services import codes as code_service
+from qualcode.services.codings import code_span
+
+ROOT = Path(__file__).resolve().parent.parent
+CODEBOOK = "app_pages/codebook.py"
+DOCUMENTS = "app_pages/documents.py"
+
+
+@pytest.fixture
+def demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """An engine on a fresh database holding the demo project; the app under test uses it too."""
+    engine = make_engine(sqlite_url)
+    with unit_of_work(engine) as session:
+        load_demo(session)
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def code_id(engine: Engine, key: str) -> int:
+    with read_session(engine) as session:
+        return session.scalar(select(Code.id).where(Code.key == key))
+
+
+def get_code(engine: Engine, key: str) -> Code | None:
+    with read_session(engine) as session:
+        return session.scalar(select(Code).where(Code.key == key))
+
+
+def audit_count(engine: Engine, action: str) -> int:
+    with read_session(engine) as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+
+
+def code_some_text(engine: Engine, key: str, spans: list[tuple[int, int]], document: str = "W01_dinkes.txt") -> None:
+    with unit_of_work(engine) as session:
+        doc_id = session.scalar(select(Document.id).where(Document.original_filename == document))
+        target = session.scalar(select(Code.id).where(Code.key == key))
+        for start, end in spans:
+            code_span(session, doc_id, start, end, target, actor_id=1)
+
+
+def in_form(at: AppTest, widgets, label: str, form: str):  # type: ignore[no-untyped-def]
+    return next(w for w in widgets if w.label == label and w.form_id == form)
+
+
+def successes(at: AppTest) -> list[str]:
+    return [s.value for s in at.success]
+
+
+# --- Codebook -------------------------------------------------------------------------------
+
+
+def test_edit_a_codes_english_name(demo):
+    trust = code_id(demo, "trust_building")
+    at = open_page(CODEBOOK)
+    ok(at.selectbox(key="edit_code").set_value(trust).run())
+    english = in_form(at, at.text_input, "Nama (Inggris)", f"edit_{trust}")
+    assert english.value == "Trust-building"
+    english.input("Building trust")
+    ok(at.button(key=f"FormSubmitter:edit_{trust}-Simpan").click().run())
+
+    assert "Tersimpan." in successes(at), "the confirmation survives the rerun that refreshes the page"
+    code = get_code(demo, "trust_building")
+    assert (code.name_en, code.name_id) == ("Building trust", "Membangun kepercayaan")
+    assert code.indicators and code.definition, "fields left alone are kept"
+    assert audit_count(demo, "code.update") == 1
+    assert in_form(at, at.text_input, "Nama (Inggris)", f"edit_{trust}").value == "Building trust"
+
+
+def test_a_code_without_a_name_is_refused_and_nothing_is_saved(demo):
+    trust = code_id(demo, "trust_building")
+    at = open_page(CODEBOOK)
+    ok(at.selectbox(key="edit_code").set_value(trust).run())
+    in_form(at, at.text_input, "Nama (Indonesia)", f"edit_{trust}").input("   ")
+    in_form(at, at.text_input, "Nama (Inggris)", f"edit_{trust}").input("Changed anyway?")
+    ok(at.button(key=f"FormSubmitter:edit_{trust}-Simpan").click().run())
+
+    assert [e.value for e in at.error] == ["Kode perlu nama."]
+    assert not successes(at)
+    assert get_code(demo, "trust_building").name_en == "Trust-building"
+    assert audit_count(demo, "code.update") == 0
+
+
+def test_add_a_code_under_a_parent(demo):
+    trust = code_id(demo, "trust_building")
+    at = open_page(CODEBOOK)
+    in_form(at, at.text_input, "Nama (Indonesia)", "new_code").input("Grup WhatsApp relawan")
+    in_form(at, at.text_input, "Nama (Inggris)", "new_code").input("Volunteers' WhatsApp group")
+    in_form(at, at.selectbox, "Kode induk", "new_code").set_value(trust)
+    ok(at.button(key="FormSubmitter:new_code-Tambah kode").click().run())
+
+    assert "Kode Grup WhatsApp relawan ditambahkan." in successes(at)
+    code = get_code(demo, "grup_whatsapp_relawan")
+    assert code.path == "collaborative_process/trust_building/grup_whatsapp_relawan"
+    assert code.codebook_id == get_code(demo, "trust_building").codebook_id
+    assert code.name_en == "Volunteers' WhatsApp group"
+    assert any("(grup_whatsapp_relawan)" in o for o in at.selectbox(key="edit_code").options), "editable at once"
+
+
+def test_move_a_code_with_its_subcodes(demo):
+    commitment = code_id(demo, "commitment_to_process")
+    understanding = code_id(demo, "shared_understanding")
+    at = open_page(CODEBOOK)
+    ok(at.selectbox(key="edit_code").set_value(commitment).run())
+    labels = at.selectbox(key="move_target").options  # as shown: a code cannot go under itself or its subcodes
+    assert labels[0] == "(tingkat teratas)" and any("(shared_understanding)" in o for o in labels)
+    assert not [o for o in labels if "(openness_mutual_gains)" in o or "(commitment_to_process)" in o], labels
+    ok(at.selectbox(key="move_target").set_value(understanding).run())
+    ok(at.button(key="move_button").click().run())
+
+    assert any("Komitmen terhadap proses" in s and "Pemahaman bersama" in s for s in successes(at)), successes(at)
+    moved = "collaborative_process/shared_understanding/commitment_to_process"
+    assert get_code(demo, "commitment_to_process").path == moved
+    assert get_code(demo, "openness_mutual_gains").path == f"{moved}/openness_mutual_gains"
+    assert audit_count(demo, "code.move") == 1
+
+
+def test_merge_moves_codings_to_the_target_and_removes_the_source(demo):
+    code_some_text(demo, "face_to_face_dialogue", [(100, 160), (300, 360)])
+    code_some_text(demo, "trust_building", [(100, 160)])  # the same span already has the target
+    source, target = code_id(demo, "face_to_face_dialogue"), code_id(demo, "trust_building")
+    at = open_page(CODEBOOK)
+    ok(at.selectbox(key="edit_code").set_value(source).run())
+    assert at.selectbox(key="merge_target").value is None, "no target is preselected for a merge"
+    assert at.button(key="merge_button").disabled
+    ok(at.selectbox(key="merge_target").set_value(target).run())
+    assert not at.button(key="merge_button").disabled
+    ok(at.button(key="merge_button").click().run())
+
+    assert any("Dialog tatap muka" in s and "Membangun kepercayaan" in s for s in successes(at)), successes(at)
+    assert get_code(demo, "face_to_face_dialogue") is None
+    with read_session(demo) as session:
+        spans = sorted(session.execute(select(Coding.segment_id).where(Coding.code_id == target)).scalars())
+        assert len(spans) == 2, "one coding moved over, the duplicate on the same span merged"
+        assert session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == source)) == 0
+    assert at.selectbox(key="edit_code").value != source
+    assert source not in at.selectbox(key="edit_code").options
+
+
+def test_delete_with_codings_asks_first(demo):
+    code_some_text(demo, "face_to_face_dialogue", [(100, 160)])
+    dialogue = code_id(demo, "face_to_face_dialogue")
+    at = open_page(CODEBOOK)
+    ok(at.selectbox(key="edit_code").set_value(dialogue).run())
+    ok(at.button(key="delete_button").click().run())
+
+    question = [m.value for m in at.markdown if m.value.startswith("Hapus Dialog tatap muka?")]
+    assert question and "1 pengodean" in question[0]
+    assert {b.key for b in at.button} >= {"delete_yes", "delete_no"}
+    assert get_code(demo, "face_to_face_dialogue") is not None, "asking deletes nothing"
+    # The dialog is the only way the page deletes a code with codings; the service refuses otherwise.
+    with pytest.raises(ConflictError) as refused, unit_of_work(demo) as session:
+        code_service.delete_code(session, dialogue, actor_id=1)
+    assert refused.value.key == "codes.has_codings"
+    assert get_code(demo, "face_to_face_dialogue") is not None
+
+
+def test_search_filters_the_tree(demo):
+    at = open_page(CODEBOOK)
+    every = [e.label for e in at.main.expander]
+    ok(at.text_input(key="code_search").input("kepercayaan").run())
+    found = [e.label for e in at.main.expander]
+    assert found and len(found) < len(every)
+    assert any("trust_building" in label for label in found)
+    assert all("kepercayaan" in label.lower() or "trust" in label.lower() for label in found), found
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def document(engine: Engine, filename: str) -> Document:
+    with read_session(engine) as session:
+        return session.scalar(select(Document).where(Document.original_filename == filename))
+
+
+def test_cases_editor_is_there_and_saving_unchanged_cases_writes_nothing(demo):
+    at = open_page(DOCUMENTS)
+    editors = [df for df in at.dataframe if df.proto.editing_mode]
+    assert len(editors) == 1
+    shown = editors[0].value
+    assert {"pseudonym", "stakeholder_group", "organisation", "interview_date"} <= set(shown.columns)
+    assert "Informan A1" in set(shown["pseudonym"])
+    ok(at.button(key="cases_save").click().run())
+    assert "Kasus tersimpan." in successes(at)
+    assert audit_count(demo, "case.update") == 0
+
+
+def test_edit_a_case_in_the_editor(demo):
+    at = open_page(DOCUMENTS)
+    shown = next(df for df in at.dataframe if df.proto.editing_mode).value
+    row = int(shown.index[shown["pseudonym"] == "Informan A1"][0])
+    at.session_state["cases_editor"] = {
+        "edited_rows": {str(row): {"organisation": "Dinas Kesehatan (baru)", "interview_date": "2025-02-19"}},
+        "added_rows": [], "deleted_rows": [],
+    }
+    ok(at.run())
+    ok(at.button(key="cases_save").click().run())
+    assert "Kasus tersimpan." in successes(at)
+    with read_session(demo) as session:
+        case = session.scalar(select(Case).where(Case.pseudonym == "Informan A1"))
+        assert (case.organisation, str(case.interview_date)) == ("Dinas Kesehatan (baru)", "2025-02-19")
+    assert audit_count(demo, "case.update") == 1, "only the edited case is written"
+
+
+def test_add_a_case_with_the_form(demo):
+    at = open_page(DOCUMENTS)
+    in_form(at, at.text_input, "Pseudonim", "case_add").input("Informan F1")
+    in_form(at, at.selectbox, "Kelompok pemangku kepentingan", "case_add").set_value("media")
+    in_form(at, at.text_input, "Organisasi", "case_add").input("Radio Komunitas Sukamakmur")
+    ok(at.button(key="FormSubmitter:case_add-Tambah").click().run())
+    with read_session(demo) as session:
+        case = session.scalar(select(Case).where(Case.pseudonym == "Informan F1"))
+        assert (case.stakeholder_group, case.organisation) == ("media", "Radio Komunitas Sukamakmur")
+    shown = next(df for df in at.dataframe if df.proto.editing_mode).value
+    assert "Informan F1" in set(shown["pseudonym"])
+
+
+def test_interview_shows_turns_and_the_interviewer_can_be_corrected(demo):
+    w01 = document(demo, "W01_dinkes.txt")
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(w01.id).run())
+    radio = at.radio(key=f"doc_interviewer_{w01.id}")
+    assert (radio.options, radio.value) == (["P", "I"], "P")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("#1 · **P** (pewawancara)") for c in captions), captions[:5]
+    assert any(c.startswith("#2 · **I** (informan)") for c in captions)
+    assert not [b for b in at.button if b.key == f"doc_confirm_{w01.id}"], "nothing to confirm yet"
+
+    ok(radio.set_value("I").run())
+    ok(at.button(key=f"doc_confirm_{w01.id}").click().run())
+    with read_session(demo) as session:
+        assert session.get(Document, w01.id).interviewer_label == "I"
+        flags = dict(session.execute(select(Turn.speaker, Turn.is_interviewer).where(Turn.document_id == w01.id)
+                                     .distinct()).all())
+    assert flags == {"I": True, "P": False}
+    assert any(c.value.startswith("#1 · **P** (informan)") for c in at.caption)
+
+
+def test_link_another_case_to_a_document(demo):
+    w01 = document(demo, "W01_dinkes.txt")
+    with read_session(demo) as session:
+        extra = session.scalar(select(Case.id).where(Case.pseudonym == "Informan E1"))
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(w01.id).run())
+    cases = at.multiselect(key=f"doc_cases_{w01.id}")
+    ok(cases.set_value([*cases.value, extra]).run())
+    ok(at.button(key=f"doc_save_cases_{w01.id}").click().run())
+    with read_session(demo) as session:
+        linked = {c.pseudonym for c in session.get(Document, w01.id).cases}
+    assert linked == {"Informan A1", "Informan E1"}
+
+
+def test_a_non_interview_document_shows_its_text_without_turns(demo):
+    berita = document(demo, "D02_berita.txt")
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(berita.id).run())
+    assert not at.radio
+    assert any("WARTA SUKAMAKMUR" in t.value for t in at.text)
