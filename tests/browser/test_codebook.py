@@ -32,10 +32,16 @@ def summaries(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [s.strip() for s in page.locator("[data-testid='stExpander'] summary").filter(visible=True).all_inner_texts()]
 
 
-def search(page, text: str) -> None:  # type: ignore[no-untyped-def]
+def search(page, text: str, *, hides: str | None = None, shows: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Type in the search box; wait until the rerun has hidden and shown the codes named."""
     box = page.get_by_label("Cari kode")
     box.fill(text)
     box.press("Enter")
+    codes = page.locator("[data-testid='stExpander'] summary")
+    if hides:
+        codes.filter(has_text=hides).first.wait_for(state="hidden")
+    if shows:
+        codes.filter(has_text=shows).first.wait_for()
     wait_for_app(page)
 
 
@@ -60,11 +66,12 @@ def test_search_add_and_export_qdc(demo_server, page):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     open_codebook(page, demo_server.url)
+    page.locator("[data-testid='stExpander'] summary", has_text="Konteks sistem").first.wait_for()  # the last book's
     every = summaries(page)
     assert any("Dialog tatap muka" in s for s in every)
 
     # The search matches Indonesian names, English names and ids.
-    search(page, "trust")
+    search(page, "trust", hides="Dialog tatap muka", shows="Saling percaya")
     found = summaries(page)
     assert any("Membangun kepercayaan" in s and "trust_building" in s for s in found), found
     assert any("Saling percaya" in s and "mutual_trust" in s for s in found), found
@@ -73,9 +80,9 @@ def test_search_add_and_export_qdc(demo_server, page):
     page.locator("summary", has_text="Membangun kepercayaan").first.click()
     page.get_by_text("collaborative_process/trust_building", exact=False).first.wait_for()
     screenshot(page, "codebook_search")
-    search(page, "tatap muka")
+    search(page, "tatap muka", hides="Membangun kepercayaan", shows="Dialog tatap muka")
     assert [s for s in summaries(page) if "face_to_face_dialogue" in s]
-    search(page, "")
+    search(page, "", shows="Membangun kepercayaan")
 
     # A new code under "Membangun kepercayaan" (so it joins the Ansell & Gash codebook).
     page.get_by_role("tab", name="Sunting kode").click()
@@ -96,7 +103,7 @@ def test_search_add_and_export_qdc(demo_server, page):
     assert code.codebook_id is not None
 
     page.get_by_role("tab", name="Pohon kode").click()
-    search(page, "whatsapp")
+    search(page, "whatsapp", hides="Saling percaya", shows=NEW_NAME)
     assert [s for s in summaries(page) if NEW_NAME in s and NEW_KEY in s]
 
     # Export: each codebook as REFI-QDA .qdc, well-formed XML with a CodeBook root.
