@@ -22,9 +22,8 @@ uid = state.user_id()
 lang = state.lang()
 FLASH = "codebook_flash"  # a confirmation that must outlive the st.rerun() that follows an action
 
-flash = st.empty()  # always there, so the tabs below keep their place (and the open tab) after a rerun
-if FLASH in st.session_state:
-    flash.success(st.session_state.pop(FLASH))
+if FLASH in st.session_state:  # a toast: seen wherever the page is scrolled, and the layout (open tab) stays put
+    st.toast(st.session_state.pop(FLASH), icon=":material/check_circle:", duration="long")
 
 with state.reading() as session:
     books = codebook_service.list_codebooks(session, pid)

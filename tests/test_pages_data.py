@@ -78,6 +78,10 @@ def successes(at: AppTest) -> list[str]:
     return [s.value for s in at.success]
 
 
+def toasts(at: AppTest) -> list[str]:
+    return [t.value for t in at.toast]
+
+
 # --- Codebook -------------------------------------------------------------------------------
 
 
@@ -90,7 +94,7 @@ def test_edit_a_codes_english_name(demo):
     english.input("Building trust")
     ok(at.button(key=f"FormSubmitter:edit_{trust}-Simpan").click().run())
 
-    assert "Tersimpan." in successes(at), "the confirmation survives the rerun that refreshes the page"
+    assert "Tersimpan." in toasts(at), "the confirmation survives the rerun that refreshes the page"
     code = get_code(demo, "trust_building")
     assert (code.name_en, code.name_id) == ("Building trust", "Membangun kepercayaan")
     assert code.indicators and code.definition, "fields left alone are kept"
@@ -107,7 +111,7 @@ def test_a_code_without_a_name_is_refused_and_nothing_is_saved(demo):
     ok(at.button(key=f"FormSubmitter:edit_{trust}-Simpan").click().run())
 
     assert [e.value for e in at.error] == ["Kode perlu nama."]
-    assert not successes(at)
+    assert not toasts(at)
     assert get_code(demo, "trust_building").name_en == "Trust-building"
     assert audit_count(demo, "code.update") == 0
 
@@ -120,7 +124,7 @@ def test_add_a_code_under_a_parent(demo):
     in_form(at, at.selectbox, "Kode induk", "new_code").set_value(trust)
     ok(at.button(key="FormSubmitter:new_code-Tambah kode").click().run())
 
-    assert "Kode Grup WhatsApp relawan ditambahkan." in successes(at)
+    assert "Kode Grup WhatsApp relawan ditambahkan." in toasts(at)
     code = get_code(demo, "grup_whatsapp_relawan")
     assert code.path == "collaborative_process/trust_building/grup_whatsapp_relawan"
     assert code.codebook_id == get_code(demo, "trust_building").codebook_id
@@ -139,7 +143,7 @@ def test_move_a_code_with_its_subcodes(demo):
     ok(at.selectbox(key="move_target").set_value(understanding).run())
     ok(at.button(key="move_button").click().run())
 
-    assert any("Komitmen terhadap proses" in s and "Pemahaman bersama" in s for s in successes(at)), successes(at)
+    assert any("Komitmen terhadap proses" in s and "Pemahaman bersama" in s for s in toasts(at)), toasts(at)
     moved = "collaborative_process/shared_understanding/commitment_to_process"
     assert get_code(demo, "commitment_to_process").path == moved
     assert get_code(demo, "openness_mutual_gains").path == f"{moved}/openness_mutual_gains"
@@ -158,7 +162,7 @@ def test_merge_moves_codings_to_the_target_and_removes_the_source(demo):
     assert not at.button(key="merge_button").disabled
     ok(at.button(key="merge_button").click().run())
 
-    assert any("Dialog tatap muka" in s and "Membangun kepercayaan" in s for s in successes(at)), successes(at)
+    assert any("Dialog tatap muka" in s and "Membangun kepercayaan" in s for s in toasts(at)), toasts(at)
     assert get_code(demo, "face_to_face_dialogue") is None
     with read_session(demo) as session:
         spans = sorted(session.execute(select(Coding.segment_id).where(Coding.code_id == target)).scalars())

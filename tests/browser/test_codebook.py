@@ -66,7 +66,7 @@ def test_search_add_and_export_qdc(demo_server, page):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     open_codebook(page, demo_server.url)
-    page.locator("[data-testid='stExpander'] summary", has_text="Konteks sistem").first.wait_for()  # the last book's
+    page.locator("[data-testid='stExpander'] summary", has_text="Faktor penghambat").first.wait_for()  # in the last book
     every = summaries(page)
     assert any("Dialog tatap muka" in s for s in every)
 
@@ -92,7 +92,7 @@ def test_search_add_and_export_qdc(demo_server, page):
     choose(page, "Kode induk", "(trust_building)")
     form.get_by_label("Definisi").fill("Grup pesan singkat tempat relawan desa berbagi informasi kedaruratan.")
     form.get_by_role("button", name="Tambah kode").click()
-    page.locator("[data-testid='stAlertContentSuccess']", has_text=f"Kode {NEW_NAME} ditambahkan.").wait_for()
+    page.locator("[data-testid='stToast']", has_text=f"Kode {NEW_NAME} ditambahkan.").wait_for()
     wait_for_app(page)
     assert page.get_by_role("tab", name="Sunting kode").get_attribute("aria-selected") == "true", "the tab stays open"
     screenshot(page, "codebook_added")
@@ -161,7 +161,7 @@ def test_deleting_a_code_with_codings_asks_first(demo_server, page):
     # "Ya, hapus" deletes the code and its codings, and says so.
     page.get_by_role("button", name="Hapus…").click()
     dialog.get_by_role("button", name="Ya, hapus").click()
-    page.locator("[data-testid='stAlertContentSuccess']", has_text="Kode Dialog tatap muka dihapus.").wait_for()
+    page.locator("[data-testid='stToast']", has_text="Kode Dialog tatap muka dihapus.").wait_for()
     wait_for_app(page)
     assert page.get_by_role("tab", name="Sunting kode").get_attribute("aria-selected") == "true", "the tab stays open"
     screenshot(page, "codebook_deleted")

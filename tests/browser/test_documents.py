@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import docx
@@ -193,7 +194,7 @@ def test_import_files_with_a_metadata_sheet(demo_server, page, tmp_path):
     for column, value in (("Tanggal wawancara", "2025-04-03"), ("Tempat wawancara", "Balai Desa Cibeureum"),
                           ("Dokumen", "2")):
         grid.locator("th", has_text=column).first.wait_for(state="attached")
-        row.locator("td", has_text=value).first.wait_for(state="attached")
+        row.locator("td", has_text=re.compile(rf"^\s*{re.escape(value)}\s*$")).first.wait_for(state="attached")
     screenshot(page, "documents_cases_scrolled")
     assert errors == []
 
