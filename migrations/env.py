@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from qualcode.db import make_engine
-from qualcode.models import Base
+from qualcode.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -25,12 +25,15 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+    """The head revision(s); branches (one per capability) are allowed, joined by '+'."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return "+".join(sorted(heads))
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -72,7 +75,7 @@ def upgrade(url: str) -> Path | None:
     path = sqlite_path(url)
     if path is not None and path.exists() and path.stat().st_size > 0 and _has_tables(path):
         backup = backup_sqlite(path, current)
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
     return backup
 
 

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 
 from qualcode.db import make_engine
 from qualcode.migrate import alembic_config, current_revision, head_revision, upgrade
-from qualcode.models import Base
+from qualcode.schema import Base
 
 
 def test_upgrade_of_an_empty_database_equals_the_models(empty_db_url):

@@ -1,0 +1,1 @@
+"""Tables of qualcode.analysis (on qualcode.models.Base); moved only by Alembic revisions."""

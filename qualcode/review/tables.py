@@ -1,0 +1,1 @@
+"""Tables of qualcode.review (on qualcode.models.Base); moved only by Alembic revisions."""
