@@ -9,10 +9,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+import qualcode.schema  # noqa: F401  (every table mapped before the first query)
 from qualcode.config import get_settings
 from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.errors import QualcodeError
-import qualcode.schema  # noqa: F401  (every table mapped before the first query)
 from qualcode.i18n import LANGUAGES, t
 from qualcode.migrate import upgrade
 
