@@ -5,6 +5,7 @@ import streamlit as st
 from qualcode import undo
 from qualcode.errors import QualcodeError
 from qualcode.models import Code, Coding, Document
+from qualcode.nlp.pipeline import lemma_search
 from qualcode.queries import tree_sorted
 from qualcode.services import codes as code_service
 from qualcode.services import codings as coding_service
@@ -95,7 +96,8 @@ with state.reading() as session:
 window_key = f"coding_window_{doc_id}"
 ss.setdefault(window_key, 0)
 ss[window_key] = min(ss[window_key], len(spans) - 1)
-hits = search_text(text, query) if query else []
+# Word forms meet (percaya finds kepercayaan, dipercaya); a phrase that is no word falls back to plain text.
+hits = (lemma_search(text, query) or search_text(text, query)) if query else []
 focus = ss.pop("coding_focus", None)
 
 

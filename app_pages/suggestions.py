@@ -1,10 +1,110 @@
-"""Suggestions: spaCy-assisted code suggestions (issue 5)."""
+"""Suggestions: a queue per document of codes the engine proposes, each with its evidence;
+accept, reject or adjust; acceptance rates and how far to trust the learned model."""
 
 import streamlit as st
 
+from qualcode.models import Code, Document
+from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
 
 st.title(tr("nav.suggestions"))
-state.require_project()
-st.info(tr("placeholder.suggestions"))
+pid = state.require_project()
+uid = state.user_id()
+lang = state.lang()
+ss = st.session_state
+
+with state.reading() as session:
+    docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
+    codes = {c.id: c for c in session.query(Code).filter(Code.project_id == pid).order_by(Code.path)}
+if not docs:
+    st.info(tr("documents.empty"))
+    st.stop()
+titles = dict(docs)
+
+c1, c2, c3, c4 = st.columns([4, 2, 2, 1])
+doc_ids = list(titles)
+if ss.get("suggest_doc_id") not in doc_ids:
+    ss.suggest_doc_id = doc_ids[0]
+doc_id = c1.selectbox(tr("coding.document"), doc_ids, index=doc_ids.index(ss.suggest_doc_id), format_func=titles.get)
+ss.suggest_doc_id = doc_id
+unit = c2.selectbox(tr("suggest.unit"), ("turn", "sentence", "paragraph"), format_func=lambda u: tr(f"suggest.unit_{u}"),
+                    key="suggest_unit")
+order = c3.selectbox(tr("suggest.order"), ("confidence", "uncertainty"), format_func=lambda o: tr(f"suggest.order_{o}"),
+                     key="suggest_order", help=tr("suggest.order_help"))
+limit = c4.number_input(tr("suggest.show"), 5, 200, 15, step=5, key="suggest_limit")
+
+with st.spinner(tr("suggest.computing")), state.reading() as session:
+    queue = suggestion_service.document_queue(session, pid, doc_id, unit=unit, order=order)
+
+
+def describe(evidence: list[dict]) -> str:
+    parts = []
+    for item in evidence:
+        if item["kind"] == "terms":
+            parts.append(tr("suggest.ev_terms", terms=", ".join(f"“{t}”" for t in item["terms"])))
+        elif item["kind"] == "definition_similarity":
+            parts.append(tr("suggest.ev_similarity", value=item["value"]))
+        elif item["kind"] == "model":
+            parts.append(tr("suggest.ev_model", value=item["probability"]))
+            for example in item.get("nearest_examples", []):
+                parts.append(tr("suggest.ev_example", text=example[:120]))
+    return "  \n".join(parts)
+
+
+def decide(item, decision: str, start: int | None = None, end: int | None = None, code_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with state.action() as session:
+            suggestion_service.decide(session, pid, doc_id, start if start is not None else item.start,
+                                      end if end is not None else item.end, code_id or item.code_db_id, decision,
+                                      actor_id=uid, score=item.suggestion.score, evidence=item.suggestion.evidence)
+        st.rerun()
+    except state.ActionFailed:
+        pass
+
+
+st.caption(tr("suggest.queue_count", count=len(queue)))
+if not queue:
+    st.info(tr("suggest.empty"))
+for n, item in enumerate(queue[: int(limit)]):
+    code = codes.get(item.code_db_id)
+    with st.container(border=True, key=f"sug_{n}"):
+        head, score = st.columns([5, 1])
+        head.markdown(
+            f"<span style='display:inline-block;width:.8em;height:.8em;background:{code.colour};border-radius:2px'></span> "
+            f"**{code.label(lang)}** · `{code.key}`", unsafe_allow_html=True)
+        score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
+        st.markdown(f"> {item.text[:600]}{'…' if len(item.text) > 600 else ''}")
+        st.caption(describe(item.suggestion.evidence))
+        a, r, adj = st.columns([1, 1, 3])
+        if a.button(tr("suggest.accept"), key=f"acc_{n}", type="primary"):
+            decide(item, "accepted")
+        if r.button(tr("suggest.reject"), key=f"rej_{n}"):
+            decide(item, "rejected")
+        with adj.expander(tr("suggest.adjust")):
+            s_start = st.number_input(tr("coding.start"), 0, None, item.start, key=f"as_{n}")
+            s_end = st.number_input(tr("coding.end"), 0, None, item.end, key=f"ae_{n}")
+            other = st.selectbox(tr("suggest.code"), list(codes), index=list(codes).index(item.code_db_id),
+                                 format_func=lambda i: f"{codes[i].label(lang)} · {codes[i].key}", key=f"ac_{n}")
+            if st.button(tr("suggest.accept_adjusted"), key=f"aa_{n}"):
+                decide(item, "accepted", int(s_start), int(s_end), other)
+
+st.divider()
+left, right = st.columns(2)
+with state.reading() as session:
+    rates = suggestion_service.acceptance_rates(session, pid)
+    quality = suggestion_service.model_quality(session, pid)
+with left:
+    st.subheader(tr("suggest.rates"))
+    if rates.empty:
+        st.caption(tr("suggest.no_decisions"))
+    else:
+        st.dataframe(rates, hide_index=True, width="stretch",
+                     column_config={"rate": st.column_config.ProgressColumn(tr("suggest.rate"), min_value=0, max_value=1)})
+with right:
+    st.subheader(tr("suggest.model"))
+    st.caption(tr("suggest.model_help"))
+    if quality.empty:
+        st.caption(tr("suggest.no_model"))
+    else:
+        st.dataframe(quality, hide_index=True, width="stretch")

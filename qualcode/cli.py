@@ -99,7 +99,8 @@ def cmd_info(_args: argparse.Namespace) -> int:
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help=".txt .docx .odt .rtf .pdf .csv .xlsx")
-    parser.add_argument("--project", required=True, help="project name (created if missing)")
+    parser.add_argument("--project", help="project name (created if missing; required for transcripts); "
+                        "'import qdpx FILE [--project NAME]' imports a REFI-QDA project as a new project")
     parser.add_argument("--kind", choices=("interview", "observation", "document"), default="interview")
     parser.add_argument("--metadata", metavar="SHEET.csv", help="metadata sheet: file,title,kind,case,...")
     parser.add_argument("--pseudonyms", metavar="MAP.txt", help="lines 'Real Name = Pseudonym' to replace first")
@@ -115,6 +116,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from qualcode.services import projects as project_service
     from qualcode.services.imports import import_files, read_metadata_sheet
 
+    if args.files[0] == "qdpx":
+        return import_qdpx(args)
+    if not args.project:
+        print("error: --project NAME is required to import transcripts", file=sys.stderr)
+        return 2
     files: list[tuple[str, bytes]] = []
     unreadable: list[str] = []
     for name in args.files:
@@ -159,6 +165,134 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
           f"into project {args.project!r}.")
     return 1 if refused else 0
+
+
+def import_qdpx(args: argparse.Namespace) -> int:
+    """``import qdpx FILE [--project NAME]``: a REFI-QDA project into a new project, in one transaction."""
+    from qualcode.services import projects as project_service
+    from qualcode.services.exchange import import_project, read_file
+
+    if len(args.files) != 2:
+        print("error: usage: python -m qualcode import qdpx FILE.qdpx [--project NAME]", file=sys.stderr)
+        return 2
+    name, data = read_file(args.files[1])
+    with unit_of_work(open_database()) as session:
+        actor = project_service.ensure_user(session, args.coder or "peneliti")
+        result = import_project(session, data, name, actor_id=actor.id, name=args.project)
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    print(f"imported {name} ({result.origin}) into new project {result.project_name!r}: {counts}")
+    for source, counting in result.counting.items():
+        print(f"  {source}: positions read as {counting}")
+    if result.skipped_sources:
+        print(f"not imported (not text): {', '.join(result.skipped_sources)}", file=sys.stderr)
+    return 0
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("what", choices=("qdpx", "segments"), help="qdpx: the project (REFI-QDA); segments: coded segments")
+    parser.add_argument("--project", required=True, help="project name")
+    parser.add_argument("--out", required=True, metavar="FILE", help=".qdpx, or .csv / .xlsx for segments")
+    parser.add_argument("--coder", metavar="LOGIN", help="who exports (default: the project's owner)")
+
+
+@command("export", "export a project as .qdpx, or its coded segments as .csv / .xlsx", _configure_export)
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qualcode.exports import coded_segments, to_csv, to_xlsx
+    from qualcode.services import projects as project_service
+    from qualcode.services.auth import require
+    from qualcode.services.exchange import export_project
+
+    out = Path(args.out)
+    with unit_of_work(open_database()) as session:
+        project = project_service.find_project(session, args.project)
+        members = project_service.members(session, project.id)
+        actor = (project_service.get_user_by_login(session, args.coder) if args.coder
+                 else next((u for u, role in members if role == "owner"), None))
+        if actor is None:
+            raise QualcodeError("error.user_not_found", user_id=args.coder or "owner")
+        if args.what == "qdpx":
+            data = export_project(session, project.id, actor_id=actor.id)
+        else:
+            require(session, project.id, actor.id, "project.read")
+            table = coded_segments(session, project.id)
+            data = to_xlsx(table) if out.suffix.lower() == ".xlsx" else to_csv(table)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data)} bytes)")
+    return 0
+
+
+def _configure_suggest(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--codebook", required=True, metavar="PATH_OR_ID",
+                        help="a codebook file (.yaml, .qdc, .csv) or the id of a codebook in --project")
+    parser.add_argument("--input", required=True, metavar="FILE", help="the text to code; '-' reads standard input")
+    parser.add_argument("--project", help="project whose coding trains the learned model (and holds the codebook id)")
+    parser.add_argument("--unit", choices=("turn", "sentence", "paragraph", "document"), default="turn")
+    parser.add_argument("--top", type=int, default=3, metavar="K", help="suggestions per unit (default 3)")
+    parser.add_argument("--format", choices=("json",), default="json")
+
+
+@command("suggest", "suggest codes for a text, with their evidence, as JSON", _configure_suggest)
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from qualcode.codebooks import load_codebook_file
+    from qualcode.errors import ImportFileError
+    from qualcode.importers import extract
+    from qualcode.nlp.suggest import CodeInfo, split_units, suggest
+    from qualcode.services import projects as project_service
+    from qualcode.services import suggestions as suggestion_service
+    from qualcode.text import normalise_text
+
+    if args.input == "-":
+        text = normalise_text(sys.stdin.read())
+    else:
+        path = Path(args.input)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFileError("error.file_unreadable", file=path.name, problem=exc.strerror)
+        text = extract(path.name if path.suffix else path.name + ".txt", data)[0].text
+    codebook_path = Path(args.codebook)
+    model = None
+    infos: list[CodeInfo]
+    if codebook_path.is_file():
+        if codebook_path.suffix.lower() == ".qdc":
+            from qualcode.exchange.qdc import qdc_to_codebook
+
+            spec = qdc_to_codebook(codebook_path.read_bytes(), codebook_path.name)
+        elif codebook_path.suffix.lower() == ".csv":
+            from qualcode.exchange.codebook_csv import csv_to_codebook
+
+            spec = csv_to_codebook(codebook_path.read_bytes(), codebook_path.name)
+        else:
+            spec = load_codebook_file(codebook_path)
+        infos = [CodeInfo(c.id, p, c.name.id, c.name.en, c.definition, c.inclusion, tuple(c.examples), tuple(c.indicators))
+                 for p, c, _ in spec.walk() if c.id not in suggestion_service.NOT_SUGGESTED]
+    if args.project or not codebook_path.is_file():
+        if not args.project:
+            raise QualcodeError("suggest.needs_project", codebook=args.codebook)
+        engine = open_database()
+        with unit_of_work(engine) as session:
+            project = project_service.find_project(session, args.project)
+            if not codebook_path.is_file():
+                from qualcode.models import Codebook
+
+                book = session.scalar(select(Codebook).where(Codebook.project_id == project.id,
+                                                             Codebook.key == args.codebook))
+                if book is None:
+                    raise QualcodeError("suggest.no_codebook", codebook=args.codebook, project=args.project)
+                all_infos, _ = suggestion_service.code_infos(session, project.id)
+                keys = {c.key for c in book.codes}
+                infos = [i for i in all_infos if i.key in keys]
+            model = suggestion_service.learned_model(session, project.id)
+    units = split_units(text, args.unit)
+    results = suggest(units, suggestion_service.codebook_suggester(infos), model, top=args.top)
+    json.dump(suggestion_service.units_json(units, results), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
