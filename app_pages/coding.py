@@ -247,6 +247,33 @@ with side:
                                                                    segment_id=memo_target))):
                 st.rerun()
 
+    with st.expander(tr("coding.suggestions"), expanded=False):
+        if st.toggle(tr("coding.show_suggestions"), key="coding_suggest_on"):
+            from qualcode.services import suggestions as suggestion_service
+
+            with state.reading() as session:
+                inline = suggestion_service.document_queue(session, pid, doc_id, within=(lo, hi))[:8]
+            if not inline:
+                st.caption(tr("suggest.empty"))
+            for n, item in enumerate(inline):
+                code = code_by_id.get(item.code_db_id)
+                st.markdown(f"**{code.label(lang) if code else item.suggestion.code_id}** · {item.suggestion.score:.2f}")
+                st.caption("“" + item.text[:160] + ("…”" if len(item.text) > 160 else "”"))
+                terms = [t for e in item.suggestion.evidence if e["kind"] == "terms" for t in e["terms"]]
+                if terms:
+                    st.caption(tr("suggest.ev_terms", terms=", ".join(terms)))
+                b1, b2 = st.columns(2)
+                for button, decision, col in ((tr("suggest.accept"), "accepted", b1), (tr("suggest.reject"), "rejected", b2)):
+                    if col.button(button, key=f"inline_{decision}_{n}"):
+                        def act(session, item=item, decision=decision):  # type: ignore[no-untyped-def]
+                            made = suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id,
+                                                             decision, actor_id=uid, score=item.suggestion.score,
+                                                             evidence=item.suggestion.evidence)
+                            return undo.added([made.coding_id]) if made.coding_id else None
+
+                        if run(act):
+                            st.rerun()
+
     st.divider()
     if st.button(tr("coding.undo"), disabled=not ss.undo_stack, key="undo", icon=":material/undo:"):
         entry = ss.undo_stack[-1]

@@ -15,9 +15,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import spacy
+import numpy
 import yaml
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.attrs import NORM as NORM_ATTR
+from spacy.attrs import ORTH as ORTH_ATTR
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
@@ -90,10 +93,25 @@ def _keep() -> frozenset[str]:
     return frozenset(word_lists()["keep"])
 
 
+_NORM_OF_ORTH: dict[int, int] = {}
+
+
 @Language.component("qualcode_normal_forms")
 def set_normal_forms(doc: Doc) -> Doc:
-    for token in doc:
-        token.norm_ = normal_form(token.text)
+    """Write each token's normal form to NORM, working on hash arrays rather than Token objects
+    (a dictionary from a word's hash to its form's hash, filled once per distinct word)."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH_ATTR)
+    cache = _NORM_OF_ORTH
+    norms = numpy.empty(len(orths), dtype="uint64")
+    for i, orth in enumerate(orths.tolist()):
+        norm = cache.get(orth)
+        if norm is None:
+            norm = cache[orth] = strings.add(normal_form(strings[orth]))
+        norms[i] = norm
+    doc.from_array([NORM_ATTR], norms.reshape(-1, 1))
     return doc
 
 

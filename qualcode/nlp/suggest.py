@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, NORM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -107,7 +108,12 @@ def split_units(text: str, unit: str = "turn") -> list[Unit]:
 
 
 def _norms(doc: Doc) -> list[str]:
-    return [t.norm_ for t in doc if t.is_alpha or "-" in t.text]
+    """The normal forms of the words (not punctuation or numbers), read from hash arrays."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    arr = doc.to_array([NORM, IS_ALPHA, IS_PUNCT, LIKE_NUM])
+    return [strings[int(norm)] for norm, alpha, punct, num in arr.tolist() if alpha or not (punct or num)]
 
 
 def _identity(tokens: list[str]) -> list[str]:

@@ -116,6 +116,7 @@ def document_queue(
     order: str = "confidence",
     top: int = 3,
     include_interviewer: bool = False,
+    within: tuple[int, int] | None = None,
 ) -> list[QueueItem]:
     """Suggestions for a document, ordered by confidence or by uncertainty (active learning:
     scores nearest 0.5 first), leaving out codes already applied there and decisions already made."""
@@ -126,6 +127,8 @@ def document_queue(
     if not infos:
         return []
     units = [u for u in split_units(document.text, unit) if include_interviewer or not u.is_interviewer]
+    if within is not None:  # only the part of the document on screen
+        units = [u for u in units if u.start < within[1] and u.end > within[0]]
     results = suggest(units, codebook_suggester(infos), learned_model(session, project_id), top=top)
     coded = session.execute(
         select(Segment.start, Segment.end, Coding.code_id).join(Coding, Coding.segment_id == Segment.id)

@@ -79,8 +79,8 @@ def _coder_picker() -> None:
         ids = [m[0] for m in members]
         labels = {m[0]: f"{m[1]} ({tr('role.' + m[2])})" for m in members}
         current = state.user_id()
-        if current not in labels:
-            current = ids[0]
+        if current not in labels:  # default to the project's owner, the usual person at the keyboard
+            current = next((m[0] for m in members if m[2] == "owner"), ids[0])
             st.session_state[state.USER_KEY] = current
         chosen = st.selectbox(
             tr("ui.who_am_i"), ids, index=ids.index(current), format_func=labels.get, key="sidebar_user"
