@@ -1,0 +1,49 @@
+"""AppTest for the Suggestions page: the queue shows evidence; accept, reject and adjust store decisions."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from qualcode.db import make_engine, read_session, unit_of_work
+from qualcode.demo import load_demo
+from qualcode.models import Coding, Segment
+from qualcode.nlp.tables import SuggestionDecision
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def demo(sqlite_url, monkeypatch):
+    engine = make_engine(sqlite_url)
+    with unit_of_work(engine) as session:
+        load_demo(session)
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def decisions(engine):
+    with read_session(engine) as session:
+        return [(d.decision, d.start, d.end, d.coding_id) for d in session.scalars(select(SuggestionDecision).order_by(SuggestionDecision.id))]
+
+
+def test_accept_reject_and_adjust(demo):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/suggestions.py").run()
+    assert not at.exception
+    assert any("istilah indikator" in c.value for c in at.caption)
+    at.button(key="acc_0").click().run()
+    at.button(key="rej_0").click().run()
+    assert not at.exception
+    (accepted, rejected) = decisions(demo)
+    assert accepted[0] == "accepted" and accepted[3] is not None and rejected[0] == "rejected" and rejected[3] is None
+    at.number_input(key="as_0").set_value(at.number_input(key="as_0").value + 5).run()
+    at.button(key="aa_0").click().run()
+    adjusted = decisions(demo)[-1]
+    with read_session(demo) as session:
+        segment = session.get(Coding, adjusted[3]).segment
+        assert (segment.start, segment.end) == (adjusted[1], adjusted[2])
+        assert session.scalar(select(Segment.id).where(Segment.start == adjusted[1])) is not None
+    assert any("Tingkat penerimaan" in s.value for s in at.subheader)
