@@ -1,0 +1,220 @@
+"""REFI-QDA project exchange: XSD-valid export, NVivo/ATLAS.ti import, round trip, hardened import."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+
+from qualcode.errors import ImportFileError
+from qualcode.exchange.qdc import validate_qdc
+from qualcode.exchange.qdpx import read_qdpx, utf16_to_codepoints, validate_qde
+from qualcode.models import Case, Code, Coding, Document, Memo, Project, Segment, User
+from qualcode.services import cases as case_service
+from qualcode.services import codings as coding_service
+from qualcode.services import memos as memo_service
+from qualcode.services import projects as project_service
+from qualcode.services.exchange import export_codebook, export_project, import_project
+from qualcode.services.imports import store_turns
+from qualcode.text import normalise_text
+from tests import factories
+
+NS = "{urn:QDA-XML:project:1.0}"
+
+
+def _qde(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("project.qde")
+
+
+def _build(session):
+    """A small project: two coders, a codebook plus an inductive code, a case, memos, an emoji."""
+    project = factories.project(session)
+    me = project_service.get_user_by_login(session, "peneliti")
+    other = project_service.create_user(session, "rekan", "Rekan Pengode")
+    project_service.set_member(session, project.id, other.id, "researcher", actor_id=me.id)
+    codes = factories.codebook(session, project.id, me.id)
+    doc = factories.document(session, project.id, me.id)
+    store_turns(session, doc)
+    obs = factories.document(session, project.id, me.id, text="Catatan observasi: rapat =SUM(A1) di balai kota.",
+                             title="Obs 1")
+    obs.kind = "observation"
+    text = doc.text
+    a = text.index("Kami saling percaya")
+    b = text.index("👍")
+    coding = coding_service.code_span(session, doc.id, a, a + len("Kami saling percaya"), codes["trust_building"].id,
+                                      actor_id=me.id)
+    coding_service.code_span(session, doc.id, a, a + len("Kami saling percaya"), codes["trust_building"].id,
+                             actor_id=other.id)
+    coding_service.code_span(session, doc.id, b - 5, b + 1, codes["face_to_face_dialogue"].id, actor_id=other.id)
+    inductive = Code(project_id=project.id, key="anggaran", path="anggaran", name_id="Anggaran", name_en="Budget")
+    session.add(inductive)
+    session.flush()
+    c = text.index("Anggaran APBD")
+    coding_service.code_span(session, doc.id, c, c + len("Anggaran APBD terbatas"), inductive.id, actor_id=me.id)
+    o = obs.text.index("=SUM")
+    coding_service.code_span(session, obs.id, o, o + 8, codes["collaborative_process"].id, actor_id=me.id)
+    case = case_service.save_case(session, project.id, actor_id=me.id, pseudonym="Informan A",
+                                  stakeholder_group="pemerintah", organisation="Dinas X")
+    case_service.link_case(session, case.id, doc.id, actor_id=me.id)
+    memo_service.add_memo(session, project.id, actor_id=me.id, body="Catatan proyek", title="Awal")
+    memo_service.add_memo(session, project.id, actor_id=me.id, body="Memo segmen", segment_id=coding.segment_id)
+    memo_service.add_memo(session, project.id, actor_id=me.id, body="Memo kode", code_id=codes["trust_building"].id)
+    session.flush()
+    return project, me
+
+
+def _summary(session, project_id):
+    """What a round trip must keep: codes, sources, cases, codings (by content, not by GUID)."""
+    codes = sorted(session.execute(select(Code.path, Code.name_id, Code.name_en, Code.colour, Code.definition)
+                                   .where(Code.project_id == project_id)).all())
+    docs = sorted(session.execute(select(Document.title, Document.kind, Document.checksum)
+                                  .where(Document.project_id == project_id)).all())
+    cases = sorted((c.pseudonym, c.stakeholder_group, c.organisation, tuple(sorted(d.title for d in c.documents)))
+                   for c in session.scalars(select(Case).where(Case.project_id == project_id)))
+    codings = sorted(session.execute(
+        select(Document.title, Segment.start, Segment.end, Code.path, User.login)
+        .join(Segment, Segment.document_id == Document.id).join(Coding, Coding.segment_id == Segment.id)
+        .join(Code, Code.id == Coding.code_id).join(User, User.id == Coding.coder_id)
+        .where(Document.project_id == project_id)).all())
+    memos = sorted(session.execute(select(Memo.title, Memo.body).where(Memo.project_id == project_id)).all())
+    return codes, docs, cases, codings, memos
+
+
+def test_export_validates_and_round_trips(session, shared_dir):
+    project, me = _build(session)
+    data = export_project(session, project.id, actor_id=me.id)
+    assert validate_qde(_qde(data), shared_dir / "refi-qda" / "Project.xsd") == []
+    for book in project.codebooks:
+        qdc = export_codebook(session, book.id, actor_id=me.id)
+        assert validate_qdc(qdc, shared_dir / "refi-qda" / "Codebook.xsd") == []
+    result = import_project(session, data, "studi.qdpx", actor_id=me.id, name="Studi A (salinan)")
+    assert result.counts["codings"] == 5
+    assert _summary(session, result.project_id) == _summary(session, project.id)
+    copy = session.get(Project, result.project_id)
+    inductive = session.scalar(select(Code).where(Code.project_id == copy.id, Code.key == "anggaran"))
+    assert inductive.codebook_id is None
+    segment_memo = session.scalar(select(Memo).where(Memo.project_id == copy.id, Memo.body == "Memo segmen"))
+    assert segment_memo.segment_id is not None
+    again = export_project(session, result.project_id, actor_id=me.id)
+    assert validate_qde(_qde(again), shared_dir / "refi-qda" / "Project.xsd") == []
+    third = import_project(session, again, "again.qdpx", actor_id=me.id, name="Ketiga")
+    assert _summary(session, third.project_id) == _summary(session, project.id)
+
+
+def test_nvivo_sample_imports_every_selection_on_its_words(session, shared_dir):
+    path = shared_dir / "refi-qda" / "samples" / "nvivo12_two_coders_hungarian.qdpx"
+    data = path.read_bytes()
+    me = factories.owner(session)
+    result = import_project(session, data, path.name, actor_id=me.id)
+    assert result.counts["codings"] == 303 and result.dropped_selections == 0 and result.dropped_codings == 0
+    assert result.counting["videos_10_selected"] == "utf16"
+    # independent check: each selection read as UTF-16 units (end exclusive) of the raw text
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(archive.read("project.qde"))
+    expected = set()
+    for source in root.iter(f"{NS}TextSource"):
+        raw = archive.read(f"Sources/{source.get('guid')}.txt").decode("utf-8-sig").encode("utf-16-le")
+        for sel in source.iter(f"{NS}PlainTextSelection"):
+            a, b = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            covered = normalise_text(raw[2 * a:2 * b].decode("utf-16-le"))
+            for coding in sel.iter(f"{NS}Coding"):
+                # NVivo stamps every Coding with the exporting user; the coder is the selection's creator
+                expected.add((source.get("name"), covered, coding.find(f"{NS}CodeRef").get("targetGUID"),
+                              sel.get("creatingUser")))
+    rows = session.execute(
+        select(Document.title, Document.text, Segment.start, Segment.end, Code.guid, User.guid)
+        .join(Segment, Segment.document_id == Document.id).join(Coding, Coding.segment_id == Segment.id)
+        .join(Code, Code.id == Coding.code_id).join(User, User.id == Coding.coder_id)
+        .where(Document.project_id == result.project_id)).all()
+    got = {(title, text[s:e], code, user) for title, text, s, e, code, user in rows}
+    assert len(rows) == 303 and got == expected
+    emoji = [text[s:e] for _, text, s, e, _, _ in rows if any(ord(ch) > 0xFFFF for ch in text[:s])]
+    assert emoji  # selections after emoji are among them, and still right
+    coders = {u for *_, u in rows}
+    assert coders == {"29518289-d0e3-447b-b7dd-ae1d8cd880a0", "eaac2cd0-f7f0-415a-abdd-ae1d8f6762de"}
+    logins = set(session.scalars(select(User.login).where(User.guid.in_(coders))))
+    assert logins == {"gergo", "floriansipos"}
+    assert {u.login for u, _ in project_service.members(session, result.project_id)} >= logins
+
+
+def test_atlas_sample_imports(session, shared_dir):
+    path = shared_dir / "refi-qda" / "samples" / "atlasti23_minimal.qdpx"
+    me = factories.owner(session)
+    result = import_project(session, path.read_bytes(), path.name, actor_id=me.id)
+    names = set(session.scalars(select(Code.name_id).where(Code.project_id == result.project_id)))
+    assert names == {"Commits", "2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"}
+    assert result.project_name == "target-atlas-project"
+
+
+def test_utf16_offsets_convert():
+    text = "a👍b👍c"
+    assert utf16_to_codepoints(text, [0, 1, 3, 4, 6, 7]) == [0, 1, 2, 3, 4, 5]
+
+
+def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+QDE = (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="test">'
+       b'<Sources><TextSource guid="11111111-1111-1111-1111-111111111111" name="s" '
+       b'plainTextPath="internal://11111111-1111-1111-1111-111111111111.txt"/></Sources></Project>')
+
+
+@pytest.mark.parametrize("members, key, needle", [
+    ({"project.qde": QDE, "../evil.txt": b"x"}, "import.zip_unsafe_path", "../evil.txt"),
+    ({"project.qde": QDE, "sources/big.txt": b"0" * (150 * 1024 * 1024)}, "import.zip_bomb", "bad.qdpx"),
+    ({"project.qde": b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Project/>'}, "exchange.doctype",
+     "project.qde"),
+    ({"other.xml": b"<a/>"}, "export.no_qde", "bad.qdpx"),
+    ({"project.qde": QDE}, "export.source_missing", "'s'"),
+])
+def test_hostile_files_are_refused_by_name_and_leave_nothing(session, members, key, needle):
+    me = factories.owner(session)
+    data = _zip(members)
+    with pytest.raises(ImportFileError) as caught:
+        with session.begin_nested():
+            import_project(session, data, "bad.qdpx", actor_id=me.id)
+    assert caught.value.key == key
+    assert "bad.qdpx" in caught.value.message("en") and needle in caught.value.message("en")
+    assert session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def test_oversized_member_is_refused(monkeypatch):
+    from qualcode.exchange import qdpx
+
+    monkeypatch.setattr(qdpx, "MAX_MEMBER_BYTES", 1000)
+    data = _zip({"project.qde": QDE, "sources/x.txt": b"ab" * 600}, zipfile.ZIP_STORED)
+    with pytest.raises(ImportFileError) as caught:
+        read_qdpx(data, "besar.qdpx")
+    assert caught.value.key == "export.member_too_large" and "sources/x.txt" in str(caught.value)
+
+
+def test_failure_midway_rolls_back_everything(session, shared_dir):
+    """A coding that points to a user GUID already loaded is fine; a broken source later is not."""
+    project, me = _build(session)
+    data = export_project(session, project.id, actor_id=me.id)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    members = {i.filename: archive.read(i) for i in archive.infolist()}
+    last = sorted(n for n in members if n.startswith("sources/"))[-1]
+    del members[last]
+    before = session.scalar(select(func.count()).select_from(Document))
+    with pytest.raises(ImportFileError):
+        with session.begin_nested():
+            import_project(session, _zip(members), "rusak.qdpx", actor_id=me.id, name="Rusak")
+    assert session.scalar(select(func.count()).select_from(Document)) == before
+    assert session.scalar(select(Project.id).where(Project.name == "Rusak")) is None
+
+
+def test_named_project_that_exists_is_refused(session):
+    project, me = _build(session)
+    data = export_project(session, project.id, actor_id=me.id)
+    with pytest.raises(Exception) as caught:
+        import_project(session, data, "x.qdpx", actor_id=me.id, name=project.name)
+    assert project.name in str(caught.value)
