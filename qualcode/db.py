@@ -27,8 +27,12 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
 
 def _sqlite_on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
-    # instead of failing half-way with "database is locked".
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # instead of failing half-way with "database is locked". Reads (read_session) begin a plain
+    # deferred transaction: under WAL they never wait for a writer nor make one wait.
+    if conn.get_execution_options().get("qualcode_read"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -67,7 +71,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reads; nothing it does is committed. Objects it loaded stay readable after
     the block (closing detaches them without expiring what was loaded)."""
-    session = session_factory(engine)()
+    session = sessionmaker(engine.execution_options(qualcode_read=True), expire_on_commit=False)()
     try:
         yield session
     finally:

@@ -66,3 +66,17 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_url):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
     engine.dispose()
+
+
+def test_a_read_does_not_block_a_write_on_sqlite(sqlite_url):
+    from sqlalchemy import text
+
+    from qualcode.db import read_session, unit_of_work
+
+    engine = make_engine(sqlite_url)
+    with read_session(engine) as reader:
+        reader.execute(text("SELECT count(*) FROM projects")).scalar()
+        with unit_of_work(engine) as writer:  # would wait for the busy timeout, then fail, under BEGIN IMMEDIATE
+            writer.execute(text("INSERT INTO users (login, display_name, is_admin, guid, created_at) "
+                                "VALUES ('x1', 'X', false, 'g-x1', '2026-01-01')"))
+    engine.dispose()

@@ -1,0 +1,157 @@
+"""Read side of condensation and conclusions: memo search, pattern codes, condensed excerpts,
+the conclusions register with its evidence, and triangulation per conclusion. DataFrames out."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from qualcode.analysis.displays import Filters, case_frame, code_frame, segment_table
+from qualcode.analysis.tables import (
+    Conclusion,
+    ConclusionEvidence,
+    ConclusionTactic,
+    Condensation,
+    PatternCode,
+    pattern_code_members,
+)
+from qualcode.models import DOCUMENT_KINDS, Case, Code, Coding, Document, Memo, Segment, User, case_documents
+
+# Triangulation is thin when the evidence comes from fewer groups or source kinds than this.
+NO_FILTERS = Filters()
+MIN_GROUPS = 2
+MIN_KINDS = 2
+
+
+def search_memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
+    """Project memos whose title or body contains ``query`` (case-insensitive), newest first."""
+    stmt = (select(Memo.id, Memo.title, Memo.body, Memo.document_id, Memo.code_id, Memo.segment_id,
+                   User.display_name, Memo.created_at, Memo.updated_at)
+            .join(User, Memo.author_id == User.id).where(Memo.project_id == project_id))
+    needle = query.strip().lower()
+    if needle:
+        like = f"%{needle}%"
+        stmt = stmt.where(or_(func.lower(Memo.title).like(like), func.lower(Memo.body).like(like)))
+    rows = session.execute(stmt.order_by(Memo.updated_at.desc(), Memo.id.desc())).all()
+    frame = pd.DataFrame(rows, columns=["memo_id", "title", "body", "document_id", "code_id", "segment_id", "author",
+                                        "created_at", "updated_at"])
+    frame.insert(1, "on", ["segment" if pd.notna(s) else "code" if pd.notna(c) else "document" if pd.notna(d)
+                           else "project" for d, c, s in zip(frame["document_id"], frame["code_id"],
+                                                             frame["segment_id"], strict=True)])
+    return frame
+
+
+def pattern_code_table(session: Session, project_id: int, lang: str = "id") -> pd.DataFrame:
+    """One row per pattern code with its first-cycle codes (keys) and definition."""
+    patterns = session.scalars(select(PatternCode).where(PatternCode.project_id == project_id)
+                               .order_by(PatternCode.name)).all()
+    return pd.DataFrame([{"pattern_code_id": p.id, "name": p.name, "codes": ", ".join(c.label(lang) for c in p.codes),
+                          "definition": p.definition, "memo": p.memo} for p in patterns],
+                        columns=["pattern_code_id", "name", "codes", "definition", "memo"])
+
+
+def pattern_code_ids(session: Session, pattern_code_id: int) -> list[int]:
+    return list(session.scalars(select(pattern_code_members.c.code_id)
+                                .where(pattern_code_members.c.pattern_code_id == pattern_code_id)))
+
+
+def condensation_sheet(session: Session, project_id: int, code_id: int, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """For a code (and its descendants): each segment with informant metadata and its condensation."""
+    codes = code_frame(session, project_id)
+    path = codes.loc[codes["code_id"] == code_id, "path"]
+    if path.empty:
+        return pd.DataFrame(columns=["segment_id", "document", "informants", "groups", "snippet", "condensation"])
+    under = codes.loc[(codes["path"] == path.iat[0]) | codes["path"].str.startswith(path.iat[0] + "/"), "code_id"]
+    stmt = (select(Coding.segment_id).join(Segment, Coding.segment_id == Segment.id)
+            .join(Document, Segment.document_id == Document.id)
+            .where(Document.project_id == project_id, Coding.code_id.in_(under.tolist())).distinct())
+    if filters.coder_ids:
+        stmt = stmt.where(Coding.coder_id.in_(filters.coder_ids))
+    if filters.kinds:
+        stmt = stmt.where(Document.kind.in_(filters.kinds))
+    table = segment_table(session, project_id, list(session.scalars(stmt)))
+    if filters.groups:
+        docs = case_frame(session, project_id)
+        table = table[table["document_id"].isin(docs.loc[docs["group"].isin(filters.groups), "document_id"])]
+    texts = dict(session.execute(select(Condensation.segment_id, Condensation.text)
+                                 .where(Condensation.code_id == code_id)).all())
+    table["condensation"] = [texts.get(s, "") for s in table["segment_id"]]
+    return table.reset_index(drop=True)
+
+
+def conclusion_table(session: Session, project_id: int, lang: str = "id") -> pd.DataFrame:
+    """The register: statement, dimension or theme, status, evidence counts and tactics applied."""
+    conclusions = session.scalars(select(Conclusion).where(Conclusion.project_id == project_id)
+                                  .order_by(Conclusion.created_at, Conclusion.id)).all()
+    codes = {c.id: c.label(lang) for c in session.scalars(select(Code).where(Code.project_id == project_id))}
+    themes = dict(session.execute(select(PatternCode.id, PatternCode.name)
+                                  .where(PatternCode.project_id == project_id)).all())
+    stances = session.execute(select(ConclusionEvidence.conclusion_id, ConclusionEvidence.stance, func.count())
+                              .group_by(ConclusionEvidence.conclusion_id, ConclusionEvidence.stance)).all()
+    counts = {(c, s): n for c, s, n in stances}
+    tactics: dict[int, list[str]] = {}
+    for cid, tactic in session.execute(select(ConclusionTactic.conclusion_id, ConclusionTactic.tactic)
+                                       .order_by(ConclusionTactic.at)):
+        tactics.setdefault(cid, []).append(tactic)
+    rows = [{
+        "conclusion_id": c.id, "statement": c.statement,
+        "about": codes.get(c.code_id, "") if c.code_id else themes.get(c.pattern_code_id, "") if c.pattern_code_id
+        else "",
+        "status": c.status, "supporting": counts.get((c.id, "supporting"), 0),
+        "contradicting": counts.get((c.id, "contradicting"), 0), "tactics": tactics.get(c.id, []),
+        "updated_at": c.updated_at,
+    } for c in conclusions]
+    return pd.DataFrame(rows, columns=["conclusion_id", "statement", "about", "status", "supporting", "contradicting",
+                                       "tactics", "updated_at"])
+
+
+def evidence_table(session: Session, conclusion_id: int) -> pd.DataFrame:
+    """The evidence of a conclusion: stance, note and the segment with its document and informants."""
+    conclusion = session.get(Conclusion, conclusion_id)
+    if conclusion is None:
+        return pd.DataFrame()
+    links = pd.DataFrame(session.execute(
+        select(ConclusionEvidence.id, ConclusionEvidence.segment_id, ConclusionEvidence.stance, ConclusionEvidence.note)
+        .where(ConclusionEvidence.conclusion_id == conclusion_id).order_by(ConclusionEvidence.id)
+    ).all(), columns=["evidence_id", "segment_id", "stance", "note"])
+    segments = segment_table(session, conclusion.project_id, links["segment_id"].tolist())
+    return links.merge(segments, on="segment_id", how="left")
+
+
+def triangulation(session: Session, conclusion_id: int) -> dict[str, object]:
+    """Where a conclusion's evidence comes from: segments per stakeholder group and per source
+    kind (supporting and contradicting), and the flags that say where it is thin."""
+    rows = session.execute(
+        select(ConclusionEvidence.segment_id, ConclusionEvidence.stance, Document.kind, Case.stakeholder_group)
+        .join(Segment, ConclusionEvidence.segment_id == Segment.id)
+        .join(Document, Segment.document_id == Document.id)
+        .outerjoin(case_documents, case_documents.c.document_id == Document.id)
+        .outerjoin(Case, Case.id == case_documents.c.case_id)
+        .where(ConclusionEvidence.conclusion_id == conclusion_id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["segment_id", "stance", "kind", "group"])
+    frame["group"] = frame["group"].fillna("").replace("", "—")
+    supporting = frame[frame["stance"] == "supporting"]
+    by_group = frame.groupby(["group", "stance"])["segment_id"].nunique().unstack("stance", fill_value=0)
+    by_kind = frame.groupby(["kind", "stance"])["segment_id"].nunique().unstack("stance", fill_value=0)
+    for table in (by_group, by_kind):
+        for stance in ("supporting", "contradicting"):
+            if stance not in table.columns:
+                table[stance] = 0
+    by_kind = by_kind.reindex(list(DOCUMENT_KINDS), fill_value=0)[["supporting", "contradicting"]]
+    by_group = by_group[["supporting", "contradicting"]]
+    groups = sorted(g for g in supporting["group"].unique() if g != "—")
+    kinds = sorted(supporting["kind"].unique())
+    flags = []
+    if supporting.empty:
+        flags.append("no_evidence")
+    else:
+        if len(groups) < MIN_GROUPS:
+            flags.append("one_group")
+        if len(kinds) < MIN_KINDS:
+            flags.append("one_kind")
+    if frame[frame["stance"] == "contradicting"].empty:
+        flags.append("no_negative")
+    return {"by_group": by_group, "by_kind": by_kind, "groups": groups, "kinds": kinds, "flags": flags,
+            "thin": any(f in flags for f in ("no_evidence", "one_group", "one_kind"))}

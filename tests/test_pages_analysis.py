@@ -1,0 +1,143 @@
+"""AppTest for the Analysis page on the demo project: memo, pattern code, every display with a
+drill-down, a conclusion with evidence and its triangulation."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from qualcode.analysis.tables import Conclusion, ConclusionEvidence, PatternCode
+from qualcode.db import make_engine, read_session, unit_of_work
+from qualcode.demo import load_demo
+from qualcode.models import Code, Document, Memo
+from qualcode.services import projects
+from qualcode.services.codings import code_span
+
+ROOT = Path(__file__).resolve().parent.parent
+PHRASES = {  # document title prefix -> (phrase, codes)
+    "Wawancara Kepala Bidang": ("masing-masing puskesmas", ("trust_building", "commitment", "supporting")),
+    "Wawancara Manajer Operasional": ("ambulans", ("face_to_face_dialogue", "capacity", "inhibiting")),
+    "Observasi rapat": ("rapat", ("trust_building",)),
+}
+
+
+@pytest.fixture
+def demo(sqlite_url, monkeypatch):
+    engine = make_engine(sqlite_url)
+    with unit_of_work(engine) as session:
+        load_demo(session)
+        owner = projects.get_user_by_login(session, "peneliti")
+        code = {c.key: c.id for c in session.scalars(select(Code))}
+        for prefix, (phrase, keys) in PHRASES.items():
+            doc = session.scalar(select(Document).where(Document.title.like(prefix + "%")))
+            start = doc.text.index(phrase)
+            for key in keys:
+                code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/analysis.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_label(widgets, label):  # type: ignore[no-untyped-def]
+    return next(w for w in widgets if w.label == label)
+
+
+def test_every_display_renders_and_drills_down(demo):
+    at = page()
+    at.radio(key="analysis_section").set_value("display").run()
+    for kind in ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence"):
+        at.radio(key="display_kind").set_value(kind).run()
+        assert not at.exception, (kind, at.exception)
+    at.radio(key="display_kind").set_value("role_ordered").run()
+    at.selectbox(key="drill_role").set_value("pemerintah").run()
+    at.selectbox(key="drill_dim").set_value("Proses kolaborasi").run()
+    assert not at.exception
+    assert any("masing-masing puskesmas" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.radio(key="display_kind").set_value("case_ordered").run()
+    at.radio(key="case_cells").set_value("excerpt").run()
+    assert not at.exception
+    assert len(at.get("download_button")) >= 2
+
+
+def test_checklist_cell_and_summary_sheet_are_stored(demo):
+    from qualcode.analysis.tables import CaseRating, SummarySheet
+
+    at = page()
+    by_label(at.text_area, "Tema utama").input("Koordinasi puskesmas")
+    by_label(at.text_area, "Pertanyaan untuk kunjungan berikutnya").input("Siapa membiayai ambulans?")
+    next(b for b in at.button if b.label == "Simpan lembar ringkasan").click().run()
+    assert not at.exception
+    at.radio(key="analysis_section").set_value("display").run()
+    at.radio(key="display_kind").set_value("checklist").run()
+    by_label(at.checkbox, "Ada").check()
+    by_label(at.text_input, "Penilaian").input("kuat")
+    next(b for b in at.button if b.label == "Simpan sel").click().run()
+    assert not at.exception
+    with read_session(demo) as session:
+        sheet = session.scalar(select(SummarySheet))
+        assert (sheet.main_themes, sheet.next_questions) == ("Koordinasi puskesmas", "Siapa membiayai ambulans?")
+        rating = session.scalar(select(CaseRating))
+        assert (rating.present, rating.strength, rating.rating) == (True, 1, "kuat")
+    at.radio(key="display_kind").set_value("case_ordered").run()
+    at.radio(key="case_cells").set_value("rating").run()
+    assert not at.exception
+
+
+def test_memo_pattern_code_and_conclusion_with_triangulation(demo):
+    at = page()
+    by_label(at.text_input, "Judul memo").input("Kepercayaan")
+    by_label(at.text_area, "Isi memo").input("Kepercayaan tumbuh dari rapat rutin.")
+    next(b for b in at.button if b.label == "Simpan memo").click().run()
+    assert not at.exception
+    at.text_input(key="analysis_memo_search").input("rapat rutin").run()
+    with read_session(demo) as session:
+        assert [m.title for m in session.scalars(select(Memo))] == ["Kepercayaan"]
+        trust = session.scalar(select(Code.id).where(Code.key == "trust_building"))
+        commit = session.scalar(select(Code.id).where(Code.key == "commitment_to_process"))
+    by_label(at.text_input, "Kode pola atau tema").input("Modal sosial")
+    by_label(at.multiselect, "Kode siklus pertama yang dikelompokkan").set_value([trust, commit])
+    next(b for b in at.button if b.label == "Simpan kode pola").click().run()
+    assert not at.exception
+    with read_session(demo) as session:
+        pattern = session.scalar(select(PatternCode))
+        assert (pattern.name, sorted(c.id for c in pattern.codes)) == ("Modal sosial", sorted([trust, commit]))
+
+    at.radio(key="analysis_section").set_value("conclusions").run()
+    by_label(at.text_area, "Pernyataan (proposisi)").input("Rapat rutin membangun kepercayaan antar OPD.")
+    by_label(at.selectbox, "Dimensi").set_value(trust)
+    next(b for b in at.button if b.label == "Tambah kesimpulan").click().run()
+    assert not at.exception
+    assert any("Belum ada bukti pendukung" in w.value for w in at.warning)
+    segment_box = by_label(at.selectbox, "Segmen")
+    mine = _segment_id(demo, "masing-masing puskesmas")
+    labels = segment_box.options  # the trust-building segments, shown by document, offset and snippet
+    assert any(o.endswith(": masing-masing puskesmas") for o in labels) and any(o.endswith(": rapat") for o in labels)
+    segment_box.set_value(mine)
+    next(b for b in at.button if b.label == "Tautkan bukti").click().run()
+    assert not at.exception
+    assert any("satu kelompok" in w.value for w in at.warning)
+    with read_session(demo) as session:
+        conclusion = session.scalar(select(Conclusion))
+        assert conclusion.status == "tentative"
+        assert [e.stance for e in session.scalars(select(ConclusionEvidence))] == ["supporting"]
+    at.button(key="delete_conclusion").click().run()
+    assert any("Hapus kesimpulan" in w.value for w in at.warning)
+    at.button(key="delete_conclusion_yes").click().run()
+    assert not at.exception
+    with read_session(demo) as session:
+        assert session.scalar(select(Conclusion)) is None and session.scalar(select(ConclusionEvidence)) is None
+
+
+def _segment_id(engine, phrase):  # type: ignore[no-untyped-def]
+    from qualcode.models import Segment
+
+    with read_session(engine) as session:
+        return session.scalar(select(Segment.id).where(Segment.snippet == phrase))
