@@ -30,8 +30,9 @@ with state.reading() as session:
     coders = [(u.id, u.display_name) for u, _ in project_service.members(session, pid)]
 
 slug = "".join(c if c.isalnum() else "_" for c in project_name).strip("_") or "project"
-tab_segments, tab_project, tab_codebook, tab_import = st.tabs(
-    [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"), tr("export.tab_import")])
+tab_segments, tab_project, tab_codebook, tab_import, tab_report = st.tabs(
+    [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"), tr("export.tab_import"),
+     tr("report.tab")])
 
 with tab_segments:
     book_names = {b: name for b, name, _ in books} | {0: tr("export.inductive")}
@@ -134,3 +135,37 @@ with tab_import:
             state.set_project(result.project_id)
             st.session_state.pop("ex_imported", None)
             st.rerun()
+
+with tab_report:  # the study report (issue 8): qualcode/report.py
+    import streamlit.components.v1 as components
+
+    from qualcode.report import MatrixChoice, build_report, default_matrices, render_docx, render_html
+
+    st.write(tr("report.help"))
+    options = [MatrixChoice(kind, b) for b, _, _ in books for kind in ("role", "case")]
+    names = {b: name for b, name, _ in books}
+    with state.reading() as session:
+        preset = [c for c in default_matrices(session, pid) if c in options]
+    chosen_matrices = st.multiselect(tr("report.choose_matrices"), options, default=preset, key="ex_report_matrices",
+                                     format_func=lambda c: f"{names[c.codebook_id]} · {tr(f'report.kind_{c.kind}')}")
+    wanted = repr((lang, chosen_matrices))
+    if st.button(tr("report.prepare"), key="ex_prepare_report", type="primary"):
+        bar = st.progress(0.1, text=tr("export.preparing", what=tr("report.tab")))
+        try:
+            with state.reading() as session:
+                report = build_report(session, pid, actor_id=uid, lang=lang, matrices=chosen_matrices)
+            bar.progress(0.6, text=tr("export.preparing", what="DOCX"))
+            st.session_state["ex_report"] = (wanted, render_html(report), render_docx(report))
+            bar.progress(1.0, text=tr("report.tab"))
+        except QualcodeError as exc:
+            st.error(exc.message(lang))
+    made = st.session_state.get("ex_report")
+    if made and made[0] == wanted:  # a report made for other choices is not offered
+        _, report_html, report_docx = made
+        r1, r2 = st.columns(2)
+        r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx",
+                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="ex_dl_report_docx")
+        r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
+                           key="ex_dl_report_html")
+        st.subheader(tr("report.preview"))
+        components.html(report_html, height=700, scrolling=True)

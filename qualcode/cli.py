@@ -295,6 +295,38 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", required=True, help="project name")
+    parser.add_argument("--out", required=True, metavar="FILE", help=".docx (Word) or .html")
+    parser.add_argument("--language", choices=("id", "en"), default="id", help="language of the report (default id)")
+    parser.add_argument("--coder", metavar="LOGIN", help="who reads (default: the project's owner)")
+
+
+@command("report", "write the study report (codebooks, frequencies, matrices, conclusions) as .docx or .html",
+         _configure_report)
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qualcode.report import build_report, render_docx, render_html
+    from qualcode.services import projects as project_service
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".docx", ".html", ".htm"):
+        raise QualcodeError("report.error_format", file=out.name)
+    with unit_of_work(open_database()) as session:
+        project = project_service.find_project(session, args.project)
+        members = project_service.members(session, project.id)
+        actor = (project_service.get_user_by_login(session, args.coder) if args.coder
+                 else next((u for u, role in members if role == "owner"), None))
+        if actor is None:
+            raise QualcodeError("error.user_not_found", user_id=args.coder or "owner")
+        report = build_report(session, project.id, actor_id=actor.id, lang=args.language)
+    data = render_docx(report) if out.suffix.lower() == ".docx" else render_html(report).encode("utf-8")
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data)} bytes)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qualcode", description="qualcode command line")
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
