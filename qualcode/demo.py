@@ -64,4 +64,8 @@ def load_demo(session: Session, codebooks: Path = CODEBOOKS_DIR, corpora: Path =
         raise outcome.refused[0].error  # the shipped corpus must import cleanly
     report.documents_added = [o.file for o in outcome.imported]
     report.documents_present = len(outcome.duplicates)
+    if (corpora / "demo_codings.csv").exists():  # a second coder, so agreement has something to show
+        from qualcode.analysis.demo_codings import apply_demo_codings
+
+        apply_demo_codings(session, project.id, owner.id, corpora / "demo_codings.csv")
     return report

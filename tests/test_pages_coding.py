@@ -25,8 +25,8 @@ def demo(sqlite_url, monkeypatch):
 
 def keys(engine):
     with read_session(engine) as session:
-        return [(k, s.segment.start, s.segment.end) for s, k in
-                session.execute(select(Coding, Code.key).join(Code, Coding.code_id == Code.id))]
+        return sorted((k, s.segment.start, s.segment.end) for s, k in
+                      session.execute(select(Coding, Code.key).join(Code, Coding.code_id == Code.id)))
 
 
 def test_apply_a_code_to_the_pending_selection_then_undo(demo):
@@ -34,6 +34,7 @@ def test_apply_a_code_to_the_pending_selection_then_undo(demo):
         doc = session.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
         trust = session.scalar(select(Code).where(Code.key == "trust_building"))
         start = doc.text.index("masing-masing puskesmas")
+    baseline = keys(demo)  # the demo's own codings (two coders, other documents)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("app_pages/coding.py").run()
     at.session_state["coding_doc_id"] = doc.id
@@ -44,10 +45,10 @@ def test_apply_a_code_to_the_pending_selection_then_undo(demo):
     picker.set_value([trust.id]).run()
     next(b for b in at.button if b.label == "Terapkan kode").click().run()
     assert not at.exception
-    assert keys(demo) == [("trust_building", start, start + len("masing-masing puskesmas"))]
+    assert keys(demo) == sorted([*baseline, ("trust_building", start, start + len("masing-masing puskesmas"))])
     next(b for b in at.button if b.label == "Urungkan tindakan terakhir").click().run()
     assert not at.exception
-    assert keys(demo) == []
+    assert keys(demo) == baseline
 
 
 def test_supervisor_cannot_apply_codes_and_sees_why(demo):
@@ -61,13 +62,14 @@ def test_supervisor_cannot_apply_codes_and_sees_why(demo):
         doc = session.scalar(select(Document).where(Document.kind == "interview"))
         trust = session.scalar(select(Code.id).where(Code.key == "trust_building"))
         sup_id, doc_id = sup.id, doc.id
+    baseline = keys(demo)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("app_pages/coding.py")
-    at.session_state["user_id"] = sup_id
+    at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id  # the sidebar picker follows the widget
     at.session_state["coding_doc_id"] = doc_id
     at.session_state["pending"] = {"doc": doc_id, "start": 10, "end": 30}
     at.run()
     next(m for m in at.multiselect if m.label == "Kode yang diterapkan").set_value([trust]).run()
     next(b for b in at.button if b.label == "Terapkan kode").click().run()
     assert any("Bu Pembimbing" in e.value and "supervisor" in e.value for e in at.error), [e.value for e in at.error]
-    assert keys(demo) == []
+    assert keys(demo) == baseline

@@ -1,1 +1,39 @@
 """Tables of qualcode.review (on qualcode.models.Base); moved only by Alembic revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qualcode.models import Base, User, new_guid, utcnow
+
+COMMENT_STATUSES = ("open", "resolved")
+
+
+class Comment(Base):
+    """A supervisor's or researcher's comment on a segment or one coding. A thread is a root
+    comment (with the target and the open/resolved status) and its replies (``parent_id``)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True,
+                                                  default=None)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True,
+                                                  default=None)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} seg={self.segment_id} {self.status}>"

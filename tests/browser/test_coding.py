@@ -23,7 +23,8 @@ def codings(url):
         rows = session.execute(
             select(Code.key, Segment.start, Segment.end, Document.text)
             .join(Coding, Coding.code_id == Code.id).join(Segment, Coding.segment_id == Segment.id)
-            .join(Document, Segment.document_id == Document.id).order_by(Segment.start, Code.key)
+            .join(Document, Segment.document_id == Document.id).where(Document.title == DOC_TITLE)
+            .order_by(Segment.start, Code.key)
         ).all()
         memos = [m.body for m in session.scalars(select(Memo))]
     engine.dispose()
