@@ -2,10 +2,14 @@
 
 import streamlit as st
 
-from qualcode.ui import shell, state
+from qualcode.ui import auth, shell, state
 
 st.set_page_config(page_title="qualcode", page_icon=":material/edit_note:", layout="wide")
 state.lang()  # settle the UI language before titles are built
+if auth.enabled() and not auth.signed_in():
+    # Accounts on (a shared server) and nobody signed in: the sign-in page is the only page.
+    st.navigation([st.Page(auth.sign_in_page, title=state.tr("auth.sign_in"), url_path="signin")]).run()
+    st.stop()
 navigation = st.navigation(shell.pages())
 shell.sidebar()
 navigation.run()

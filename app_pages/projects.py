@@ -3,7 +3,10 @@
 import streamlit as st
 
 from qualcode import queries
+from qualcode.config import get_settings
 from qualcode.demo import load_demo
+from qualcode.models import ROLES, User
+from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
@@ -34,11 +37,14 @@ with left:
     with st.form("new_project", clear_on_submit=True):
         name = st.text_input(tr("projects.name"))
         description = st.text_area(tr("projects.description"), height=80)
-        owner_login = st.text_input(tr("projects.owner_login"), value="peneliti", help=tr("ui.login_help"))
+        accounts_on = get_settings().accounts
+        owner_login = "" if accounts_on else st.text_input(tr("projects.owner_login"), value="peneliti",
+                                                            help=tr("ui.login_help"))
         if st.form_submit_button(tr("projects.create"), type="primary"):
             try:
                 with state.action() as session:
-                    owner = project_service.ensure_user(session, owner_login)
+                    owner = (session.get(User, state.user_id()) if accounts_on
+                             else project_service.ensure_user(session, owner_login))
                     project = project_service.create_project(
                         session, name, owner_id=owner.id, description=description
                     )
@@ -61,3 +67,45 @@ with right:
             st.rerun()
         except state.ActionFailed:
             pass
+
+if get_settings().accounts:
+    with state.reading() as session:
+        me = session.get(User, state.user_id())
+        users = [(u.id, u.login, u.display_name) for u in project_service.list_users(session)]
+    if me is not None and me.is_admin:
+        with st.expander(tr("auth.users")):
+            with st.form("new_account", clear_on_submit=True):
+                st.markdown(f"**{tr('auth.new_user')}**")
+                login = st.text_input(tr("auth.login"), help=tr("ui.login_help"))
+                name = st.text_input(tr("ui.display_name"))
+                password = st.text_input(tr("auth.password"), type="password")
+                admin = st.checkbox(tr("auth.is_admin"))
+                if st.form_submit_button(tr("auth.create")):
+                    try:
+                        with state.action() as session:
+                            accounts.create_account(session, login, password, display_name=name, is_admin=admin,
+                                                    actor_id=me.id)
+                        st.success(tr("auth.created", login=login))
+                    except state.ActionFailed:
+                        pass
+            labels = {uid: f"{name} ({login})" for uid, login, name in users}
+            who = st.selectbox(tr("ui.login"), list(labels), format_func=labels.get, key="admin_user")
+            pid = state.project_id()
+            if pid is not None:
+                role = st.selectbox(tr("auth.role_in_project"), ROLES, format_func=lambda r: tr(f"role.{r}"),
+                                    key="admin_role")
+                if st.button(tr("auth.set_role"), key="admin_set_role"):
+                    try:
+                        with state.action() as session:
+                            project_service.set_member(session, pid, who, role, actor_id=me.id)
+                        st.success(tr("auth.role_set", login=labels[who], role=tr(f"role.{role}")))
+                    except state.ActionFailed:
+                        pass
+            new_password = st.text_input(tr("auth.new_password"), type="password", key="admin_new_password")
+            if st.button(tr("auth.reset_password"), key="admin_reset"):
+                try:
+                    with state.action() as session:
+                        accounts.set_password(session, who, new_password, actor_id=me.id)
+                    st.success(tr("auth.password_changed"))
+                except state.ActionFailed:
+                    pass

@@ -327,6 +327,46 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_user(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("add", "password"), help="add an account, or set its password")
+    parser.add_argument("login")
+    parser.add_argument("--name", default="", help="display name")
+    parser.add_argument("--admin", action="store_true", help="an administrator (the first account must be one)")
+    parser.add_argument("--project", help="give the account a role in this project")
+    parser.add_argument("--role", choices=("owner", "researcher", "supervisor"), default="researcher")
+    parser.add_argument("--as", dest="actor", metavar="ADMIN_LOGIN", help="the administrator doing this")
+    parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+@command("user", "manage accounts for a shared server (QUALCODE_ACCOUNTS=1)", _configure_user)
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from qualcode.services import accounts
+    from qualcode.services import projects as project_service
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    engine = open_database()
+    with unit_of_work(engine) as session:
+        actor = project_service.get_user_by_login(session, args.actor) if args.actor else None
+        if args.action == "add":
+            user = accounts.create_account(session, args.login, password, display_name=args.name, is_admin=args.admin,
+                                           actor_id=actor.id if actor else None)
+        else:
+            user = project_service.get_user_by_login(session, args.login)
+            if user is None:
+                raise QualcodeError("error.user_not_found", user_id=args.login)
+            accounts.set_password(session, user.id, password, actor_id=actor.id if actor else user.id)
+        if args.project:
+            project = project_service.find_project(session, args.project)
+            owner = next((u for u, role in project_service.members(session, project.id) if role == "owner"), None)
+            project_service.set_member(session, project.id, user.id, args.role,
+                                       actor_id=(actor or owner).id if (actor or owner) else None)
+    print(f"account {args.login}: {'created' if args.action == 'add' else 'password set'}"
+          + (f", {args.role} in {args.project!r}" if args.project else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qualcode", description="qualcode command line")
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")

@@ -17,6 +17,8 @@ class Settings:
     database_url: str
     data_dir: Path
     language: str
+    accounts: bool = False
+    session_minutes: int = 480
 
     @property
     def is_sqlite(self) -> bool:
@@ -34,10 +36,19 @@ def get_settings() -> Settings:
       ``data/qualcode.sqlite3``. For a team server, ``postgresql+psycopg://user@host/db``.
     - ``QUALCODE_DATA_DIR``: where the SQLite file and its backups live (default ``data/``).
     - ``QUALCODE_LANGUAGE``: the default UI language, ``id`` or ``en`` (default ``id``).
+    - ``QUALCODE_ACCOUNTS``: ``1`` turns on accounts and sign-in for a shared server (default off:
+      single-user mode, the coder is picked in the sidebar).
+    - ``QUALCODE_SESSION_MINUTES``: with accounts on, idle minutes before signing in again (480).
     """
     data_dir = default_data_dir()
     url = os.environ.get("QUALCODE_DATABASE_URL") or f"sqlite:///{data_dir / 'qualcode.sqlite3'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     language = os.environ.get("QUALCODE_LANGUAGE", "id")
-    return Settings(database_url=url, data_dir=data_dir, language=language if language in ("id", "en") else "id")
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        language=language if language in ("id", "en") else "id",
+        accounts=os.environ.get("QUALCODE_ACCOUNTS", "").strip().lower() in ("1", "true", "yes", "on"),
+        session_minutes=int(os.environ.get("QUALCODE_SESSION_MINUTES", "480") or 480),
+    )

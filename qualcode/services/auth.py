@@ -36,6 +36,8 @@ def require(session: Session, project_id: int, user_id: int | None, permission: 
     user = session.get(User, user_id)
     if user is None:
         raise NotFoundError("error.user_not_found", user_id=user_id)
+    if user.is_admin and permission == "project.manage":
+        return user  # an administrator manages every project's members
     role = role_of(session, project_id, user_id)
     if role is None:
         raise PermissionDenied("error.not_member", user=user.display_name)

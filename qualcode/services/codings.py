@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
@@ -32,9 +33,19 @@ def get_or_create_segment(session: Session, document: Document, start: int, end:
         select(Segment).where(Segment.document_id == document.id, Segment.start == start, Segment.end == end)
     )
     if segment is None:
-        segment = Segment(document_id=document.id, start=start, end=end, snippet=snippet(document.text, start, end))
-        session.add(segment)
-        session.flush()
+        try:
+            # A savepoint: when another coder creates the same span at the same moment, the unique
+            # constraint stops the second insert and we use the first one's segment instead.
+            with session.begin_nested():
+                segment = Segment(document_id=document.id, start=start, end=end,
+                                  snippet=snippet(document.text, start, end))
+                session.add(segment)
+        except IntegrityError:
+            segment = session.scalar(
+                select(Segment).where(Segment.document_id == document.id, Segment.start == start, Segment.end == end)
+            )
+            if segment is None:
+                raise
     return segment
 
 

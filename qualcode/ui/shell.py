@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy import select
 
+from qualcode.config import get_settings
 from qualcode.errors import QualcodeError
 from qualcode.i18n import LANGUAGES
+from qualcode.models import ProjectMember, User
 from qualcode.services import projects as project_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
@@ -40,12 +43,32 @@ def sidebar() -> None:
             key=state.LANG_KEY,
         )
         _project_picker()
-        _coder_picker()
+        if get_settings().accounts:
+            _signed_in_box()
+        else:
+            _coder_picker()
+
+
+def _signed_in_box() -> None:
+    with state.reading() as session:
+        user = session.get(User, state.user_id())
+        name = user.display_name if user else "?"
+    st.markdown(tr("auth.signed_in_as", name=name))
+    if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
+        from qualcode.ui import auth
+
+        auth.sign_out()
+        st.rerun()
 
 
 def _project_picker() -> None:
     with state.reading() as session:
         projects = [(p.id, p.name) for p in project_service.list_projects(session)]
+        if get_settings().accounts:  # with accounts, a user sees the projects they belong to
+            user = session.get(User, state.user_id())
+            if user is not None and not user.is_admin:
+                mine = set(session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
+                projects = [(pid, name) for pid, name in projects if pid in mine]
     ids = [pid for pid, _ in projects]
     names = dict(projects)
     current = state.project_id()

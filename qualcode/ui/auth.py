@@ -1,0 +1,57 @@
+"""Signing in when accounts are on (QUALCODE_ACCOUNTS=1): the sign-in page, idle expiry, sign-out."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from qualcode.config import get_settings
+from qualcode.errors import QualcodeError
+from qualcode.services import accounts
+from qualcode.ui import state
+from qualcode.ui.state import tr
+
+SEEN_KEY = "auth_last_seen"
+
+
+def enabled() -> bool:
+    return get_settings().accounts
+
+
+def signed_in() -> bool:
+    """True when a user is signed in and has not been idle longer than the session allows."""
+    if state.user_id() is None or not st.session_state.get("auth_signed_in"):
+        return False
+    seen = st.session_state.get(SEEN_KEY, 0.0)
+    if time.time() - seen > get_settings().session_minutes * 60:
+        sign_out()
+        st.session_state["auth_expired"] = True
+        return False
+    st.session_state[SEEN_KEY] = time.time()
+    return True
+
+
+def sign_out() -> None:
+    for key in ("auth_signed_in", state.USER_KEY, SEEN_KEY, state.PROJECT_KEY):
+        st.session_state.pop(key, None)
+
+
+def sign_in_page() -> None:
+    st.title(tr("auth.title"))
+    if st.session_state.pop("auth_expired", False):
+        st.warning(tr("auth.expired"))
+    with st.form("sign_in"):
+        login = st.text_input(tr("auth.login"))
+        password = st.text_input(tr("auth.password"), type="password")
+        if st.form_submit_button(tr("auth.sign_in"), type="primary"):
+            try:
+                with state.action() as session:
+                    user = accounts.authenticate(session, login, password)
+                    user_id = user.id
+                st.session_state[state.USER_KEY] = user_id
+                st.session_state["auth_signed_in"] = True
+                st.session_state[SEEN_KEY] = time.time()
+                st.rerun()
+            except (state.ActionFailed, QualcodeError):
+                pass
