@@ -14,13 +14,13 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-import spacy
 import numpy
+import spacy
 import yaml
-from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.attrs import NORM as NORM_ATTR
 from spacy.attrs import ORTH as ORTH_ATTR
+from spacy.language import Language
+from spacy.lookups import load_lookups
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
