@@ -26,7 +26,8 @@ def demo(sqlite_url, monkeypatch):
 
 def decisions(engine):
     with read_session(engine) as session:
-        return [(d.decision, d.start, d.end, d.coding_id) for d in session.scalars(select(SuggestionDecision).order_by(SuggestionDecision.id))]
+        rows = session.scalars(select(SuggestionDecision).order_by(SuggestionDecision.id))
+        return [(d.decision, d.start, d.end, d.coding_id) for d in rows]
 
 
 def test_accept_reject_and_adjust(demo):
