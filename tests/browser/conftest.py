@@ -63,9 +63,9 @@ class Server:
     log: Path
 
 
-def start_server(database_url: str, log: Path) -> Server:
+def start_server(database_url: str, log: Path, **extra_env: str) -> Server:
     port = free_port()
-    env = dict(os.environ, QUALCODE_DATABASE_URL=database_url, QUALCODE_LANGUAGE="id")
+    env = dict(os.environ, QUALCODE_DATABASE_URL=database_url, QUALCODE_LANGUAGE="id", **extra_env)
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
