@@ -1,12 +1,14 @@
 """Coding: select text in a transcript and apply codes; see, edit and undo codings."""
 
 import streamlit as st
+from sqlalchemy import select
 
 from qualcode import undo
 from qualcode.errors import QualcodeError
-from qualcode.models import Code, Coding, Document
+from qualcode.models import AuditEvent, Code, Coding, Document, User
 from qualcode.nlp.pipeline import lemma_search
 from qualcode.queries import tree_sorted
+from qualcode.review.comments import comment_threads
 from qualcode.services import codes as code_service
 from qualcode.services import codings as coding_service
 from qualcode.services import memos as memo_service
@@ -239,6 +241,26 @@ with side:
                             st.rerun()
         for _memo_id, _seg, author, body in seg_memos:
             st.info(f"**{author}**: {body}")
+        with state.reading() as session:
+            spans = {(r[2], r[3]) for r in rows}
+            threads = comment_threads(session, pid, document_id=doc_id)
+            threads = threads[[(a, b) in spans for a, b in zip(threads["start"], threads["end"], strict=True)]]
+            history = session.execute(
+                select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.payload)
+                .outerjoin(User, AuditEvent.user_id == User.id)
+                .where(AuditEvent.entity_type == "coding", AuditEvent.entity_id.in_([r[0] for r in rows]))
+                .order_by(AuditEvent.at)
+            ).all()
+        if not threads.empty:
+            st.markdown(f"**{tr('coding.comments')}**")
+            for row in threads.itertuples():
+                status = tr("coding.comment_" + ("open" if row.status == "open" else "resolved"))
+                st.text(f"{row.author} ({row.code or '-'}, {status}): {row.body}")
+        with st.expander(tr("coding.history")):
+            for at, who, action, payload in history:
+                after = payload.get("after") or payload.get("before") or {}
+                st.caption(f"{at:%Y-%m-%d %H:%M} · {who or '?'} · {tr('coding.action_' + action.split('.')[-1])} · "
+                           f"{after.get('code', '')} {after.get('start', '')}–{after.get('end', '')}")
         memo_target = st.selectbox(tr("coding.memo_on"), sorted({r[1] for r in rows}), key="memo_target",
                                    format_func=lambda s: next(f"{r[2]}–{r[3]}" for r in rows if r[1] == s))
         memo_body = st.text_area(tr("coding.memo"), key="memo_body")

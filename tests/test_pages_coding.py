@@ -73,3 +73,24 @@ def test_supervisor_cannot_apply_codes_and_sees_why(demo):
     next(b for b in at.button if b.label == "Terapkan kode").click().run()
     assert any("Bu Pembimbing" in e.value and "supervisor" in e.value for e in at.error), [e.value for e in at.error]
     assert keys(demo) == baseline
+
+
+def test_segment_panel_shows_comments_and_history(demo):
+    from qualcode.review.comments import add_comment
+    from qualcode.services import codings, projects
+
+    with unit_of_work(demo) as session:
+        doc = session.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
+        owner = projects.get_user_by_login(session, "peneliti")
+        trust = session.scalar(select(Code.id).where(Code.key == "trust_building"))
+        coding = codings.code_span(session, doc.id, 100, 160, trust, actor_id=owner.id)
+        add_comment(session, "Batasnya terlalu lebar?", actor_id=owner.id, coding_id=coding.id)
+        doc_id, seg_id = doc.id, coding.segment_id
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/coding.py")
+    at.session_state["coding_doc_id"] = doc_id
+    at.session_state["seg_focus"] = [seg_id]
+    at.run()
+    assert not at.exception
+    assert any("Batasnya terlalu lebar?" in t.value for t in at.text)
+    assert any("diterapkan" in c.value and "trust_building" in c.value for c in at.caption)
