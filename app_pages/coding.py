@@ -254,12 +254,14 @@ with side:
         if not threads.empty:
             st.markdown(f"**{tr('coding.comments')}**")
             for row in threads.itertuples():
-                status = tr("coding.comment_" + ("open" if row.status == "open" else "resolved"))
+                status = tr("coding.comment_open") if row.status == "open" else tr("coding.comment_resolved")
                 st.text(f"{row.author} ({row.code or '-'}, {status}): {row.body}")
+        actions = {"coding.add": tr("coding.action_add"), "coding.remove": tr("coding.action_remove"),
+                   "coding.resize": tr("coding.action_resize")}
         with st.expander(tr("coding.history")):
             for at, who, action, payload in history:
                 after = payload.get("after") or payload.get("before") or {}
-                st.caption(f"{at:%Y-%m-%d %H:%M} · {who or '?'} · {tr('coding.action_' + action.split('.')[-1])} · "
+                st.caption(f"{at:%Y-%m-%d %H:%M} · {who or '?'} · {actions.get(action, action)} · "
                            f"{after.get('code', '')} {after.get('start', '')}–{after.get('end', '')}")
         memo_target = st.selectbox(tr("coding.memo_on"), sorted({r[1] for r in rows}), key="memo_target",
                                    format_func=lambda s: next(f"{r[2]}–{r[3]}" for r in rows if r[1] == s))
