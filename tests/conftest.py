@@ -143,3 +143,17 @@ def shared_dir() -> Path:
             pytest.fail(message + " and QUALCODE_REQUIRE_SHARED=1")
         pytest.skip(message)
     return SHARED
+
+
+@pytest.fixture
+def demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The demo project in a fresh SQLite database that the app under AppTest opens."""
+    from qualcode.db import unit_of_work
+    from qualcode.demo import load_demo
+
+    eng = make_engine(sqlite_url)
+    with unit_of_work(eng) as session:
+        load_demo(session)
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    yield eng
+    eng.dispose()

@@ -10,23 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from qualcode.analysis.demo_codings import apply_demo_codings, locate, read_demo_codings
 from qualcode.config import CORPORA_DIR
-from qualcode.db import make_engine, read_session, unit_of_work
+from qualcode.db import read_session, unit_of_work
 from qualcode.demo import load_demo
 from qualcode.errors import ImportFileError
 from qualcode.models import Coding, Document, User
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = "app_pages/review.py"
-
-
-@pytest.fixture
-def demo(sqlite_url, monkeypatch):
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
-    yield engine
-    engine.dispose()
 
 
 def open_review() -> AppTest:

@@ -2,26 +2,14 @@
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from qualcode.db import make_engine, read_session, unit_of_work
-from qualcode.demo import load_demo
+from qualcode.db import read_session
 from qualcode.models import Coding, Segment
 from qualcode.nlp.tables import SuggestionDecision
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def demo(sqlite_url, monkeypatch):
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
-    yield engine
-    engine.dispose()
 
 
 def decisions(engine):

@@ -196,34 +196,18 @@ def upsert_case_from_row(session: Session, project_id: int, row: dict[str, str],
 def import_case_sheet(session: Session, project_id: int, filename: str, data: bytes, *, actor_id: int) -> int:
     """Create or update cases from a CSV sheet (one row per case; a ``file`` column, if present,
     links the case to the document imported from that file). Returns the number of rows used."""
-    import csv
-    import io
     from pathlib import PurePath
 
+    from qualcode import sheets
     from qualcode.errors import ImportFileError
 
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise ImportFileError("cases.sheet_empty", file=filename)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise ImportFileError("cases.sheet_empty", file=filename)
+    _, sheet_rows = sheets.read_rows(filename, data)
     documents = {
         PurePath(d.original_filename).name.lower(): d.id
         for d in session.scalars(select(Document).where(Document.project_id == project_id))
     }
     used = 0
-    for number, raw in enumerate(reader, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    for number, row in sheet_rows:
         try:
             case = upsert_case_from_row(session, project_id, row, actor_id=actor_id)
         except ValidationError as exc:

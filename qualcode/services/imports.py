@@ -6,8 +6,6 @@ behind while the others are kept; the caller commits once at the end.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -15,6 +13,7 @@ from pathlib import PurePath
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from qualcode import sheets
 from qualcode.errors import ConflictError, ImportFileError, QualcodeError
 from qualcode.models import DOCUMENT_KINDS, Document, Turn
 from qualcode.pseudonyms import pseudonymise
@@ -62,36 +61,18 @@ class ImportReport:
         return [i for o in self.outcomes for i in o.document_ids]
 
 
-def _decode_sheet(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]:
     """A metadata sheet (CSV: ``file,title,kind,case,stakeholder_group,...``) keyed by file name.
 
     Keys are the lower-cased base names of the ``file`` column, so ``interviews/W01.txt`` in the
     sheet matches an uploaded ``W01.txt``.
     """
-    text = _decode_sheet(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise ImportFileError("cases.sheet_empty", file=filename)
-    headers = [h.strip().lower() for h in reader.fieldnames]
+    headers, sheet_rows = sheets.read_rows(filename, data)
     file_column = next((h for h in headers if h in ("file", "berkas", "filename", "nama_berkas")), None)
     if file_column is None:
         raise ImportFileError("cases.sheet_no_file_column", file=filename, columns=", ".join(headers))
     rows: dict[str, dict[str, str]] = {}
-    for number, raw in enumerate(reader, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    for number, row in sheet_rows:
         name = PurePath(row.get(file_column, "").replace("\\", "/")).name.lower()
         if not name:
             raise ImportFileError("cases.sheet_row_no_file", file=filename, row=number)
