@@ -19,7 +19,10 @@ class QualcodeError(Exception):
     def message(self, lang: str = "en") -> str:
         from qualcode.i18n import t
 
-        return t(self.key, lang, **self.params)
+        params = dict(self.params)
+        if params.get("role") in ("owner", "researcher", "supervisor"):
+            params["role"] = t(f"role.{params['role']}", lang)  # "pembimbing", not "supervisor"
+        return t(self.key, lang, **params)
 
 
 class ValidationError(QualcodeError):

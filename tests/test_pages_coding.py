@@ -59,7 +59,7 @@ def test_supervisor_cannot_apply_codes_and_sees_why(demo):
     at.run()
     next(m for m in at.multiselect if m.label == "Kode yang diterapkan").set_value([trust]).run()
     next(b for b in at.button if b.label == "Terapkan kode").click().run()
-    assert any("Bu Pembimbing" in e.value and "supervisor" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("Bu Pembimbing berperan sebagai pembimbing" in e.value for e in at.error), [e.value for e in at.error]
     assert keys(demo) == baseline
 
 

@@ -170,3 +170,16 @@ def test_deleting_a_project_cascades_in_the_database(session):
     session.commit()
     assert session.scalar(select(func.count()).select_from(Document)) == 0
     assert session.scalar(select(func.count()).select_from(Coding)) == 0
+
+
+def test_role_names_in_messages_follow_the_language(session):
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    sup = projects.create_user(session, "pembimbing", "Bu Dewi")
+    projects.set_member(session, project.id, sup.id, "supervisor", actor_id=actor)
+    doc = factories.document(session, project.id, actor)
+    codes = factories.codebook(session, project.id, actor)
+    with pytest.raises(PermissionDenied) as err:
+        codings.code_span(session, doc.id, 0, 5, codes["trust_building"].id, actor_id=sup.id)
+    assert "Bu Dewi berperan sebagai pembimbing" in err.value.message("id")
+    assert "Bu Dewi is a supervisor" in err.value.message("en")
