@@ -27,6 +27,16 @@ def command(name: str, help_text: str, configure: Callable[[argparse.ArgumentPar
     return register
 
 
+def acting_user(session, project_id: int, login: str | None):  # type: ignore[no-untyped-def]
+    """The user a command acts as: ``--coder LOGIN`` if given, else the project's owner."""
+    from qualcode.services import projects as project_service
+
+    actor = project_service.get_user_by_login(session, login) if login else project_service.project_owner(session, project_id)
+    if actor is None:
+        raise QualcodeError("error.user_not_found", user_id=login or "owner")
+    return actor
+
+
 def open_database():  # type: ignore[no-untyped-def]
     """Migrate to head (backing up the SQLite file first) and return an engine."""
     settings = get_settings()
@@ -137,7 +147,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with unit_of_work(engine) as session:
         try:
             project = project_service.find_project(session, args.project)
-            owner = next((u for u, role in project_service.members(session, project.id) if role == "owner"), None)
+            owner = project_service.project_owner(session, project.id)
         except QualcodeError:
             owner = project_service.ensure_user(session, args.coder or "peneliti")
             project = project_service.create_project(session, args.project, owner_id=owner.id)
@@ -207,11 +217,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with unit_of_work(open_database()) as session:
         project = project_service.find_project(session, args.project)
-        members = project_service.members(session, project.id)
-        actor = (project_service.get_user_by_login(session, args.coder) if args.coder
-                 else next((u for u, role in members if role == "owner"), None))
-        if actor is None:
-            raise QualcodeError("error.user_not_found", user_id=args.coder or "owner")
+        actor = acting_user(session, project.id, args.coder)
         if args.what == "qdpx":
             data = export_project(session, project.id, actor_id=actor.id)
         else:
@@ -315,11 +321,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise QualcodeError("report.error_format", file=out.name)
     with unit_of_work(open_database()) as session:
         project = project_service.find_project(session, args.project)
-        members = project_service.members(session, project.id)
-        actor = (project_service.get_user_by_login(session, args.coder) if args.coder
-                 else next((u for u, role in members if role == "owner"), None))
-        if actor is None:
-            raise QualcodeError("error.user_not_found", user_id=args.coder or "owner")
+        actor = acting_user(session, project.id, args.coder)
         report = build_report(session, project.id, actor_id=actor.id, lang=args.language)
     data = render_docx(report) if out.suffix.lower() == ".docx" else render_html(report).encode("utf-8")
     out.write_bytes(data)
@@ -359,7 +361,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             accounts.set_password(session, user.id, password, actor_id=actor.id if actor else user.id)
         if args.project:
             project = project_service.find_project(session, args.project)
-            owner = next((u for u, role in project_service.members(session, project.id) if role == "owner"), None)
+            owner = project_service.project_owner(session, project.id)
             project_service.set_member(session, project.id, user.id, args.role,
                                        actor_id=(actor or owner).id if (actor or owner) else None)
     print(f"account {args.login}: {'created' if args.action == 'add' else 'password set'}"

@@ -5,15 +5,13 @@ st.dialog's fragment; tests/browser/ covers those.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from qualcode.db import make_engine, read_session, unit_of_work
-from qualcode.demo import load_demo
+from qualcode.db import read_session, unit_of_work
 from qualcode.errors import ConflictError
 from qualcode.models import AuditEvent, Case, Code, Coding, Document, Turn
 from qualcode.services import codes as code_service
@@ -22,17 +20,6 @@ from qualcode.services.codings import code_span
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = "app_pages/codebook.py"
 DOCUMENTS = "app_pages/documents.py"
-
-
-@pytest.fixture
-def demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """An engine on a fresh database holding the demo project; the app under test uses it too."""
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
-    yield engine
-    engine.dispose()
 
 
 def open_page(page: str) -> AppTest:

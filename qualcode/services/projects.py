@@ -158,3 +158,8 @@ def members(session: Session, project_id: int) -> list[tuple[User, str]]:
         .order_by(func.lower(User.display_name))
     )
     return [(user, role) for user, role in rows]
+
+
+def project_owner(session: Session, project_id: int) -> User | None:
+    """The project's (first) owner: the actor for commands run on its behalf."""
+    return next((user for user, role in members(session, project_id) if role == "owner"), None)

@@ -126,7 +126,7 @@ def _add_coder(pid: int, login: str, name: str) -> None:
                 session, login, name
             )
             # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
-            owner = next((u for u, role in project_service.members(session, pid) if role == "owner"), None)
+            owner = project_service.project_owner(session, pid)
             project_service.set_member(session, pid, user.id, "researcher", actor_id=owner.id if owner else None)
             new_id = user.id
     except (state.ActionFailed, QualcodeError):

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,19 +89,28 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> Server:
     raise RuntimeError(f"streamlit did not come up in 60 s:\n{log.read_text()}")
 
 
+@contextmanager
+def running_server(database_url: str, log: Path, **extra_env: str) -> Iterator[Server]:
+    """``streamlit run app.py`` for the duration of the block, stopped afterwards."""
+    server = start_server(database_url, log, **extra_env)
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
 @pytest.fixture
 def demo_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
     engine = make_engine(sqlite_url)
     with unit_of_work(engine) as session:
         load_demo(session)
     engine.dispose()
-    server = start_server(sqlite_url, tmp_path / "streamlit.log")
-    yield server
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 case- and role-ordered matrices, drill-down to segments and into the Coding page, a conclusion
 with supporting and contradicting evidence, and its triangulation."""
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from qualcode.demo import load_demo
 from qualcode.models import Code, Document, Memo
 from qualcode.services import projects
 from qualcode.services.codings import code_span
-from tests.browser.conftest import Server, screenshot, start_server, wait_for_app
+from tests.browser.conftest import Server, running_server, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +39,8 @@ def analysis_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
             for key in keys:
                 code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
     engine.dispose()
-    server = start_server(sqlite_url, tmp_path / "streamlit.log")
-    yield server
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        yield server
 
 
 def panel(page):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ researcher codes, the supervisor sees it, comments, is refused when trying to co
 agreement between the demo's two coders."""
 
 import re
-import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from qualcode.demo import load_demo
 from qualcode.models import Coding
 from qualcode.review.tables import Comment
 from qualcode.services import accounts, projects
-from tests.browser.conftest import screenshot, start_server, wait_for_app
+from tests.browser.conftest import running_server, screenshot, wait_for_app
 from tests.browser.test_coding import DOC_TITLE, SENTENCE, choose_document, drag_select, pick_code_and_apply, until_shown
 
 pytestmark = pytest.mark.browser
@@ -30,13 +29,8 @@ def team_server(sqlite_url, tmp_path):
         sup = accounts.create_account(session, "pembimbing", PASSWORD, display_name="Bu Pembimbing", actor_id=owner.id)
         projects.set_member(session, report.project_id, sup.id, "supervisor", actor_id=owner.id)
     engine.dispose()
-    server = start_server(sqlite_url, tmp_path / "streamlit.log", QUALCODE_ACCOUNTS="1")
-    yield server
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    with running_server(sqlite_url, tmp_path / "streamlit.log", QUALCODE_ACCOUNTS="1") as server:
+        yield server
 
 
 def sign_in(page, url, login):  # type: ignore[no-untyped-def]
