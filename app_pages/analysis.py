@@ -8,10 +8,9 @@ from qualcode.analysis import displays as disp
 from qualcode.analysis import export, register
 from qualcode.analysis.tables import CONCLUSION_STATUSES, EVIDENCE_STANCES, TACTICS, Conclusion
 from qualcode.models import DOCUMENT_KINDS, Document, Segment
+from qualcode.read import entities as read_entities
 from qualcode.services import analysis as analysis_service
-from qualcode.services import codebooks as codebook_service
 from qualcode.services import memos as memo_service
-from qualcode.services import projects as project_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
 
@@ -26,9 +25,9 @@ lang = state.lang()
 ss = st.session_state
 
 with state.reading() as session:
-    books = [(b.id, b.name, b.key) for b in codebook_service.list_codebooks(session, pid)]
+    books = [(b.id, b.name, b.key) for b in read_entities.list_codebooks(session, pid)]
     codes = disp.code_frame(session, pid, lang)
-    people = [(u.id, u.display_name) for u, _ in project_service.members(session, pid)]
+    people = [(u.id, u.display_name) for u, _ in read_entities.members(session, pid)]
     docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
     groups = sorted(set(disp.case_frame(session, pid)["group"]))
     patterns = register.pattern_code_table(session, pid, lang)
@@ -116,7 +115,7 @@ if section == "condensation":
     if docs:
         sheet_doc = st.selectbox(tr("analysis.document"), list(doc_title), format_func=doc_title.get, key="sheet_doc")
         with state.reading() as session:
-            sheet = analysis_service.summary_sheet(session, sheet_doc)
+            sheet = read_entities.summary_sheet(session, sheet_doc)
             linked = [s.id for s in sheet.segments] if sheet else []
             seg_rows = session.query(Segment.id, Segment.start, Segment.snippet).filter(
                 Segment.document_id == sheet_doc).order_by(Segment.start).all()
@@ -323,7 +322,7 @@ if section == "conclusions":
     with state.reading() as session:
         tri = register.triangulation(session, cid)
         evidence = register.evidence_table(session, cid)
-        history = analysis_service.conclusion_history(session, cid)
+        history = read_entities.conclusion_history(session, cid)
         about = session.get(Conclusion, cid)
         candidate_codes = tuple([about.code_id] if about.code_id else
                                 register.pattern_code_ids(session, about.pattern_code_id) if about.pattern_code_id else [])

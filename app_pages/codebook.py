@@ -10,7 +10,8 @@ from qualcode.errors import QualcodeError
 from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.exchange.qdc import codebook_to_qdc, qdc_to_codebook
 from qualcode.models import Code
-from qualcode.queries import tree_sorted
+from qualcode.read import entities as read_entities
+from qualcode.read.codes import tree_sorted
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
 from qualcode.ui import state
@@ -26,9 +27,9 @@ if FLASH in st.session_state:  # a toast: seen wherever the page is scrolled, an
     st.toast(st.session_state.pop(FLASH), icon=":material/check_circle:", duration="long")
 
 with state.reading() as session:
-    books = codebook_service.list_codebooks(session, pid)
+    books = read_entities.list_codebooks(session, pid)
     all_codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
-    counts = {c.id: code_service.coding_count(session, c.id) for c in all_codes}
+    counts = {c.id: read_entities.coding_count(session, c.id) for c in all_codes}
 book_names = {b.id: b.name for b in books}
 codes_by_id = {c.id: c for c in all_codes}
 
@@ -190,7 +191,7 @@ with tab_io:
         st.caption(tr("codebook.empty"))
     for book in books:
         with state.reading() as session:
-            spec = codebook_service.codebook_spec(session, book.id, with_guids=True)
+            spec = read_entities.codebook_spec(session, book.id, with_guids=True)
         st.markdown(f"**{book.name}**")
         c1, c2, c3 = st.columns(3)
         c1.download_button("YAML", dump_codebook(spec).encode("utf-8"), f"{book.key}.yaml", "application/x-yaml",

@@ -7,12 +7,12 @@ from qualcode import undo
 from qualcode.errors import QualcodeError
 from qualcode.models import AuditEvent, Code, Coding, Document, User
 from qualcode.nlp.pipeline import lemma_search
-from qualcode.queries import tree_sorted
+from qualcode.read import entities as read_entities
+from qualcode.read.codes import tree_sorted
 from qualcode.review.comments import comment_threads
 from qualcode.services import codes as code_service
 from qualcode.services import codings as coding_service
 from qualcode.services import memos as memo_service
-from qualcode.services import projects as project_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
 from qualcode.ui.transcript import selection_span, transcript
@@ -39,7 +39,7 @@ with state.reading() as session:
     docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
     progress = coding_progress(session, pid)
     codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
-    people = [(u.id, u.display_name) for u, _ in project_service.members(session, pid)]
+    people = [(u.id, u.display_name) for u, _ in read_entities.members(session, pid)]
 if not docs:
     st.info(tr("documents.empty"))
     st.stop()
@@ -210,7 +210,7 @@ with side:
             rows = [(c.id, c.segment.id, c.segment.start, c.segment.end, c.code_id, c.coder_id, c.coder.display_name,
                      c.created_at) for c in session.query(Coding).filter(Coding.segment_id.in_(seg_ids))]
             seg_memos = [(m.id, m.segment_id, m.author.display_name, m.body) for m in
-                         memo_service.memos_for_segments(session, seg_ids)]
+                         read_entities.memos_for_segments(session, seg_ids)]
         st.divider()
         st.markdown(f"**{tr('coding.segment_details')}**")
         for coding_id, _seg_id, start, end, code_id, coder_id, coder, created in rows:

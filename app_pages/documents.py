@@ -7,6 +7,7 @@ from qualcode.errors import QualcodeError
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
 from qualcode.models import DOCUMENT_KINDS
 from qualcode.pseudonyms import parse_mapping, preview
+from qualcode.read import entities as read_entities
 from qualcode.services import cases as case_service
 from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
@@ -105,7 +106,7 @@ with tab_list:
             document = document_service.get_document(session, doc_id)
             turns = list(document.turns)
             linked = [c.id for c in document.cases]
-            all_cases = {c.id: c.pseudonym for c in case_service.list_cases(session, pid)}
+            all_cases = {c.id: c.pseudonym for c in read_entities.list_cases(session, pid)}
             text = document.text if not turns else ""
             labels = list(dict.fromkeys(t.speaker for t in turns))
         st.subheader(document.title)

@@ -6,9 +6,9 @@ from qualcode import queries
 from qualcode.errors import QualcodeError
 from qualcode.exports import SegmentFilters, coded_segments, to_csv, to_xlsx
 from qualcode.models import DOCUMENT_KINDS
+from qualcode.read import entities as read_entities
 from qualcode.services import projects as project_service
 from qualcode.services.auth import require
-from qualcode.services.codebooks import list_codebooks
 from qualcode.services.exchange import export_codebook, export_project, import_project
 from qualcode.ui import state
 from qualcode.ui.state import tr
@@ -25,9 +25,9 @@ st.caption(tr("export.intro"))
 with state.reading() as session:
     project = project_service.get_project(session, pid)
     project_name, groups = project.name, project.groups
-    books = [(b.id, b.name, b.key) for b in list_codebooks(session, pid)]
+    books = [(b.id, b.name, b.key) for b in read_entities.list_codebooks(session, pid)]
     codes = queries.code_table(session, pid)
-    coders = [(u.id, u.display_name) for u, _ in project_service.members(session, pid)]
+    coders = [(u.id, u.display_name) for u, _ in read_entities.members(session, pid)]
 
 slug = "".join(c if c.isalnum() else "_" for c in project_name).strip("_") or "project"
 tab_segments, tab_project, tab_codebook, tab_import, tab_report = st.tabs(

@@ -6,6 +6,7 @@ from qualcode import queries
 from qualcode.config import get_settings
 from qualcode.demo import load_demo
 from qualcode.models import ROLES, User
+from qualcode.read import entities as read_entities
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.ui import state
@@ -71,7 +72,7 @@ with right:
 if get_settings().accounts:
     with state.reading() as session:
         me = session.get(User, state.user_id())
-        users = [(u.id, u.login, u.display_name) for u in project_service.list_users(session)]
+        users = [(u.id, u.login, u.display_name) for u in read_entities.list_users(session)]
     if me is not None and me.is_admin:
         with st.expander(tr("auth.users")):
             with st.form("new_account", clear_on_submit=True):

@@ -8,11 +8,13 @@ import streamlit as st
 
 from qualcode.analysis.agreement import LEVELS, OVERALL, compute_agreement
 from qualcode.queries import code_table
+from qualcode.read import entities as read_entities
+from qualcode.read.codes import label as code_label
+from qualcode.read.frame import coding_frame
+from qualcode.read.measures import code_breakdown, coding_coverage
 from qualcode.review.comments import add_comment, comment_threads, set_comment_status
-from qualcode.review.queries import audit_choices, audit_trail, code_frequencies, coding_progress, codings_long
+from qualcode.review.queries import audit_choices, audit_trail
 from qualcode.services import documents as document_service
-from qualcode.services import projects as project_service
-from qualcode.services.codings import codings_for_document
 from qualcode.ui import state
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
@@ -26,9 +28,9 @@ lang = state.lang()
 ss = st.session_state
 
 with state.reading() as session:
-    members = [(u.id, u.display_name, u.login) for u, _ in project_service.members(session, pid)]
-    documents = [(d.id, d.title) for d in document_service.list_documents(session, pid)]
-    codings = codings_long(session, pid, lang)
+    members = [(u.id, u.display_name, u.login) for u, _ in read_entities.members(session, pid)]
+    documents = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
+    codings = coding_frame(session, pid, detail=True, lang=lang)
     code_keys = codings.drop_duplicates("code_key").set_index("code_key")["code"].to_dict()
 
 tab_freq, tab_progress, tab_agree, tab_comments, tab_audit = st.tabs(
@@ -72,7 +74,7 @@ with tab_freq:
     by = st.radio(tr("review.by"), ["coder", "document", "group"], format_func=lambda b: tr(f"review.by_{b}"),
                   horizontal=True, key="review_by")
     with state.reading() as session:
-        freq = code_frequencies(session, pid, by, lang)
+        freq = code_breakdown(session, pid, by, lang)
     if freq.empty:
         st.info(tr("review.no_codings"))
     else:
@@ -90,7 +92,7 @@ with tab_freq:
 
 with tab_progress:
     with state.reading() as session:
-        progress = coding_progress(session, pid)
+        progress = coding_coverage(session, pid)
     coded = progress[progress["coder"] != ""]
     if not coded.empty:
         chart = alt.Chart(coded).mark_bar().encode(
@@ -123,7 +125,7 @@ with tab_agree:
                              format_func=doc_titles.get, key="agree_docs")
     with state.reading() as session:
         code_rows = code_table(session, pid)
-    code_choices = {int(r.id): f"{(r.name_en if lang == 'en' and r.name_en else r.name_id)} · {r.key}"
+    code_choices = {int(r.id): f"{code_label(r.name_id, r.name_en, r.key, lang)} · {r.key}"
                     for r in code_rows.itertuples()}
     code_ids = st.multiselect(tr("review.codes"), list(code_choices), format_func=code_choices.get,
                               key="agree_codes", placeholder=tr("review.codes_all"))
@@ -180,7 +182,7 @@ with tab_comments:
         if doc_for_comment is not None:
             with state.reading() as session:
                 options = {c.id: f"{c.code.key} · {c.coder.display_name} · {c.segment.snippet[:80]}"
-                           for c in codings_for_document(session, doc_for_comment)}
+                           for c in read_entities.codings_for_document(session, doc_for_comment)}
             target = st.selectbox(tr("review.comment_coding"), list(options), format_func=options.get,
                                   key="comment_coding")
             body = st.text_area(tr("review.comment_body"), key=f"comment_body_{nonce}")

@@ -14,6 +14,7 @@ from qualcode.config import get_settings
 from qualcode.db import make_engine, unit_of_work
 from qualcode.errors import QualcodeError
 from qualcode.migrate import current_revision, head_revision, upgrade
+from qualcode.read import entities as read_entities
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -31,7 +32,7 @@ def acting_user(session, project_id: int, login: str | None):  # type: ignore[no
     """The user a command acts as: ``--coder LOGIN`` if given, else the project's owner."""
     from qualcode.services import projects as project_service
 
-    actor = project_service.get_user_by_login(session, login) if login else project_service.project_owner(session, project_id)
+    actor = project_service.get_user_by_login(session, login) if login else read_entities.project_owner(session, project_id)
     if actor is None:
         raise QualcodeError("error.user_not_found", user_id=login or "owner")
     return actor
@@ -147,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with unit_of_work(engine) as session:
         try:
             project = project_service.find_project(session, args.project)
-            owner = project_service.project_owner(session, project.id)
+            owner = read_entities.project_owner(session, project.id)
         except QualcodeError:
             owner = project_service.ensure_user(session, args.coder or "peneliti")
             project = project_service.create_project(session, args.project, owner_id=owner.id)
@@ -361,9 +362,9 @@ def cmd_user(args: argparse.Namespace) -> int:
             accounts.set_password(session, user.id, password, actor_id=actor.id if actor else user.id)
         if args.project:
             project = project_service.find_project(session, args.project)
-            owner = project_service.project_owner(session, project.id)
+            owner = read_entities.project_owner(session, project.id)
             project_service.set_member(session, project.id, user.id, args.role,
-                                       actor_id=(actor or owner).id if (actor or owner) else None)
+                                       actor_id=(actor or owner or user).id)  # no owner: the first member
     print(f"account {args.login}: {'created' if args.action == 'add' else 'password set'}"
           + (f", {args.role} in {args.project!r}" if args.project else ""))
     return 0

@@ -293,9 +293,10 @@ class Code(Base):
         return self.path.count("/")
 
     def label(self, lang: str = "id") -> str:
-        if lang == "en" and self.name_en:
-            return self.name_en
-        return self.name_id or self.name_en or self.key
+        """The name in ``lang`` (one rule for every reader: :func:`qualcode.read.codes.label`)."""
+        from qualcode.read.codes import label
+
+        return label(self.name_id, self.name_en, self.key, lang)
 
     def __repr__(self) -> str:
         return f"<Code {self.id} {self.path!r}>"

@@ -104,14 +104,3 @@ def code_table(session: Session, project_id: int) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["id", "key", "path", "name_id", "name_en", "colour", "codebook", "codings"]
     )
-
-
-def tree_sorted(codes: list[Code]) -> list[Code]:
-    """Codes in tree order: each parent before its children, siblings by their codebook order."""
-    order = {c.path: (c.sort_order, c.key) for c in codes}
-
-    def key(code: Code) -> tuple[tuple[int, str], ...]:
-        parts = code.path.split("/")
-        return tuple(order.get("/".join(parts[: i + 1]), (0, parts[i])) for i in range(len(parts)))
-
-    return sorted(codes, key=key)

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from qualcode.analysis import displays, register
 from qualcode.i18n import t
 from qualcode.models import Case, Code, Codebook, Coding, Document, Segment
+from qualcode.read.codes import tree_order
+from qualcode.read.measures import code_frequencies
 from qualcode.services.auth import require
 from qualcode.services.projects import get_project
 
@@ -105,13 +107,6 @@ def _clean(text: object) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
 
 
-def _tree_order(session: Session, project_id: int) -> dict[str, tuple[tuple[int, str], ...]]:
-    """A sort key per code path: the codebook's own order (sort_order) at every level of the tree."""
-    rows = session.execute(select(Code.path, Code.key, Code.sort_order).where(Code.project_id == project_id)).all()
-    order = {key: sort_order for _, key, sort_order in rows}
-    return {path: tuple((order.get(k, 0), k) for k in path.split("/")) for path, _, _ in rows}
-
-
 def default_matrices(session: Session, project_id: int) -> list[MatrixChoice]:
     """A role-ordered matrix for every codebook that has codings."""
     used = session.scalars(
@@ -131,7 +126,7 @@ def _codebooks(session: Session, project_id: int, lang: str) -> list[CodebookSec
               for b in books]
     if loose:
         groups.append((t("report.inductive", lang), "", loose))
-    tree = _tree_order(session, project_id)
+    tree = tree_order(session, project_id)
     for name, details, codes in groups:
         entries = [CodeEntry(_clean(c.key), _clean(c.label(lang)), c.depth, _clean(c.definition), _clean(c.inclusion),
                              _clean(c.exclusion), [_clean(x) for x in c.examples or []])
@@ -141,9 +136,9 @@ def _codebooks(session: Session, project_id: int, lang: str) -> list[CodebookSec
 
 
 def _frequencies(session: Session, project_id: int, lang: str) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
-    freq = displays.code_frequencies(session, project_id, lang=lang)
+    freq = code_frequencies(session, project_id, lang=lang)
     names = dict(session.execute(select(Codebook.key, Codebook.name).where(Codebook.project_id == project_id)).all())
-    tree = _tree_order(session, project_id)
+    tree = tree_order(session, project_id)
     freq = freq.assign(tree=[tree.get(p, ()) for p in freq["path"]]).sort_values(["codebook", "tree"],
                                                                                    na_position="last")
     table = pd.DataFrame({

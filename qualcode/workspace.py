@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from qualcode.models import Code, Coding, Document, Memo, Segment, Turn, User
+from qualcode.read.codes import label as code_label
 
 WINDOW_CHARS = 12_000
 
@@ -160,7 +161,7 @@ def window_payload(
             "start": s.start,
             "end": s.end,
             "memos": s.memos,
-            "codes": [{"colour": c["colour"], "name": (c["name_en"] if lang == "en" and c["name_en"] else c["name_id"]),
+            "codes": [{"colour": c["colour"], "name": code_label(c["name_id"], c["name_en"], c["key"], lang),
                        "key": c["key"], "coder": c["coder"]} for c in s.codings],
         }
         for s in segments

@@ -9,6 +9,7 @@ from qualcode.analysis import register
 from qualcode.analysis.tables import ConclusionChange
 from qualcode.errors import ConflictError, PermissionDenied, ValidationError
 from qualcode.models import AuditEvent, Code
+from qualcode.read import entities as read_entities
 from qualcode.services import analysis as svc
 from qualcode.services import cases as case_service
 from qualcode.services import memos as memo_service
@@ -107,7 +108,7 @@ def test_conclusion_history_evidence_tactics_and_triangulation(session, setup):
     svc.revise_conclusion(session, conclusion.id, status="supported", note="tiga sumber", actor_id=uid)
     svc.revise_conclusion(session, conclusion.id, statement="Kepercayaan tumbuh dari rapat rutin", status="revised",
                           actor_id=uid)
-    history = svc.conclusion_history(session, conclusion.id)
+    history = read_entities.conclusion_history(session, conclusion.id)
     assert [(h.old_status, h.status) for h in history] == [(None, "tentative"), ("tentative", "supported"),
                                                            ("supported", "revised")]
     assert history[-1].statement == "Kepercayaan tumbuh dari rapat rutin"
@@ -130,7 +131,7 @@ def test_conclusion_history_evidence_tactics_and_triangulation(session, setup):
 
 def test_ratings_and_permissions(session, setup):
     pid, uid, codes, _, _ = setup
-    case = case_service.list_cases(session, pid)[0]
+    case = read_entities.list_cases(session, pid)[0]
     rating = svc.rate_case(session, pid, case.id, codes["trust_building"].id, rating="kuat", actor_id=uid)
     svc.rate_case(session, pid, case.id, codes["trust_building"].id, present=True, strength=2, actor_id=uid)
     assert (rating.rating, rating.present, rating.strength) == ("kuat", True, 2)

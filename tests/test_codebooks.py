@@ -7,6 +7,7 @@ import pytest
 
 from qualcode.codebooks import dump_codebook, load_codebook_file, parse_codebook
 from qualcode.errors import ConflictError, ImportFileError
+from qualcode.read import entities as read_entities
 from qualcode.services import codebooks as codebook_service
 from tests import factories
 
@@ -91,7 +92,7 @@ def test_yaml_database_yaml_round_trip_loses_nothing(session, path):
     spec = load_codebook_file(path)
     book = codebook_service.apply_codebook(session, project.id, spec, actor_id=actor)
     session.commit()
-    again = codebook_service.codebook_spec(session, book.id)
+    again = read_entities.codebook_spec(session, book.id)
     assert again == spec
     assert parse_codebook(dump_codebook(again), path.name) == spec
 

@@ -17,6 +17,7 @@ from qualcode.exchange import snake_id
 from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.exchange.qdc import NS, codebook_to_qdc, parse_description, qdc_to_codebook, render_description, validate_qdc
 from qualcode.i18n import LANGUAGES, catalogue
+from qualcode.read import entities as read_entities
 from qualcode.services import codebooks as codebook_service
 from tests import factories
 
@@ -133,7 +134,7 @@ def _through_database(session, spec: CodebookSpec) -> CodebookSpec:
     actor = factories.owner(session).id
     book = codebook_service.apply_codebook(session, project.id, spec, actor_id=actor)
     session.commit()
-    return codebook_service.codebook_spec(session, book.id, with_guids=True)
+    return read_entities.codebook_spec(session, book.id, with_guids=True)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 from sqlalchemy import select
 
-from qualcode.exports import SegmentFilters, coded_segments, neutralise, to_csv, to_xlsx, triangulation
+from qualcode.exports import SegmentFilters, coded_segments, dimension_sources, neutralise, to_csv, to_xlsx
 from qualcode.models import Document
 from tests.test_cli import qualcode
 from tests.test_qdpx import _build
@@ -83,7 +83,7 @@ def test_xlsx_sheets_per_code_per_dimension_and_triangulation(session):
     assert set(by_dim.sheetnames) == {"segments", "Membangun kepercayaan", "Proses kolaborasi", "Anggaran",
                                       "triangulation"}
     assert by_dim["Proses kolaborasi"].max_row == 3
-    pivot = triangulation(table)
+    pivot = dimension_sources(table)
     assert pivot.loc["Membangun kepercayaan", ("pemerintah", "interview")] == 2
     assert pivot.loc["Proses kolaborasi", ("-", "observation")] == 1
     empty = openpyxl.load_workbook(io.BytesIO(to_xlsx(table.iloc[0:0])))

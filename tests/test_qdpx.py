@@ -13,6 +13,7 @@ from qualcode.errors import ImportFileError
 from qualcode.exchange.qdc import validate_qdc
 from qualcode.exchange.qdpx import read_qdpx, utf16_to_codepoints, validate_qde
 from qualcode.models import Case, Code, Coding, Document, Memo, Project, Segment, User
+from qualcode.read import entities as read_entities
 from qualcode.services import cases as case_service
 from qualcode.services import codings as coding_service
 from qualcode.services import memos as memo_service
@@ -137,7 +138,7 @@ def test_nvivo_sample_imports_every_selection_on_its_words(session, shared_dir):
     assert coders == {"29518289-d0e3-447b-b7dd-ae1d8cd880a0", "eaac2cd0-f7f0-415a-abdd-ae1d8f6762de"}
     logins = set(session.scalars(select(User.login).where(User.guid.in_(coders))))
     assert logins == {"gergo", "floriansipos"}
-    assert {u.login for u, _ in project_service.members(session, result.project_id)} >= logins
+    assert {u.login for u, _ in read_entities.members(session, result.project_id)} >= logins
 
 
 def test_atlas_sample_imports(session, shared_dir):

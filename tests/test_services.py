@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from qualcode.models import AuditEvent, Coding, Document, Segment
+from qualcode.read import entities as read_entities
 from qualcode.services import codings, documents, memos, projects
 from tests import factories
 
@@ -16,7 +17,7 @@ def events(session, action):
 def test_create_project_makes_creator_owner_and_is_audited(session):
     project = factories.project(session)
     session.commit()
-    (user, role), = projects.members(session, project.id)
+    (user, role), = read_entities.members(session, project.id)
     assert (user.login, role) == ("peneliti", "owner")
     assert events(session, "project.create")[0].payload["after"]["name"] == "Studi A"
 

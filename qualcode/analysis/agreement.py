@@ -25,7 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.reliability import cohen_kappa, krippendorff_alpha, percent_agreement
-from qualcode.models import Code, Coding, Document, Segment, User
+from qualcode.models import Code, Document, User
+from qualcode.read import frame as read_frame
+from qualcode.read.filters import Filters
 from qualcode.workspace import SENTENCE_END, document_units
 
 LEVELS = ("document", "turn", "sentence", "segment")
@@ -49,24 +51,17 @@ class Agreement:
 
 def coding_frame(session: Session, project_id: int, document_ids: list[int] | None = None,
                  code_ids: list[int] | None = None, coder_ids: list[int] | None = None) -> pd.DataFrame:
-    """One row per coding of the project, narrowed to the given documents, codes and coders."""
-    query = (
-        select(Coding.id, Document.id, Document.title, Code.id, Code.key, User.id, User.login, Segment.start,
-               Segment.end, Segment.snippet)
-        .join(Segment, Coding.segment_id == Segment.id)
-        .join(Document, Segment.document_id == Document.id)
-        .join(Code, Coding.code_id == Code.id)
-        .join(User, Coding.coder_id == User.id)
-        .where(Document.project_id == project_id)
-        .order_by(Document.title, Segment.start, Segment.end, Code.key, User.login)
-    )
-    if document_ids is not None:
-        query = query.where(Document.id.in_(document_ids))
-    if code_ids is not None:
-        query = query.where(Code.id.in_(code_ids))
-    if coder_ids is not None:
-        query = query.where(User.id.in_(coder_ids))
-    return pd.DataFrame(session.execute(query).all(), columns=CODING_COLUMNS)
+    """One row per coding of the given documents, codes (with their sub-codes) and coders, in
+    :data:`CODING_COLUMNS`, from the read side's coding frame."""
+    filters = Filters(document_ids=document_ids or (), code_ids=code_ids or (), coder_ids=coder_ids or ())
+    if document_ids is not None and not document_ids or code_ids is not None and not code_ids \
+            or coder_ids is not None and not coder_ids:
+        return pd.DataFrame(columns=CODING_COLUMNS)  # an empty choice chooses nothing
+    frame = read_frame.coding_frame(session, project_id, filters, detail=True)
+    frame = frame.rename(columns={"code": "code_label", "code_key": "code", "coder": "coder_name",
+                                  "coder_login": "coder", "text": "snippet"})
+    frame = frame.sort_values(["document", "start", "end", "code", "coder"], kind="stable")
+    return frame[CODING_COLUMNS].reset_index(drop=True)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

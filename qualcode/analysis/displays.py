@@ -1,173 +1,48 @@
 """Data displays (Miles, Huberman & Saldaña) built from the database: DataFrame in, DataFrame out.
 
-Every display starts from one tidy frame of codings (:func:`coding_frame`, one row per coding,
-filtered in SQL) and is plain pandas from there. A *dimension* is a top-level code of a codebook;
+Every display starts from the read side's coding frame (:func:`qualcode.read.frame.coding_frame`,
+one row per coding, restricted by one :class:`qualcode.read.filters.Filters`) and is plain pandas
+from there. A *dimension* is a top-level code of a codebook;
 a coding of any of its descendants counts for it. A segment counts once per cell, however many
 coders or sub-codes it carries. :func:`cell_segments` gives the segments behind any cell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.tables import CaseRating, Condensation
-from qualcode.models import Case, Code, Codebook, Coding, Document, Segment, Turn, case_documents
+from qualcode.models import Segment
+from qualcode.read.codes import code_frame, codebook_code_ids, descendant_ids, dimensions
+from qualcode.read.filters import NO_FILTERS, Filters
+from qualcode.read.frame import (
+    NO_CASE,
+    NO_GROUP,
+    case_frame,
+    coding_frame,
+    matching_cases,
+    segment_table,
+    segment_turns,
+)
+from qualcode.read.measures import code_frequencies
 
-NO_CASE = "—"
-NO_GROUP = "—"
+__all__ = [  # what pages and the report read from here (some re-exported from qualcode.read)
+    "DIRECTIONS", "NO_CASE", "NO_GROUP", "Filters", "NO_FILTERS", "case_frame", "code_frame", "coding_frame",
+    "code_frequencies", "dimensions", "segment_table", "segment_turns", "case_ordered_matrix", "role_ordered_matrix",
+    "checklist_matrix", "cross_framework_matrix", "cooccurrence", "cooccurrence_edges", "cell_segments",
+]
+
 DIRECTIONS = ("supporting", "inhibiting")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a display is restricted to; an empty tuple means no restriction."""
-
-    codebook_ids: tuple[int, ...] = ()
-    code_ids: tuple[int, ...] = ()  # these codes and their descendants
-    coder_ids: tuple[int, ...] = ()
-    kinds: tuple[str, ...] = ()  # document kinds: interview, observation, document
-    groups: tuple[str, ...] = ()  # stakeholder groups of the cases linked to the document
-    case_ids: tuple[int, ...] = field(default=())
-
-
-def code_frame(session: Session, project_id: int, lang: str = "id") -> pd.DataFrame:
-    """One row per code: id, key, path, label, codebook id and key, and its dimension (top-level code)."""
-    rows = session.execute(
-        select(Code.id, Code.key, Code.path, Code.name_id, Code.name_en, Code.codebook_id, Codebook.key, Code.sort_order)
-        .outerjoin(Codebook, Code.codebook_id == Codebook.id)
-        .where(Code.project_id == project_id)
-    ).all()
-    frame = pd.DataFrame(rows, columns=["code_id", "key", "path", "name_id", "name_en", "codebook_id", "codebook",
-                                        "sort_order"])
-    names = frame["name_en"].where((frame["name_en"] != "") & (lang == "en"), frame["name_id"]) if len(frame) else []
-    frame["label"] = names
-    frame["label"] = frame["label"].where(frame["label"] != "", frame["key"]) if len(frame) else frame["label"]
-    by_key = dict(zip(frame["key"], frame["code_id"], strict=True))
-    frame["top_key"] = [p.split("/", 1)[0] for p in frame["path"]]
-    frame["dimension_id"] = [by_key.get(k, i) for k, i in zip(frame["top_key"], frame["code_id"], strict=True)]
-    return frame.sort_values(["codebook", "path"], na_position="last").reset_index(drop=True)
-
-
-def case_frame(session: Session, project_id: int) -> pd.DataFrame:
-    """One row per case linked to a document: document_id, case_id, pseudonym, stakeholder group."""
-    rows = session.execute(
-        select(case_documents.c.document_id, Case.id, Case.pseudonym, Case.stakeholder_group)
-        .join(Case, Case.id == case_documents.c.case_id)
-        .where(Case.project_id == project_id)
-    ).all()
-    frame = pd.DataFrame(rows, columns=["document_id", "case_id", "pseudonym", "group"])
-    frame["group"] = frame["group"].replace("", NO_GROUP)
-    return frame
-
-
-def _descendants(codes: pd.DataFrame, code_ids: tuple[int, ...]) -> list[int]:
-    paths = codes.loc[codes["code_id"].isin(code_ids), "path"].tolist()
-    keep = codes["path"].isin(paths)
-    for path in paths:
-        keep |= codes["path"].str.startswith(path + "/")
-    return codes.loc[keep, "code_id"].tolist()
-
-
-def _int_rows(session: Session, stmt: Select[Any], columns: list[str]) -> pd.DataFrame:
-    """Run a select of integer columns straight through the driver into a DataFrame: at 200,000
-    rows, building SQLAlchemy Row objects costs more than the query itself."""
-    conn = session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled))
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns})
-    return pd.DataFrame(np.asarray(rows, dtype=np.int64), columns=columns)
-
-
-def coding_frame(session: Session, project_id: int, filters: Filters = Filters(),
-                 codes: pd.DataFrame | None = None, *, offsets: bool = False) -> pd.DataFrame:
-    """One row per coding: segment, document, kind, code, coder, dimension (and the segment's
-    start when ``offsets``).
-
-    Kind, stakeholder group and case choose the documents read (group and case keep documents
-    linked to a matching case); codebook, code (with descendants) and coder filter the rows.
-    """
-    codes = code_frame(session, project_id) if codes is None else codes
-    documents = session.execute(select(Document.id, Document.kind).where(Document.project_id == project_id)).all()
-    kind_of = {doc_id: kind for doc_id, kind in documents}
-    doc_ids = [doc_id for doc_id, kind in documents if not filters.kinds or kind in filters.kinds]
-    if filters.groups or filters.case_ids:
-        cases = case_frame(session, project_id)
-        if filters.groups:
-            cases = cases[cases["group"].isin(filters.groups)]
-        if filters.case_ids:
-            cases = cases[cases["case_id"].isin(filters.case_ids)]
-        doc_ids = [i for i in doc_ids if i in set(cases["document_id"])]
-    columns = ["segment_id", "document_id", "code_id", "coder_id"] + (["start"] if offsets else [])
-    picked = [Coding.segment_id, Segment.document_id, Coding.code_id, Coding.coder_id] + ([Segment.start] if offsets else [])
-    query = select(*picked).join(Segment, Coding.segment_id == Segment.id).where(Segment.document_id.in_(doc_ids or [-1]))
-    frame = _int_rows(session, query, columns)
-    # Code and coder filters run here, not in SQL: an IN list on code_id makes SQLite probe the
-    # (segment, code) index once per pair, three times slower than reading every coding.
-    keep = None
-    if filters.codebook_ids:
-        keep = frame["code_id"].isin(codes.loc[codes["codebook_id"].isin(filters.codebook_ids), "code_id"])
-    if filters.code_ids:
-        hit = frame["code_id"].isin(_descendants(codes, filters.code_ids))
-        keep = hit if keep is None else keep & hit
-    if filters.coder_ids:
-        hit = frame["coder_id"].isin(filters.coder_ids)
-        keep = hit if keep is None else keep & hit
-    if keep is not None:
-        frame = frame[keep].reset_index(drop=True)
-    frame["kind"] = frame["document_id"].map(kind_of).astype("category")
-    dims = dict(zip(codes["code_id"], codes["dimension_id"], strict=True))
-    frame["dimension_id"] = frame["code_id"].map(dims)
-    return frame
 
 
 def _with_cases(frame: pd.DataFrame, cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """``frame`` with one row per linked case (documents without a case get NO_CASE)."""
-    if filters.groups:
-        cases = cases[cases["group"].isin(filters.groups)]
-    if filters.case_ids:
-        cases = cases[cases["case_id"].isin(filters.case_ids)]
-    out = frame.merge(cases, on="document_id", how="left")
+    out = frame.merge(matching_cases(cases, filters), on="document_id", how="left")
     out["pseudonym"] = out["pseudonym"].fillna(NO_CASE)
     out["group"] = out["group"].fillna(NO_GROUP)
     return out
-
-
-def code_frequencies(session: Session, project_id: int, filters: Filters = Filters(), lang: str = "id") -> pd.DataFrame:
-    """Per code: codings, segments, documents and informants (cases) that carry it."""
-    codes = code_frame(session, project_id, lang)
-    frame = coding_frame(session, project_id, filters, codes)
-    cases = case_frame(session, project_id)
-    grouped = frame.groupby("code_id")
-    counts = pd.DataFrame({
-        "codings": grouped.size(),
-        "segments": grouped["segment_id"].nunique(),
-        "documents": grouped["document_id"].nunique(),
-    })
-    pairs = frame[["code_id", "document_id"]].drop_duplicates().merge(cases, on="document_id")
-    counts["informants"] = pairs.groupby("code_id")["case_id"].nunique()
-    out = codes[["code_id", "codebook", "key", "path", "label"]].merge(counts, left_on="code_id", right_index=True)
-    out["informants"] = out["informants"].fillna(0).astype(int)
-    return out.sort_values(["segments", "path"], ascending=[False, True]).reset_index(drop=True)
-
-
-def dimensions(codes: pd.DataFrame, codebook_id: int | None) -> pd.DataFrame:
-    """The top-level codes of a codebook (or of every codebook), in codebook order."""
-    top = codes[~codes["path"].str.contains("/")]
-    if codebook_id is not None:
-        top = top[top["codebook_id"] == codebook_id]
-    return top.sort_values(["codebook", "sort_order", "path"], na_position="last")
 
 
 def _dimension_frame(session: Session, project_id: int, filters: Filters, codebook_id: int | None,
@@ -176,7 +51,7 @@ def _dimension_frame(session: Session, project_id: int, filters: Filters, codebo
     ``per_code``)."""
     codes = code_frame(session, project_id, lang)
     if codebook_id is not None:
-        filters = Filters(**{**filters.__dict__, "codebook_ids": (codebook_id,)})
+        filters = filters.but(codebook_ids=(codebook_id,))
     frame = coding_frame(session, project_id, filters, codes)
     dims = dimensions(codes, codebook_id)
     frame = frame[frame["dimension_id"].isin(dims["code_id"])]
@@ -185,7 +60,7 @@ def _dimension_frame(session: Session, project_id: int, filters: Filters, codebo
     return frame, dims, codes
 
 
-def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = Filters(),
+def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = NO_FILTERS,
                         *, cell: str = "count", lang: str = "id", excerpt_chars: int = 80,
                         per_cell: int = 5) -> pd.DataFrame:
     """Informants (rows, with their stakeholder group) by dimensions (columns).
@@ -201,11 +76,7 @@ def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
         frame, dims, _ = _dimension_frame(session, project_id, filters, codebook_id, lang, per_code=cell == "excerpt")
     cases = case_frame(session, project_id)
     labels = dict(zip(dims["code_id"], dims["label"], strict=True))
-    rows = cases[["case_id", "pseudonym", "group"]].drop_duplicates()
-    if filters.groups:
-        rows = rows[rows["group"].isin(filters.groups)]
-    if filters.case_ids:
-        rows = rows[rows["case_id"].isin(filters.case_ids)]
+    rows = matching_cases(cases, filters)[["case_id", "pseudonym", "group"]].drop_duplicates()
     index = pd.MultiIndex.from_frame(rows.sort_values(["group", "pseudonym"])[["pseudonym", "group"]])
     long = _with_cases(frame, cases, filters)
     long = long[long["pseudonym"] != NO_CASE]
@@ -263,7 +134,7 @@ def _excerpt_cells(session: Session, project_id: int, long: pd.DataFrame, chars:
     return joined["text"].unstack("dimension_id")
 
 
-def role_ordered_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = Filters(),
+def role_ordered_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = NO_FILTERS,
                         *, lang: str = "id") -> pd.DataFrame:
     """Stakeholder groups (rows) by dimensions (columns): segments, counted once per group."""
     frame, dims, _ = _dimension_frame(session, project_id, filters, codebook_id, lang)
@@ -277,7 +148,7 @@ def role_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
     return table
 
 
-def checklist_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = Filters(),
+def checklist_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = NO_FILTERS,
                      *, lang: str = "id") -> pd.DataFrame:
     """Long table per case and dimension: coded segments, and the researcher's present/strength/note."""
     frame, dims, _ = _dimension_frame(session, project_id, filters, codebook_id, lang)
@@ -302,12 +173,12 @@ def checklist_matrix(session: Session, project_id: int, codebook_id: int | None,
 
 
 def cross_framework_matrix(session: Session, project_id: int, rows_codebook_id: int, factors_codebook_id: int,
-                           filters: Filters = Filters(), *, lang: str = "id") -> pd.DataFrame:
+                           filters: Filters = NO_FILTERS, *, lang: str = "id") -> pd.DataFrame:
     """Dimensions of one framework (rows, e.g. Ansell & Gash) by the factors of another (e.g.
     Najam's 5Cs) split by direction: a segment counts in (row, C, direction) when it carries a
     code under the row dimension, a code under the C and the ``supporting``/``inhibiting`` code."""
     codes = code_frame(session, project_id, lang)
-    plain = Filters(**{**filters.__dict__, "codebook_ids": (rows_codebook_id, factors_codebook_id), "code_ids": ()})
+    plain = filters.but(codebook_ids=(rows_codebook_id, factors_codebook_id), code_ids=())
     frame = coding_frame(session, project_id, plain, codes)
     rows = dimensions(codes, rows_codebook_id)
     factor_codes = codes[codes["codebook_id"] == factors_codebook_id]
@@ -334,31 +205,14 @@ def cross_framework_matrix(session: Session, project_id: int, rows_codebook_id: 
     return table
 
 
-def segment_turns(session: Session, frame: pd.DataFrame) -> pd.Series:
-    """The turn id each segment of ``frame`` starts in (NA where the document has no turns)."""
-    segs = frame[["segment_id", "document_id", "start"]].drop_duplicates("segment_id")
-    turns = pd.DataFrame(session.execute(
-        select(Turn.id, Turn.document_id, Turn.start, Turn.end)
-        .where(Turn.document_id.in_(segs["document_id"].unique().tolist()))
-    ).all(), columns=["turn_id", "document_id", "turn_start", "turn_end"])
-    if turns.empty:
-        return pd.Series(pd.NA, index=segs["segment_id"].values, dtype="Int64")
-    turns = turns.astype("int64")
-    segs = segs.astype({"document_id": "int64", "start": "int64"}).sort_values("start")
-    merged = pd.merge_asof(segs, turns.sort_values("turn_start"), left_on="start", right_on="turn_start",
-                           by="document_id", direction="backward")
-    inside = merged["start"] < merged["turn_end"]
-    return pd.Series(merged["turn_id"].where(inside).values, index=merged["segment_id"].values)
-
-
-def cooccurrence(session: Session, project_id: int, filters: Filters = Filters(), *, scope: str = "segment",
+def cooccurrence(session: Session, project_id: int, filters: Filters = NO_FILTERS, *, scope: str = "segment",
                  level: str = "code", lang: str = "id") -> pd.DataFrame:
     """Square matrix of codes (``level="code"``) or dimensions (``"dimension"``): in how many
     segments (``scope="segment"``) or speaker turns (``"turn"``) both occur. The diagonal holds
     how many units carry the code at all. Rows are labelled (a label two codes share gets the
     key added); ``attrs["code_ids"]`` gives the code id of each row."""
     codes = code_frame(session, project_id, lang)
-    frame = coding_frame(session, project_id, filters, codes, offsets=scope == "turn")
+    frame = coding_frame(session, project_id, filters, codes, spans=scope == "turn")
     item = "code_id" if level == "code" else "dimension_id"
     if scope == "turn":
         turns = segment_turns(session, frame)
@@ -398,21 +252,21 @@ def cooccurrence_edges(matrix: pd.DataFrame, minimum: int = 1) -> pd.DataFrame:
                                                                                    ignore_index=True)
 
 
-def cell_segments(session: Session, project_id: int, filters: Filters = Filters(), *,
+def cell_segments(session: Session, project_id: int, filters: Filters = NO_FILTERS, *,
                   all_of: tuple[int, ...] = (), case_id: int | None = None, group: str | None = None,
                   direction: str | None = None) -> pd.DataFrame:
     """The segments behind a cell: those carrying a code under every code in ``all_of`` (a
     dimension counts its descendants), of the case or stakeholder group given, and, for the
     cross-framework matrix, the direction code (``supporting``/``inhibiting``)."""
     codes = code_frame(session, project_id)
-    frame = coding_frame(session, project_id, Filters(**{**filters.__dict__, "codebook_ids": ()}), codes)
+    frame = coding_frame(session, project_id, filters.but(codebook_ids=()), codes)
     if filters.codebook_ids:
-        book_codes = set(codes.loc[codes["codebook_id"].isin(filters.codebook_ids), "code_id"])
+        book_codes = set(codebook_code_ids(codes, filters.codebook_ids))
     else:
         book_codes = set(codes["code_id"])
     segment_ids: set[int] | None = None
     for code_id in all_of:
-        under = set(_descendants(codes, (code_id,)))
+        under = set(descendant_ids(codes, (code_id,)))
         hits = set(frame.loc[frame["code_id"].isin(under), "segment_id"])
         segment_ids = hits if segment_ids is None else segment_ids & hits
     if direction:
@@ -428,35 +282,3 @@ def cell_segments(session: Session, project_id: int, filters: Filters = Filters(
         segment_ids = set(frame.loc[frame["segment_id"].isin(segment_ids) & frame["document_id"].isin(docs),
                                     "segment_id"])
     return segment_table(session, project_id, sorted(segment_ids))
-
-
-def segment_table(session: Session, project_id: int, segment_ids: list[int], lang: str = "id") -> pd.DataFrame:
-    """Segments with document, kind, offsets, snippet, informants and the codes on them."""
-    columns = ["segment_id", "document_id", "document", "kind", "start", "end", "snippet", "informants", "groups",
-               "codes"]
-    if not segment_ids:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for i in range(0, len(segment_ids), 30_000):
-        chunk = segment_ids[i:i + 30_000]
-        rows += session.execute(
-            select(Segment.id, Segment.document_id, Document.title, Document.kind, Segment.start, Segment.end,
-                   Segment.snippet)
-            .join(Document, Segment.document_id == Document.id)
-            .where(Document.project_id == project_id, Segment.id.in_(chunk))
-        ).all()
-    table = pd.DataFrame(rows, columns=columns[:7])
-    cases = case_frame(session, project_id)
-    per_doc = cases.groupby("document_id").agg(informants=("pseudonym", lambda s: ", ".join(sorted(s))),
-                                               groups=("group", lambda s: ", ".join(sorted(set(s)))))
-    table = table.merge(per_doc, left_on="document_id", right_index=True, how="left").fillna(
-        {"informants": "", "groups": ""})
-    code_rows = session.execute(
-        select(Coding.segment_id, Code.key).join(Code, Coding.code_id == Code.id)
-        .where(Coding.segment_id.in_(segment_ids[:30_000]))
-    ).all()
-    keys: dict[int, set[str]] = {}
-    for seg, key in code_rows:
-        keys.setdefault(seg, set()).add(key)
-    table["codes"] = [", ".join(sorted(keys.get(s, ()))) for s in table["segment_id"]]
-    return table.sort_values(["document", "start"]).reset_index(drop=True)[columns]

@@ -7,7 +7,6 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.displays import Filters, case_frame, code_frame, segment_table
 from qualcode.analysis.tables import (
     Conclusion,
     ConclusionEvidence,
@@ -16,10 +15,12 @@ from qualcode.analysis.tables import (
     PatternCode,
     pattern_code_members,
 )
-from qualcode.models import DOCUMENT_KINDS, Case, Code, Coding, Document, Memo, Segment, User, case_documents
+from qualcode.models import DOCUMENT_KINDS, Case, Code, Document, Memo, Segment, User, case_documents
+from qualcode.read.codes import code_frame
+from qualcode.read.filters import NO_FILTERS, Filters
+from qualcode.read.frame import coding_frame, segment_table
 
 # Triangulation is thin when the evidence comes from fewer groups or source kinds than this.
-NO_FILTERS = Filters()
 MIN_GROUPS = 2
 MIN_KINDS = 2
 
@@ -57,23 +58,14 @@ def pattern_code_ids(session: Session, pattern_code_id: int) -> list[int]:
 
 
 def condensation_sheet(session: Session, project_id: int, code_id: int, filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """For a code (and its descendants): each segment with informant metadata and its condensation."""
+    """For a code (and its descendants): each segment with informant metadata and its condensation
+    (the coder, kind and stakeholder-group filters apply; the code is the one given)."""
     codes = code_frame(session, project_id)
-    path = codes.loc[codes["code_id"] == code_id, "path"]
-    if path.empty:
+    if code_id not in set(codes["code_id"]):
         return pd.DataFrame(columns=["segment_id", "document", "informants", "groups", "snippet", "condensation"])
-    under = codes.loc[(codes["path"] == path.iat[0]) | codes["path"].str.startswith(path.iat[0] + "/"), "code_id"]
-    stmt = (select(Coding.segment_id).join(Segment, Coding.segment_id == Segment.id)
-            .join(Document, Segment.document_id == Document.id)
-            .where(Document.project_id == project_id, Coding.code_id.in_(under.tolist())).distinct())
-    if filters.coder_ids:
-        stmt = stmt.where(Coding.coder_id.in_(filters.coder_ids))
-    if filters.kinds:
-        stmt = stmt.where(Document.kind.in_(filters.kinds))
-    table = segment_table(session, project_id, list(session.scalars(stmt)))
-    if filters.groups:
-        docs = case_frame(session, project_id)
-        table = table[table["document_id"].isin(docs.loc[docs["group"].isin(filters.groups), "document_id"])]
+    frame = coding_frame(session, project_id, Filters(coder_ids=filters.coder_ids, kinds=filters.kinds,
+                                                      groups=filters.groups, code_ids=(code_id,)), codes)
+    table = segment_table(session, project_id, sorted(set(frame["segment_id"].tolist())))
     texts = dict(session.execute(select(Condensation.segment_id, Condensation.text)
                                  .where(Condensation.code_id == code_id)).all())
     table["condensation"] = [texts.get(s, "") for s in table["segment_id"]]
@@ -88,10 +80,14 @@ def conclusion_table(session: Session, project_id: int, lang: str = "id") -> pd.
     themes = dict(session.execute(select(PatternCode.id, PatternCode.name)
                                   .where(PatternCode.project_id == project_id)).all())
     stances = session.execute(select(ConclusionEvidence.conclusion_id, ConclusionEvidence.stance, func.count())
+                              .join(Conclusion, Conclusion.id == ConclusionEvidence.conclusion_id)
+                              .where(Conclusion.project_id == project_id)
                               .group_by(ConclusionEvidence.conclusion_id, ConclusionEvidence.stance)).all()
     counts = {(c, s): n for c, s, n in stances}
     tactics: dict[int, list[str]] = {}
     for cid, tactic in session.execute(select(ConclusionTactic.conclusion_id, ConclusionTactic.tactic)
+                                       .join(Conclusion, Conclusion.id == ConclusionTactic.conclusion_id)
+                                       .where(Conclusion.project_id == project_id)
                                        .order_by(ConclusionTactic.at)):
         tactics.setdefault(cid, []).append(tactic)
     rows = [{

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import ConflictError, NotFoundError, ValidationError
+from qualcode.errors import ConflictError, ValidationError
 from qualcode.models import Case, Document, Project
 from qualcode.services import audit
 from qualcode.services.auth import require
+from qualcode.services.base import load, record_change
 
 CASE_FIELDS = ("pseudonym", "stakeholder_group", "organisation", "position", "interview_date", "interview_place")
 # Sheet column names (lower-case) accepted for each field.
@@ -29,14 +30,7 @@ DOCUMENT_COLUMNS = ("file", "berkas", "title", "judul", "kind", "jenis", "interv
 
 
 def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFoundError("cases.not_found", case=case_id)
-    return case
-
-
-def list_cases(session: Session, project_id: int) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.project_id == project_id).order_by(Case.pseudonym)))
+    return load(session, Case, case_id)
 
 
 def parse_date(value: Any, *, where: str) -> dt.date | None:
@@ -92,15 +86,11 @@ def save_case(
 ) -> Case:
     """Create a case, or update the given fields of ``case_id``."""
     require(session, project_id, actor_id, "document.write")
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFoundError("error.project_not_found", project=project_id)
+    project = load(session, Project, project_id)
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise ValidationError("cases.unknown_field", field=", ".join(sorted(unknown)))
-    case = get_case(session, case_id) if case_id is not None else None
-    if case is not None and case.project_id != project_id:
-        raise NotFoundError("cases.not_found", case=case_id)
+    case = load(session, Case, case_id, project_id=project_id) if case_id is not None else None
     before = audit.snapshot(case, CASE_FIELDS + ("attributes",)) if case else None
     if "pseudonym" in fields or case is None:
         pseudonym = str(fields.get("pseudonym", "")).strip()
@@ -126,29 +116,18 @@ def save_case(
     if attributes is not None:
         case.attributes = dict(attributes)
     session.flush()
-    audit.record(
-        session,
-        action="case.update" if before else "case.add",
-        entity_type="case",
-        entity_id=case.id,
-        project_id=project_id,
-        user_id=actor_id,
-        before=before,
-        after=audit.snapshot(case, CASE_FIELDS + ("attributes",)),
-    )
+    record_change(session, "case.update" if before else "case.add", case, actor_id=actor_id, before=before,
+                  after=audit.snapshot(case, CASE_FIELDS + ("attributes",)))
     return case
 
 
 def link_case(session: Session, case_id: int, document_id: int, *, actor_id: int) -> None:
     case = get_case(session, case_id)
-    document = session.get(Document, document_id)
-    if document is None or document.project_id != case.project_id:
-        raise NotFoundError("error.document_not_found", document=document_id)
+    document = load(session, Document, document_id, project_id=case.project_id)
     require(session, case.project_id, actor_id, "document.write")
     if document not in case.documents:
         case.documents.append(document)
-        audit.record(session, action="case.link", entity_type="case", entity_id=case.id,
-                     project_id=case.project_id, user_id=actor_id, after={"document_id": document_id})
+        record_change(session, "case.link", case, actor_id=actor_id, after={"document_id": document_id})
     session.flush()
 
 
@@ -158,8 +137,7 @@ def unlink_case(session: Session, case_id: int, document_id: int, *, actor_id: i
     document = session.get(Document, document_id)
     if document is not None and document in case.documents:
         case.documents.remove(document)
-        audit.record(session, action="case.unlink", entity_type="case", entity_id=case.id,
-                     project_id=case.project_id, user_id=actor_id, before={"document_id": document_id})
+        record_change(session, "case.unlink", case, actor_id=actor_id, before={"document_id": document_id})
     session.flush()
 
 

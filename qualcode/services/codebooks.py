@@ -5,18 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
-from qualcode.errors import ConflictError, NotFoundError
+from qualcode.codebooks import CodebookSpec
+from qualcode.errors import ConflictError
 from qualcode.models import Code, Codebook
 from qualcode.services import audit
 from qualcode.services.auth import require
 
 CODE_FIELDS = ("key", "path", "name_id", "name_en", "colour", "definition", "inclusion", "exclusion",
                "examples", "indicators")
-
-
-def list_codebooks(session: Session, project_id: int) -> list[Codebook]:
-    return list(session.scalars(select(Codebook).where(Codebook.project_id == project_id).order_by(Codebook.key)))
 
 
 def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, actor_id: int) -> Codebook:
@@ -93,41 +89,5 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     return book
 
 
-def codebook_spec(session: Session, codebook_id: int, *, with_guids: bool = False) -> CodebookSpec:
-    """The codebook as stored, in the YAML format's shape (for export and round trips).
-
-    ``with_guids`` fills the codebook's and codes' GUIDs (for REFI-QDA exchange)."""
-    book = session.get(Codebook, codebook_id)
-    if book is None:
-        raise NotFoundError("error.codebook_not_found", codebook=codebook_id)
-    codes = list(
-        session.scalars(select(Code).where(Code.codebook_id == book.id).order_by(Code.sort_order, Code.path))
-    )
-    nodes: dict[str, CodeSpec] = {}
-    roots: list[CodeSpec] = []
-    for code in sorted(codes, key=lambda c: (c.depth, c.sort_order, c.path)):
-        node = CodeSpec(
-            id=code.key,
-            name=CodeNames(id=code.name_id, en=code.name_en or code.name_id),
-            colour=code.colour,
-            definition=code.definition,
-            inclusion=code.inclusion,
-            exclusion=code.exclusion,
-            examples=list(code.examples),
-            indicators=list(code.indicators),
-            guid=code.guid if with_guids else None,
-        )
-        nodes[code.path] = node
-        parent = nodes.get(code.parent_path) if code.parent_path else None
-        (parent.children if parent is not None else roots).append(node)
-    meta = CodebookMeta(
-        id=book.key,
-        name=book.name,
-        version=book.version,
-        authors=list(book.authors),
-        source=book.source,
-        language=book.language,
-        description=book.description,
-        guid=book.guid if with_guids else None,
-    )
-    return CodebookSpec(format=FORMAT, codebook=meta, codes=roots)
+# Reads live in qualcode.read.entities; this name stays for services/exchange.py until it imports from there.
+from qualcode.read.entities import codebook_spec  # noqa: E402, F401

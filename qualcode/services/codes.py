@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from qualcode.codebooks import COLOUR_RE, ID_RE
 from qualcode.errors import ConflictError, NotFoundError, ValidationError
 from qualcode.models import Code, Coding, Memo
+from qualcode.read.codes import descendants, is_within
 from qualcode.services import audit
 from qualcode.services.auth import require
+from qualcode.services.base import load, record_change
 from qualcode.services.codings import prune_segments
 
 EDITABLE = ("name_id", "name_en", "colour", "definition", "inclusion", "exclusion", "examples", "indicators")
@@ -22,10 +24,7 @@ PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B
 
 
 def get_code(session: Session, code_id: int) -> Code:
-    code = session.get(Code, code_id)
-    if code is None:
-        raise NotFoundError("error.code_not_found", code=code_id)
-    return code
+    return load(session, Code, code_id)
 
 
 def find_code(session: Session, project_id: int, key: str) -> Code:
@@ -101,8 +100,7 @@ def create_code(
     )
     session.add(code)
     session.flush()
-    audit.record(session, action="code.add", entity_type="code", entity_id=code.id, project_id=project_id,
-                 user_id=actor_id, after=audit.snapshot(code, SNAPSHOT))
+    record_change(session, "code.add", code, actor_id=actor_id, after=audit.snapshot(code, SNAPSHOT))
     return code
 
 
@@ -124,15 +122,8 @@ def update_code(session: Session, code_id: int, *, actor_id: int, **changes: obj
     for key, value in changes.items():
         setattr(code, key, value.strip() if isinstance(value, str) else value)
     session.flush()
-    audit.record(session, action="code.update", entity_type="code", entity_id=code.id, project_id=code.project_id,
-                 user_id=actor_id, before=before, after=audit.snapshot(code, SNAPSHOT))
+    record_change(session, "code.update", code, actor_id=actor_id, before=before, after=audit.snapshot(code, SNAPSHOT))
     return code
-
-
-def descendants(session: Session, code: Code) -> list[Code]:
-    return list(session.scalars(
-        select(Code).where(Code.project_id == code.project_id, Code.path.like(f"{code.path}/%")).order_by(Code.path)
-    ))
 
 
 def move_code(session: Session, code_id: int, new_parent_id: int | None, *, actor_id: int) -> Code:
@@ -143,7 +134,7 @@ def move_code(session: Session, code_id: int, new_parent_id: int | None, *, acto
     if parent is not None:
         if parent.project_id != code.project_id:
             raise ValidationError("error.code_other_project", code=parent.path)
-        if parent.id == code.id or parent.path.startswith(code.path + "/"):
+        if is_within(parent.path, code.path):
             raise ValidationError("codes.move_into_itself", code=code.path)
     old_path = code.path
     new_path = f"{parent.path}/{code.key}" if parent else code.key
@@ -161,8 +152,8 @@ def move_code(session: Session, code_id: int, new_parent_id: int | None, *, acto
         for child in subtree:
             child.codebook_id = parent.codebook_id
     session.flush()
-    audit.record(session, action="code.move", entity_type="code", entity_id=code.id, project_id=code.project_id,
-                 user_id=actor_id, before={"path": old_path}, after={"path": new_path, "moved": 1 + len(subtree)})
+    record_change(session, "code.move", code, actor_id=actor_id, before={"path": old_path},
+                  after={"path": new_path, "moved": 1 + len(subtree)})
     return code
 
 
@@ -176,7 +167,7 @@ def merge_codes(session: Session, source_id: int, target_id: int, *, actor_id: i
         raise ValidationError("codes.merge_same")
     if source.project_id != target.project_id:
         raise ValidationError("error.code_other_project", code=target.path)
-    if target.path.startswith(source.path + "/"):
+    if is_within(target.path, source.path):
         raise ValidationError("codes.merge_into_child", source=source.path, target=target.path)
     before = audit.snapshot(source, SNAPSHOT)
     moved = merged = 0
@@ -195,9 +186,8 @@ def merge_codes(session: Session, source_id: int, target_id: int, *, actor_id: i
         move_code(session, child.id, target.id, actor_id=actor_id)
     session.delete(source)
     session.flush()
-    audit.record(session, action="code.merge", entity_type="code", entity_id=target.id,
-                 project_id=target.project_id, user_id=actor_id, before=before,
-                 after={"into": target.path, "codings_moved": moved, "codings_already_there": merged})
+    record_change(session, "code.merge", target, actor_id=actor_id, before=before,
+                  after={"into": target.path, "codings_moved": moved, "codings_already_there": merged})
     return target
 
 
@@ -216,9 +206,4 @@ def delete_code(session: Session, code_id: int, *, actor_id: int, delete_codings
     session.delete(code)
     session.flush()
     prune_segments(session, segment_ids)
-    audit.record(session, action="code.delete", entity_type="code", entity_id=code_id, project_id=code.project_id,
-                 user_id=actor_id, before=before)
-
-
-def coding_count(session: Session, code_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == code_id)) or 0
+    record_change(session, "code.delete", code, actor_id=actor_id, before=before, entity_id=code_id)

@@ -118,17 +118,6 @@ def prune_segments(session: Session, segment_ids: list[int]) -> int:
     return pruned
 
 
-def codings_for_document(session: Session, document_id: int) -> list[Coding]:
-    return list(
-        session.scalars(
-            select(Coding)
-            .join(Segment, Coding.segment_id == Segment.id)
-            .where(Segment.document_id == document_id)
-            .order_by(Segment.start, Segment.end, Coding.id)
-        )
-    )
-
-
 def resize_coding(session: Session, coding_id: int, start: int, end: int, *, actor_id: int) -> Coding:
     """Move a coding's boundaries. A segment that carries only this coding moves with it (its
     memos too); a shared segment stays for the others and this coding gets its own span."""

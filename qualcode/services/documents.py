@@ -5,24 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import ConflictError, NotFoundError, ValidationError
+from qualcode.errors import ConflictError, ValidationError
 from qualcode.models import DOCUMENT_KINDS, Document
-from qualcode.services import audit
 from qualcode.services.auth import require
+from qualcode.services.base import load, record_change
 from qualcode.text import checksum, normalise_text
 
 
 def get_document(session: Session, document_id: int) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("error.document_not_found", document=document_id)
-    return document
-
-
-def list_documents(session: Session, project_id: int) -> list[Document]:
-    return list(
-        session.scalars(select(Document).where(Document.project_id == project_id).order_by(Document.title))
-    )
+    return load(session, Document, document_id)
 
 
 def find_duplicate(session: Session, project_id: int, text: str) -> Document | None:
@@ -64,13 +55,6 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    audit.record(
-        session,
-        action="document.add",
-        entity_type="document",
-        entity_id=document.id,
-        project_id=project_id,
-        user_id=actor_id,
-        after={"title": document.title, "kind": kind, "file": original_filename, "length": len(text)},
-    )
+    record_change(session, "document.add", document, actor_id=actor_id,
+                  after={"title": document.title, "kind": kind, "file": original_filename, "length": len(text)})
     return document

@@ -11,15 +11,13 @@ from qualcode.errors import ConflictError, NotFoundError, ValidationError
 from qualcode.models import ROLES, Project, ProjectMember, User
 from qualcode.services import audit
 from qualcode.services.auth import require
+from qualcode.services.base import load
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 
 def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFoundError("error.project_not_found", project=project_id)
-    return project
+    return load(session, Project, project_id)
 
 
 def find_project(session: Session, name: str) -> Project:
@@ -27,10 +25,6 @@ def find_project(session: Session, name: str) -> Project:
     if project is None:
         raise NotFoundError("error.project_not_found", project=name)
     return project
-
-
-def list_projects(session: Session) -> list[Project]:
-    return list(session.scalars(select(Project).order_by(func.lower(Project.name))))
 
 
 def create_project(session: Session, name: str, *, owner_id: int, description: str = "") -> Project:
@@ -83,10 +77,6 @@ def rename_project(session: Session, project_id: int, name: str, *, actor_id: in
     return project
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(func.lower(User.display_name))))
-
-
 def get_user_by_login(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(User.login == login.strip().lower()))
 
@@ -117,8 +107,10 @@ def ensure_user(session: Session, login: str, display_name: str = "") -> User:
     return get_user_by_login(session, login) or create_user(session, login, display_name)
 
 
-def set_member(session: Session, project_id: int, user_id: int, role: str, *, actor_id: int | None) -> ProjectMember:
-    """Give ``user_id`` a role in the project. The first member needs no actor (bootstrap)."""
+def set_member(session: Session, project_id: int, user_id: int, role: str, *, actor_id: int) -> ProjectMember:
+    """Give ``user_id`` a role in the project. Only an owner (or an administrator) may, except for
+    the first member of a project that has none, whom anyone may add (bootstrap: the actor is
+    usually the new member)."""
     if role not in ROLES:
         raise ValidationError("error.role_invalid", role=role, roles=", ".join(ROLES))
     has_members = session.scalar(
@@ -127,8 +119,7 @@ def set_member(session: Session, project_id: int, user_id: int, role: str, *, ac
     if has_members:
         require(session, project_id, actor_id, "project.manage")
     get_project(session, project_id)
-    if session.get(User, user_id) is None:
-        raise NotFoundError("error.user_not_found", user_id=user_id)
+    load(session, User, user_id)
     member = session.get(ProjectMember, (project_id, user_id))
     before = member.role if member else None
     if member is None:
@@ -150,16 +141,5 @@ def set_member(session: Session, project_id: int, user_id: int, role: str, *, ac
     return member
 
 
-def members(session: Session, project_id: int) -> list[tuple[User, str]]:
-    rows = session.execute(
-        select(User, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.user_id == User.id)
-        .where(ProjectMember.project_id == project_id)
-        .order_by(func.lower(User.display_name))
-    )
-    return [(user, role) for user, role in rows]
-
-
-def project_owner(session: Session, project_id: int) -> User | None:
-    """The project's (first) owner: the actor for commands run on its behalf."""
-    return next((user for user, role in members(session, project_id) if role == "owner"), None)
+# Reads live in qualcode.read.entities; this name stays for services/exchange.py until it imports from there.
+from qualcode.read.entities import members  # noqa: E402, F401

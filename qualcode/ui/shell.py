@@ -9,6 +9,7 @@ from qualcode.config import get_settings
 from qualcode.errors import QualcodeError
 from qualcode.i18n import LANGUAGES
 from qualcode.models import ProjectMember, User
+from qualcode.read import entities as read_entities
 from qualcode.services import projects as project_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
@@ -63,7 +64,7 @@ def _signed_in_box() -> None:
 
 def _project_picker() -> None:
     with state.reading() as session:
-        projects = [(p.id, p.name) for p in project_service.list_projects(session)]
+        projects = [(p.id, p.name) for p in read_entities.list_projects(session)]
         if get_settings().accounts:  # with accounts, a user sees the projects they belong to
             user = session.get(User, state.user_id())
             if user is not None and not user.is_admin:
@@ -95,7 +96,7 @@ def _coder_picker() -> None:
     if pid is None:
         return
     with state.reading() as session:
-        members = [(u.id, u.display_name, role) for u, role in project_service.members(session, pid)]
+        members = [(u.id, u.display_name, role) for u, role in read_entities.members(session, pid)]
     if not members:
         st.caption(tr("ui.no_members"))
     else:
@@ -126,8 +127,8 @@ def _add_coder(pid: int, login: str, name: str) -> None:
                 session, login, name
             )
             # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
-            owner = project_service.project_owner(session, pid)
-            project_service.set_member(session, pid, user.id, "researcher", actor_id=owner.id if owner else None)
+            owner = read_entities.project_owner(session, pid)
+            project_service.set_member(session, pid, user.id, "researcher", actor_id=(owner or user).id)
             new_id = user.id
     except (state.ActionFailed, QualcodeError):
         return
