@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from qualcode import queries
 from qualcode.errors import QualcodeError
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
 from qualcode.models import DOCUMENT_KINDS
 from qualcode.pseudonyms import parse_mapping, preview
 from qualcode.read import entities as read_entities
+from qualcode.read import tables as queries
 from qualcode.services import cases as case_service
 from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from qualcode import queries
 from qualcode.errors import QualcodeError
 from qualcode.exports import SegmentFilters, coded_segments, to_csv, to_xlsx
 from qualcode.models import DOCUMENT_KINDS
 from qualcode.read import entities as read_entities
+from qualcode.read import tables as queries
 from qualcode.services import projects as project_service
 from qualcode.services.auth import require
 from qualcode.services.exchange import export_codebook, export_project, import_project

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from qualcode import queries
 from qualcode.config import get_settings
 from qualcode.demo import load_demo
 from qualcode.models import ROLES, User
 from qualcode.read import entities as read_entities
+from qualcode.read import tables as queries
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.ui import state

@@ -7,11 +7,11 @@ import altair as alt
 import streamlit as st
 
 from qualcode.analysis.agreement import LEVELS, OVERALL, compute_agreement
-from qualcode.queries import code_table
 from qualcode.read import entities as read_entities
 from qualcode.read.codes import label as code_label
 from qualcode.read.frame import coding_frame
 from qualcode.read.measures import code_breakdown, coding_coverage
+from qualcode.read.tables import code_table
 from qualcode.review.comments import add_comment, comment_threads, set_comment_status
 from qualcode.review.queries import audit_choices, audit_trail
 from qualcode.services import documents as document_service

@@ -146,14 +146,24 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The demo project in a fresh SQLite database that the app under AppTest opens."""
+def demo_url(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo project in a fresh SQLite database that the app under AppTest (and the CLI) opens:
+    the one demo fixture of the suite (QUALCODE_DATABASE_URL points at it)."""
     from qualcode.db import unit_of_work
     from qualcode.demo import load_demo
 
     eng = make_engine(sqlite_url)
     with unit_of_work(eng) as session:
         load_demo(session)
+    eng.dispose()
     monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def demo(demo_url: str) -> Iterator[Engine]:
+    """An engine on :func:`demo_url`'s database; modules add their own data by overriding
+    ``demo`` with a fixture that takes this one."""
+    eng = make_engine(demo_url)
     yield eng
     eng.dispose()

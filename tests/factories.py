@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.codebooks import parse_codebook
-from qualcode.models import Code, Document, Project, User
+from qualcode.models import AuditEvent, Code, Document, Project, User
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
@@ -56,3 +57,8 @@ def codebook(session: Session, project_id: int, actor_id: int, text: str = SMALL
 
 def document(session: Session, project_id: int, actor_id: int, text: str = INTERVIEW, title: str = "W01") -> Document:
     return document_service.add_document(session, project_id, title=title, text=text, actor_id=actor_id)
+
+
+def events(session: Session, action: str) -> list[AuditEvent]:
+    """The audit events of one action, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))

@@ -7,22 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qualcode.db import make_engine, unit_of_work
-from qualcode.demo import DEMO_PROJECT, load_demo
+from qualcode.demo import DEMO_PROJECT
 from qualcode.ui.shell import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = [path for _, path, _ in PAGES]
-
-
-@pytest.fixture
-def demo_db(sqlite_url, monkeypatch):
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    engine.dispose()
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
-    return sqlite_url
 
 
 @pytest.fixture
@@ -36,7 +25,7 @@ def app() -> AppTest:
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_renders_with_the_demo(demo_db, page):
+def test_every_page_renders_with_the_demo(demo, page):
     at = app().run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -52,7 +41,7 @@ def test_pages_without_a_project_point_to_the_projects_page(empty_db, page):
     assert any("Proyek" in i.value for i in at.info)
 
 
-def test_projects_page_lists_the_demo_and_opens_it(demo_db):
+def test_projects_page_lists_the_demo_and_opens_it(demo):
     at = app().run()
     assert not at.exception
     assert any(DEMO_PROJECT in md.value for md in at.markdown)
@@ -69,7 +58,7 @@ def test_create_project_from_the_form(empty_db):
     assert any(sb.label == "Siapa saya (pengode)" for sb in at.sidebar.selectbox)
 
 
-def test_duplicate_project_name_shows_a_clear_error(demo_db):
+def test_duplicate_project_name_shows_a_clear_error(demo):
     at = app().run()
     name_box = next(ti for ti in at.text_input if ti.label == "Nama proyek")
     name_box.input(DEMO_PROJECT)
@@ -77,7 +66,7 @@ def test_duplicate_project_name_shows_a_clear_error(demo_db):
     assert any("sudah ada" in e.value for e in at.error)
 
 
-def test_language_switch_changes_the_ui(demo_db):
+def test_language_switch_changes_the_ui(demo):
     at = app().run()
     at.sidebar.selectbox[0].set_value("en").run()
     assert not at.exception

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.analysis.tables import Conclusion, ConclusionEvidence, PatternCode
-from qualcode.db import make_engine, read_session, unit_of_work
-from qualcode.demo import load_demo
+from qualcode.db import read_session, unit_of_work
 from qualcode.models import Code, Document, Memo
 from qualcode.services import projects
 from qualcode.services.codings import code_span
@@ -23,10 +22,9 @@ PHRASES = {  # document title prefix -> (phrase, codes)
 
 
 @pytest.fixture
-def demo(sqlite_url, monkeypatch):
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
+def demo(demo):
+    """The shared demo, with a few phrases coded so that every display has cells to drill into."""
+    with unit_of_work(demo) as session:
         owner = projects.get_user_by_login(session, "peneliti")
         code = {c.key: c.id for c in session.scalars(select(Code))}
         for prefix, (phrase, keys) in PHRASES.items():
@@ -34,9 +32,7 @@ def demo(sqlite_url, monkeypatch):
             start = doc.text.index(phrase)
             for key in keys:
                 code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
-    yield engine
-    engine.dispose()
+    return demo
 
 
 def page() -> AppTest:

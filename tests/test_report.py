@@ -13,7 +13,6 @@ from docx import Document as DocxDocument
 from sqlalchemy import select
 
 from qualcode.analysis import displays
-from qualcode.db import make_engine, unit_of_work
 from qualcode.demo import DEMO_PROJECT, load_demo
 from qualcode.i18n import catalogue
 from qualcode.models import Code, Codebook, Document
@@ -29,7 +28,7 @@ EVIL = 'Kata informan: <script>alert("x")</script> & "kutipan" apa adanya.'
 
 
 @pytest.fixture
-def demo(session):
+def cited_demo(session):
     """The demo project plus a document whose quote holds markup, coded and cited as evidence."""
     report = load_demo(session)
     pid = report.project_id
@@ -52,8 +51,8 @@ def demo(session):
     return pid, uid, trust, other.text[:40]
 
 
-def test_html_report_holds_definitions_frequencies_quotes_and_escapes_markup(session, demo):
-    pid, uid, trust, plain_text = demo
+def test_html_report_holds_definitions_frequencies_quotes_and_escapes_markup(session, cited_demo):
+    pid, uid, trust, plain_text = cited_demo
     report = build_report(session, pid, actor_id=uid, lang="en")
     html = render_html(report)
     assert "<script" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
@@ -70,8 +69,8 @@ def test_html_report_holds_definitions_frequencies_quotes_and_escapes_markup(ses
     assert "Role-ordered matrix" in html  # the default matrices: one per codebook with codings
 
 
-def test_docx_report_opens_with_the_same_headings_and_the_frequency_table(session, demo):
-    pid, uid, _, _ = demo
+def test_docx_report_opens_with_the_same_headings_and_the_frequency_table(session, cited_demo):
+    pid, uid, _, _ = cited_demo
     ansell = session.scalar(select(Codebook).where(Codebook.project_id == pid, Codebook.key == "ansell_gash_2008"))
     najam = session.scalar(select(Codebook).where(Codebook.project_id == pid, Codebook.key == "najam_5c_1995"))
     report = build_report(session, pid, actor_id=uid, lang="id", matrices=[
@@ -116,12 +115,8 @@ def test_every_dynamic_report_key_exists():
     assert dynamic <= known, dynamic - known
 
 
-def test_cli_writes_docx_and_html(tmp_path, sqlite_url):
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    engine.dispose()
-    env = {"QUALCODE_DATA_DIR": str(tmp_path), "QUALCODE_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
+def test_cli_writes_docx_and_html(tmp_path, demo_url):
+    env = {"QUALCODE_DATA_DIR": str(tmp_path), "QUALCODE_DATABASE_URL": demo_url, "PATH": "/usr/bin:/bin"}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "qualcode", "report", *args], cwd=ROOT, env=env,
@@ -140,14 +135,9 @@ def test_cli_writes_docx_and_html(tmp_path, sqlite_url):
     assert missing.returncode == 2 and "Tidak ada" in missing.stderr
 
 
-def test_export_page_prepares_the_report_with_a_preview(sqlite_url, monkeypatch):
+def test_export_page_prepares_the_report_with_a_preview(demo_url):
     from streamlit.testing.v1 import AppTest
 
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    engine.dispose()
-    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("app_pages/export.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -1,4 +1,4 @@
-"""The read side: queries returning tidy pandas DataFrames for pages and exports."""
+"""Listing tables for pages: projects, documents, cases and codes as tidy DataFrames (no text loaded)."""
 
 from __future__ import annotations
 
