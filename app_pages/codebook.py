@@ -11,7 +11,7 @@ from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.exchange.qdc import codebook_to_qdc, qdc_to_codebook
 from qualcode.models import Code
 from qualcode.read import entities as read_entities
-from qualcode.read.codes import tree_sorted
+from qualcode.read.codes import is_within, tree_sorted
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
 from qualcode.ui import state
@@ -142,7 +142,7 @@ with tab_edit:
                     st.rerun()
         col_move, col_merge, col_delete = st.columns(3)
         with col_move:
-            others = [None, *[i for i, c in codes_by_id.items() if i != code_id and not c.path.startswith(code.path + "/")]]
+            others = [None, *[i for i, c in codes_by_id.items() if not is_within(c.path, code.path)]]
             target_parent = st.selectbox(tr("codebook.move_to"), others, format_func=code_label, key="move_target")
             if st.button(tr("codebook.move"), key="move_button"):
                 if run(lambda s: code_service.move_code(s, code_id, target_parent, actor_id=uid)):

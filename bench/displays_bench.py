@@ -22,7 +22,7 @@ from qualcode.analysis import displays as d
 from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.demo import load_demo
 from qualcode.migrate import upgrade
-from qualcode.models import Code, Codebook, Coding, Document, Segment
+from qualcode.models import Case, Code, Codebook, Coding, Document, Segment
 from qualcode.services import projects as project_service
 from qualcode.services.analysis import condense_segment, rate_case
 
@@ -74,7 +74,7 @@ def build(url: str, n_codings: int, seed: int = 11) -> dict[str, int]:
                 for s, pairs in zip(segments, planned, strict=True) for code, coder in pairs]
         for i in range(0, len(rows), 20_000):
             session.execute(insert(Coding), rows[i:i + 20_000])
-        first_case = session.execute(select(d.Case.id).where(d.Case.project_id == pid)).scalars().first()
+        first_case = session.execute(select(Case.id).where(Case.project_id == pid)).scalars().first()
         rate_case(session, pid, first_case, ag[0], rating="kuat", actor_id=owner.id)
         some = rows[0]
         condense_segment(session, pid, some["segment_id"], some["code_id"], "Ringkasan satu baris", actor_id=owner.id)

@@ -9,6 +9,7 @@
   (cases per document, the segment table, the turn each segment starts in).
 - :mod:`qualcode.read.measures`: named measures over the frame: code frequencies, codings per
   code broken down by coder/document/group, and coding coverage per document and coder.
+- :mod:`qualcode.read.tables`: listing tables for pages (projects, documents, cases, codes).
 - :mod:`qualcode.read.entities`: lists and lookups of projects, members, documents, cases,
   codebooks, codes, memos, codings and analysis records (ORM objects, for pages and the CLI).
 
