@@ -7,6 +7,7 @@ from qualcode.exports import SegmentFilters, coded_segments, to_csv, to_xlsx
 from qualcode.models import DOCUMENT_KINDS
 from qualcode.read import entities as read_entities
 from qualcode.read import tables as queries
+from qualcode.read.codes import label as code_label
 from qualcode.services import projects as project_service
 from qualcode.services.auth import require
 from qualcode.services.exchange import export_codebook, export_project, import_project
@@ -36,7 +37,7 @@ tab_segments, tab_project, tab_codebook, tab_import, tab_report = st.tabs(
 
 with tab_segments:
     book_names = {b: name for b, name, _ in books} | {0: tr("export.inductive")}
-    code_names = {int(r.id): f"{r.name_id if lang == 'id' else (r.name_en or r.name_id)} ({r.key})" for r in codes.itertuples()}
+    code_names = {int(r.id): f"{code_label(r.name_id, r.name_en, r.key, lang)} ({r.key})" for r in codes.itertuples()}
     coder_names = dict(coders)
     c1, c2, c3 = st.columns(3)
     f_books = c1.multiselect(tr("export.filter_codebook"), list(book_names), format_func=book_names.get, key="ex_books",
