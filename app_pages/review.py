@@ -30,7 +30,7 @@ ss = st.session_state
 with state.reading() as session:
     members = [(u.id, u.display_name, u.login) for u, _ in read_entities.members(session, pid)]
     documents = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
-    codings = coding_frame(session, pid, detail=True, lang=lang)
+    codings = coding_frame(session, pid, detail=True, speakers=False, lang=lang)
     code_keys = codings.drop_duplicates("code_key").set_index("code_key")["code"].to_dict()
 
 tab_freq, tab_progress, tab_agree, tab_comments, tab_audit = st.tabs(

@@ -57,6 +57,8 @@ def test_detail_frame_carries_what_a_person_reads(session, study):  # noqa: F811
     obs = frame[frame["document_id"] == study.docs["obs"]].iloc[0]
     assert (obs.cases, obs.groups, obs.speaker) == ("", "", "")  # no case, no turns
     assert list(frame["document"]) == sorted(frame["document"])  # ordered by document, then position
+    quick = coding_frame(session, study.pid, detail=True, speakers=False)
+    assert (quick["speaker"] == "").all() and quick["turn_id"].isna().all() and len(quick) == len(frame)
 
 
 def test_inductive_codes_filter_as_codebook_zero(session):

@@ -57,7 +57,7 @@ def coding_frame(session: Session, project_id: int, document_ids: list[int] | No
     if document_ids is not None and not document_ids or code_ids is not None and not code_ids \
             or coder_ids is not None and not coder_ids:
         return pd.DataFrame(columns=CODING_COLUMNS)  # an empty choice chooses nothing
-    frame = read_frame.coding_frame(session, project_id, filters, detail=True)
+    frame = read_frame.coding_frame(session, project_id, filters, detail=True, speakers=False)
     frame = frame.rename(columns={"code": "code_label", "code_key": "code", "coder": "coder_name",
                                   "coder_login": "coder", "text": "snippet"})
     frame = frame.sort_values(["document", "start", "end", "code", "coder"], kind="stable")

@@ -92,12 +92,14 @@ def int_rows(session: Session, stmt: Select[Any], columns: list[str]) -> pd.Data
 
 
 def coding_frame(session: Session, project_id: int, filters: Filters = NO_FILTERS, codes: pd.DataFrame | None = None,
-                 *, spans: bool = False, detail: bool = False, lang: str = "id") -> pd.DataFrame:
+                 *, spans: bool = False, detail: bool = False, speakers: bool = True,
+                 lang: str = "id") -> pd.DataFrame:
     """One row per coding of the project that ``filters`` keep.
 
     Always: ``coding_id, segment_id, document_id, code_id, coder_id, kind, dimension_id``;
     ``spans`` adds the segment's ``start`` and ``end``; ``detail`` adds every column of
-    :data:`DETAIL_COLUMNS` (labels in ``lang``) and sorts by document, position, code and coder.
+    :data:`DETAIL_COLUMNS` (labels in ``lang``) and sorts by document, position, code and coder;
+    ``speakers=False`` leaves ``turn_id`` and ``speaker`` empty (saves reading the turns).
     ``codes`` is the project's :func:`~qualcode.read.codes.code_frame`, when the caller has it.
     """
     codes = code_frame(session, project_id, lang) if codes is None else codes
@@ -125,12 +127,12 @@ def coding_frame(session: Session, project_id: int, filters: Filters = NO_FILTER
     frame["kind"] = frame["document_id"].map({d: k for d, k, _ in documents}).astype("category")
     frame["dimension_id"] = frame["code_id"].map(dict(zip(codes["code_id"], codes["dimension_id"], strict=True)))
     if detail:
-        frame = _describe(session, project_id, frame, codes, {d: t for d, _, t in documents})
+        frame = _describe(session, project_id, frame, codes, {d: t for d, _, t in documents}, speakers)
     return frame
 
 
 def _describe(session: Session, project_id: int, frame: pd.DataFrame, codes: pd.DataFrame,
-              titles: dict[int, str]) -> pd.DataFrame:
+              titles: dict[int, str], speakers: bool = True) -> pd.DataFrame:
     """The detail columns of :func:`coding_frame`."""
     frame = frame.assign(kind=frame["kind"].astype(str), document=frame["document_id"].map(titles))
     extra = []
@@ -162,8 +164,10 @@ def _describe(session: Session, project_id: int, frame: pd.DataFrame, codes: pd.
         groups=("group", lambda s: "; ".join(dict.fromkeys(g for g in s if g != NO_GROUP))))
     frame = frame.merge(per_doc, left_on="document_id", right_index=True, how="left")
     frame[["cases", "groups"]] = frame[["cases", "groups"]].fillna("")
-    turns = segment_turn_rows(session, frame)
-    frame = frame.merge(turns, on="segment_id", how="left")
+    if speakers:
+        frame = frame.merge(segment_turn_rows(session, frame), on="segment_id", how="left")
+    else:
+        frame = frame.assign(turn_id=pd.array([pd.NA] * len(frame), dtype="Int64"), speaker="")
     frame["speaker"] = frame["speaker"].astype(object).where(frame["speaker"].notna(), "")
     frame = frame.sort_values(["document", "start", "end", "code_path", "coder"], kind="stable")
     return frame[DETAIL_COLUMNS].reset_index(drop=True)

@@ -49,7 +49,7 @@ def code_breakdown(session: Session, project_id: int, by: str, lang: str = "id",
     under several groups (several cases) counts once in each."""
     if by not in BREAKDOWNS:
         raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
-    table = coding_frame(session, project_id, filters, detail=True, lang=lang)
+    table = coding_frame(session, project_id, filters, detail=True, speakers=False, lang=lang)
     if table.empty:
         return pd.DataFrame(columns=["code", "by", "codings"])
     if by == "group":
@@ -79,7 +79,7 @@ def coding_coverage(session: Session, project_id: int, filters: Filters = NO_FIL
     documents = session.execute(
         select(Document.id, Document.title, Document.length).where(Document.project_id == project_id)
         .order_by(Document.title)).all()
-    table = coding_frame(session, project_id, filters, detail=True)
+    table = coding_frame(session, project_id, filters, detail=True, speakers=False)
     rows = []
     for doc_id, title, length in documents:
         mine = table[table["document_id"] == doc_id]
