@@ -23,6 +23,7 @@ from qualcode.services.auth import require
 from qualcode.turns import parse_turns, speaker_labels
 
 Progress = Callable[[int, int, str], None]
+FILE_COLUMNS = ("file", "berkas", "filename", "nama_berkas")
 
 
 @dataclass
@@ -67,8 +68,8 @@ def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]
     Keys are the lower-cased base names of the ``file`` column, so ``interviews/W01.txt`` in the
     sheet matches an uploaded ``W01.txt``.
     """
-    headers, sheet_rows = sheets.read_rows(filename, data)
-    file_column = next((h for h in headers if h in ("file", "berkas", "filename", "nama_berkas")), None)
+    headers, sheet_rows = sheets.read_rows(filename, data, wanted=FILE_COLUMNS)
+    file_column = next((h for h in headers if h in FILE_COLUMNS), None)
     if file_column is None:
         raise ImportFileError("cases.sheet_no_file_column", file=filename, columns=", ".join(headers))
     rows: dict[str, dict[str, str]] = {}
