@@ -60,7 +60,7 @@ with tab_import:
             with state.action() as session:
                 report = import_files(session, pid, [(u.name, u.getvalue()) for u in uploads or []],
                                       actor_id=uid, kind=kind, metadata=metadata, pseudonyms=mapping or None,
-                                      progress=progress)
+                                      progress=progress, commit_each_file=True)
             bar.progress(1.0, text=tr("documents.import_done"))
             for outcome in report.outcomes:
                 if outcome.status == "imported":
