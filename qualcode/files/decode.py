@@ -39,6 +39,15 @@ BOMS = (
 PREFERRED = ("cp1252",)
 """When charset-normalizer finds several encodings that give the same text, these win (in order)."""
 SAMPLE_BYTES = 4096
+DETECT_BYTES = 1024 * 1024
+"""charset-normalizer looks at the first megabyte of a large file; the whole file must then decode."""
+MIXED_MIN_SHARE = 0.2
+_SINGLE_BYTE_LATIN = frozenset(codecs.lookup(name).name for name in (
+    "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman", "mac_latin2", "mac_iceland",
+    "mac_turkish", "cp437", "cp850", "cp852", "cp858",
+))
+"""Code pages for Latin script: charset-normalizer cannot tell them apart reliably."""
 # CSI sequences (ESC [ ... final byte), OSC sequences (ESC ] ... BEL or ESC \), other two-byte escapes.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
 # Unicode category Cc (C0, DEL and C1 controls) minus tab, line feed, vertical tab, form feed, carriage return.
@@ -98,6 +107,13 @@ def detect_encoding(filename: str, data: bytes) -> str:
     mixed = _mixed_legacy(data)
     if mixed:
         return f"utf-8+{mixed}"
+    legacy = _legacy_encoding(data[:DETECT_BYTES]) if len(data) > DETECT_BYTES else None
+    if legacy is not None:
+        try:
+            data.decode(legacy)  # the sample's encoding reads the whole file
+            return legacy
+        except UnicodeDecodeError:
+            pass
     legacy = _legacy_encoding(data)
     if legacy is None:
         raise ImportFileError("import.undecodable", file=filename)
@@ -124,20 +140,40 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def _legacy_encoding(data: bytes) -> str | None:
-    """charset-normalizer's choice for bytes that are not UTF-8, preferring PREFERRED among equals."""
+    """charset-normalizer's choice for bytes that are not UTF-8, preferring PREFERRED among equals.
+
+    Equal means the same text: charset-normalizer lists the encodings it found equal in its
+    sample (``could_be_from_charset``); among the Latin single-byte code pages, Windows-1252 wins
+    whenever it decodes the bytes."""
     best = from_bytes(data).best()
     if best is None:
         return None
     for preferred in PREFERRED:
         if preferred in best.could_be_from_charset:
             return preferred
-    return codecs.lookup(best.encoding).name
+    chosen = codecs.lookup(best.encoding).name
+    if chosen in _SINGLE_BYTE_LATIN:
+        # The Latin code pages are hard to tell apart on short texts; Windows in Indonesia and
+        # in the West writes Windows-1252, so it wins whenever it can read the bytes at all.
+        for preferred in PREFERRED:
+            try:
+                data.decode(preferred)
+                return preferred
+            except UnicodeDecodeError:
+                continue
+    return chosen
 
 
 def _mixed_legacy(data: bytes) -> str | None:
     """For a file with both valid non-ASCII UTF-8 lines and lines that are not UTF-8: the legacy
-    encoding of the latter. None when the file is not such a mixture."""
-    utf8_lines = bad = 0
+    encoding of the latter. None when the file is not such a mixture.
+
+    A legacy file in a multibyte encoding (Shift-JIS, GBK...) can have a short line that happens
+    to be valid UTF-8; such a file is taken as a mixture only when at least MIXED_MIN_SHARE of
+    its non-ASCII lines are UTF-8."""
+    if data.decode("utf-8", errors="ignore").isascii():
+        return None  # no UTF-8 character anywhere: not a mixture (and no need to look line by line)
+    utf8_lines = 0
     bad_lines: list[bytes] = []
     for line in data.splitlines():
         if line.isascii():
@@ -146,11 +182,15 @@ def _mixed_legacy(data: bytes) -> str | None:
             line.decode("utf-8")
             utf8_lines += 1
         except UnicodeDecodeError:
-            bad += 1
             bad_lines.append(line)
-    if not utf8_lines or not bad:
+    if not utf8_lines or not bad_lines:
         return None
-    return _legacy_encoding(b"\n".join(bad_lines))
+    legacy = _legacy_encoding(b"\n".join(bad_lines))
+    if legacy is None:
+        return None
+    if codecs.lookup(legacy).name not in _SINGLE_BYTE_LATIN and utf8_lines < MIXED_MIN_SHARE * (utf8_lines + len(bad_lines)):
+        return None
+    return legacy
 
 
 def _decode_mixed(data: bytes, legacy: str) -> str:
