@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import SMALL_CODEBOOK
+from tests.hostile import csv_deep_path, qdc_codes, yaml_alias_bomb, yaml_nested
 from tests.test_cli import qualcode
-from tests.test_hostile_files import csv_deep_path, qdc_codes, yaml_alias_bomb, yaml_nested
 
 
 def table_counts(data_dir: Path) -> dict[str, int]:
