@@ -171,7 +171,10 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
     The YAML is loaded within bounds (``qualcode.files.yamlload``: no anchors or aliases, limited
     nesting), and the code tree is checked against ``qualcode.limits`` before it is validated."""
     try:
-        data = yamlload.load(text, filename)
+        # A code is two mappings (the code and its names), the file two more: refuse a file with
+        # more before it is even constructed; check_tree counts the codes exactly afterwards.
+        too_many = ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
+        data = yamlload.load(text, filename, max_mappings=(2 * limits.MAX_CODEBOOK_CODES + 2, too_many))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"

@@ -24,10 +24,17 @@ def _line(event: yaml.Event) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
-def check_bounds(text: str, filename: str) -> None:
-    """Refuse ``text`` (``limit.yaml_alias`` / ``limit.yaml_nesting``) before it is composed."""
-    depth = 0
+def check_bounds(text: str, filename: str, max_mappings: tuple[int, ImportFileError] | None = None) -> None:
+    """Refuse ``text`` (``limit.yaml_alias`` / ``limit.yaml_nesting``) before it is composed.
+
+    ``max_mappings``: (most mappings allowed, the error to raise past it), for callers whose
+    format bounds the number of mappings (a codebook has two per code)."""
+    depth = mappings = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if max_mappings is not None and isinstance(event, yaml.MappingStartEvent):
+            mappings += 1
+            if mappings > max_mappings[0]:
+                raise max_mappings[1]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ImportFileError("limit.yaml_alias", file=filename, line=_line(event))
         if isinstance(event, yaml.CollectionStartEvent):
@@ -39,7 +46,7 @@ def check_bounds(text: str, filename: str) -> None:
             depth -= 1
 
 
-def load(text: str, filename: str) -> Any:
+def load(text: str, filename: str, max_mappings: tuple[int, ImportFileError] | None = None) -> Any:
     """The YAML document in ``text``; yaml.YAMLError for a syntax error, ImportFileError past a bound."""
-    check_bounds(text, filename)
+    check_bounds(text, filename, max_mappings)
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - the safe loader (C or Python)
