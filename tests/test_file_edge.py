@@ -354,3 +354,16 @@ def test_pages_offer_spreadsheets_only_from_the_writer():
             assigned = {ast.unparse(a) for a in ast.walk(tree) if isinstance(a, ast.Assign)}
             assert any(name in seg and any(p + "(" in seg for p in safe_producers) for name in names
                        for seg in assigned), f"{path.name}:{node.lineno}: {segment}"
+
+
+def test_utf16_case_sheet_imports(session):
+    from qualcode.services.cases import import_case_sheet
+
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    sheet = excel_unicode_text([["pseudonym", "stakeholder_group", "organisation"],
+                                ["Informan B2", "masyarakat", "Forum Pengurangan Risiko Bencana — Desa"]])
+    assert import_case_sheet(session, project.id, "kasus.txt", sheet, actor_id=actor) == 1
+    session.commit()
+    case = session.scalar(select(Case).where(Case.project_id == project.id))
+    assert case.pseudonym == "Informan B2" and case.stakeholder_group == "masyarakat"
