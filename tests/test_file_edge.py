@@ -367,3 +367,16 @@ def test_utf16_case_sheet_imports(session):
     session.commit()
     case = session.scalar(select(Case).where(Case.project_id == project.id))
     assert case.pseudonym == "Informan B2" and case.stakeholder_group == "masyarakat"
+
+
+def test_one_chart_helper():
+    from qualcode.files import charts
+
+    table = pd.DataFrame({"code": ["<script>alert(1)</script>", "Dialog"], "by": ["A", "B"], "codings": [3, 1]})
+    spec = charts.bar_chart(table, x="sum(codings)", y="code", colour="by", sort=["Dialog"], offset="by",
+                            tooltip=["code", "codings"], x_title="Codings").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["x"]["field"] == "codings" and spec["encoding"]["x"]["aggregate"] == "sum"
+    assert spec["encoding"]["y"]["sort"] == ["Dialog"] and spec["encoding"]["yOffset"]["field"] == "by"
+    svg = charts.bar_chart_svg(table["code"].tolist(), table["codings"].tolist(), "<b>judul</b>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;judul" in svg
