@@ -171,9 +171,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     unreadable: list[str] = []
     for name in args.files:
         try:
-            files.append((Path(name).name, Path(name).read_bytes()))
-        except OSError as exc:
-            unreadable.append(f"{name}: cannot be read: {exc.strerror}")
+            files.append((Path(name).name, read_input(name)))  # an oversized file is refused unread
+        except QualcodeError as exc:
+            unreadable.append(exc.message("en"))
     metadata = {}
     if args.metadata:
         sheet = Path(args.metadata)

@@ -103,3 +103,17 @@ def test_cp1252_yaml_codebook_through_the_command_line(data_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Kerja sama – kolaborasi" in text and "Désirée" in text and "\ufffd" not in text
+
+
+def test_transcript_import_refusals_name_the_file_and_the_limit(data_dir, tmp_path):
+    from tests.hostile import csv_rows
+
+    before = table_counts(data_dir)
+    sheet = tmp_path / "sejuta.csv"
+    sheet.write_bytes(csv_rows(1_000_000))
+    result = qualcode("import", str(sheet), str(tmp_path / "tidak-ada.txt"), "--project", "Studi", data_dir=data_dir)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "sejuta.csv: the sheet has more than 20,000 rows, the limit of rows per sheet" in result.stderr
+    assert "tidak-ada.txt: cannot be read" in result.stderr
+    assert "0 imported, 0 duplicates, 2 refused" in result.stdout
+    assert table_counts(data_dir) == before
