@@ -5,10 +5,11 @@ from pathlib import PurePath
 
 import streamlit as st
 
-from qualcode.codebooks import dump_codebook, parse_codebook
+from qualcode.codebooks import dump_codebook
 from qualcode.errors import QualcodeError
-from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
-from qualcode.exchange.qdc import codebook_to_qdc, qdc_to_codebook
+from qualcode.exchange.codebook_csv import codebook_to_csv
+from qualcode.exchange.qdc import codebook_to_qdc
+from qualcode.files.codebook import read_codebook
 from qualcode.models import Code
 from qualcode.read import entities as read_entities
 from qualcode.read.codes import is_within, tree_sorted
@@ -175,13 +176,7 @@ with tab_io:
                                  disabled=suffix in (".yaml", ".yml"), key="cb_name")
         if st.button(tr("codebook.apply"), type="primary", key="codebook_apply"):
             try:
-                data = upload.getvalue()
-                if suffix in (".yaml", ".yml"):
-                    spec = parse_codebook(data.decode("utf-8", errors="replace"), upload.name)
-                elif suffix == ".csv":
-                    spec = csv_to_codebook(data, upload.name, codebook_id=new_key, name=new_name)
-                else:
-                    spec = qdc_to_codebook(data, upload.name, codebook_id=new_key, name=new_name)
+                spec = read_codebook(upload.name, upload.getvalue(), codebook_id=new_key, name=new_name)
                 if run(lambda s: codebook_service.apply_codebook(s, pid, spec, actor_id=uid)):
                     st.success(tr("codebook.applied", codebook=spec.codebook.name))
             except QualcodeError as exc:

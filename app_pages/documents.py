@@ -34,7 +34,7 @@ with tab_import:
         key="doc_uploads",
     )
     kind = st.selectbox(tr("documents.kind"), DOCUMENT_KINDS, format_func=lambda k: tr(f"kind.{k}"), key="doc_kind")
-    sheet = st.file_uploader(tr("documents.metadata_sheet"), type=["csv"], help=tr("documents.metadata_help"),
+    sheet = st.file_uploader(tr("documents.metadata_sheet"), type=["csv", "tsv", "txt"], help=tr("documents.metadata_help"),
                              key="doc_sheet")
     mapping_text = st.text_area(tr("documents.pseudonyms"), help=tr("documents.pseudonyms_help"), height=90,
                                 key="doc_pseudonyms")
@@ -61,7 +61,7 @@ with tab_import:
             with state.action() as session:
                 report = import_files(session, pid, [(u.name, u.getvalue()) for u in uploads or []],
                                       actor_id=uid, kind=kind, metadata=metadata, pseudonyms=mapping or None,
-                                      progress=progress)
+                                      progress=progress, commit_each_file=True)
             bar.progress(1.0, text=tr("documents.import_done"))
             for outcome in report.outcomes:
                 if outcome.status == "imported":
@@ -202,7 +202,7 @@ with tab_cases:
                     st.rerun()
                 except state.ActionFailed:
                     pass
-    case_sheet = st.file_uploader(tr("cases.sheet"), type=["csv"], help=tr("cases.sheet_help"), key="case_sheet")
+    case_sheet = st.file_uploader(tr("cases.sheet"), type=["csv", "tsv", "txt"], help=tr("cases.sheet_help"), key="case_sheet")
     if case_sheet is not None and st.button(tr("cases.import_sheet"), key="case_sheet_import"):
         try:
             with state.action() as session:

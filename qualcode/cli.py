@@ -38,6 +38,42 @@ def acting_user(session, project_id: int, login: str | None):  # type: ignore[no
     return actor
 
 
+def read_input(path) -> bytes:  # type: ignore[no-untyped-def]
+    """The bytes of an input file; a missing, unreadable or oversized file is an ImportFileError
+    naming it (checked before reading, so a huge file is never loaded)."""
+    from pathlib import Path
+
+    from qualcode import limits
+    from qualcode.errors import ImportFileError
+    from qualcode.importers import megabytes
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.MAX_FILE_BYTES:
+            raise ImportFileError("import.too_big", file=path.name, size_mb=megabytes(size),
+                                  limit_mb=megabytes(limits.MAX_FILE_BYTES))
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError("error.file_unreadable", file=path.name, problem=exc.strerror or str(exc)) from exc
+
+
+def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Write ``data`` to ``path`` whole: through a temporary file beside it, renamed at the end,
+    so a failure (full disk, no permission) leaves no partial file and says so, naming it."""
+    import os
+    from pathlib import Path
+
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise QualcodeError("files.cannot_write", file=str(path), problem=exc.strerror or str(exc)) from exc
+
+
 def open_database():  # type: ignore[no-untyped-def]
     """Migrate to head (backing up the SQLite file first) and return an engine."""
     settings = get_settings()
@@ -136,14 +172,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     unreadable: list[str] = []
     for name in args.files:
         try:
-            files.append((Path(name).name, Path(name).read_bytes()))
-        except OSError as exc:
-            unreadable.append(f"{name}: cannot be read: {exc.strerror}")
+            files.append((Path(name).name, read_input(name)))  # an oversized file is refused unread
+        except QualcodeError as exc:
+            unreadable.append(exc.message("en"))
     metadata = {}
     if args.metadata:
         sheet = Path(args.metadata)
-        metadata = read_metadata_sheet(sheet.name, sheet.read_bytes())
-    mapping = parse_mapping(Path(args.pseudonyms).read_text(encoding="utf-8")) if args.pseudonyms else None
+        metadata = read_metadata_sheet(sheet.name, read_input(sheet))
+    mapping = None
+    if args.pseudonyms:
+        from qualcode.files.decode import decode_text
+
+        mapping = parse_mapping(decode_text(Path(args.pseudonyms).name, read_input(args.pseudonyms)))
     engine = open_database()
     with unit_of_work(engine) as session:
         try:
@@ -162,7 +202,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
         report = import_files(session, project.id, files, actor_id=actor.id, kind=args.kind,
-                              language=args.language, metadata=metadata, pseudonyms=mapping, progress=progress)
+                              language=args.language, metadata=metadata, pseudonyms=mapping, progress=progress,
+                              commit_each_file=True)
     for outcome in report.outcomes:
         if outcome.status == "imported":
             print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
@@ -225,8 +266,84 @@ def cmd_export(args: argparse.Namespace) -> int:
             require(session, project.id, actor.id, "project.read")
             table = coded_segments(session, project.id)
             data = to_xlsx(table) if out.suffix.lower() == ".xlsx" else to_csv(table)
-    out.write_bytes(data)
+    write_output(out, data)
     print(f"wrote {out} ({len(data)} bytes)")
+    return 0
+
+
+def _configure_codebook(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("import", "export"), help="import a codebook file into a project, "
+                        "or export one of the project's codebooks")
+    parser.add_argument("file", metavar="FILE", help="import: a .yaml/.yml, .csv or .qdc file; export: the file to write")
+    parser.add_argument("--project", required=True, help="project name (import: created if missing)")
+    parser.add_argument("--codebook", metavar="ID", help="import (.csv, .qdc): the codebook id (default: from the "
+                        "file name); export: which codebook (needed when the project has several)")
+    parser.add_argument("--name", help="import (.csv, .qdc): the codebook's name (default: the file name)")
+    parser.add_argument("--format", choices=("yaml", "csv", "qdc"), help="export: the format (default: by FILE's extension)")
+    parser.add_argument("--coder", metavar="LOGIN", help="who imports or exports (default: the project's owner)")
+
+
+@command("codebook", "import a codebook (YAML, CSV, REFI-QDA .qdc) into a project, or export one", _configure_codebook)
+def cmd_codebook(args: argparse.Namespace) -> int:
+    return codebook_import(args) if args.action == "import" else codebook_export(args)
+
+
+def codebook_import(args: argparse.Namespace) -> int:
+    """``codebook import FILE --project NAME``: read and check the whole file first, then apply it
+    in one transaction (a refused file changes nothing)."""
+    from pathlib import Path
+
+    from qualcode.files.codebook import read_codebook
+    from qualcode.i18n import t
+    from qualcode.services import codebooks as codebook_service
+    from qualcode.services import projects as project_service
+
+    path = Path(args.file)
+    spec = read_codebook(path.name, read_input(path), codebook_id=args.codebook, name=args.name)
+    with unit_of_work(open_database()) as session:
+        try:
+            project = project_service.find_project(session, args.project)
+        except QualcodeError:
+            owner = project_service.ensure_user(session, args.coder or "peneliti")
+            project = project_service.create_project(session, args.project, owner_id=owner.id)
+        actor = acting_user(session, project.id, args.coder)
+        codebook_service.apply_codebook(session, project.id, spec, actor_id=actor.id)
+    print(t("files.codebook_imported", "en", file=path.name, codebook=spec.codebook.id, project=args.project,
+            codes=sum(1 for _ in spec.walk())))
+    return 0
+
+
+def codebook_export(args: argparse.Namespace) -> int:
+    """``codebook export FILE --project NAME [--codebook ID] [--format yaml|csv|qdc]``."""
+    from pathlib import Path
+
+    from qualcode.files.codebook import EXTENSIONS, format_of, write_codebook
+    from qualcode.services import codebooks as codebook_service
+    from qualcode.services import projects as project_service
+    from qualcode.services.auth import require
+
+    out = Path(args.file)
+    fmt = args.format or format_of(out.name)
+    with unit_of_work(open_database()) as session:
+        project = project_service.find_project(session, args.project)
+        actor = acting_user(session, project.id, args.coder)
+        require(session, project.id, actor.id, "project.read")
+        books = codebook_service.list_codebooks(session, project.id)
+        if args.codebook:
+            chosen = [b for b in books if b.key == args.codebook]
+            if not chosen:
+                raise QualcodeError("error.codebook_not_found", codebook=args.codebook)
+        elif len(books) != 1:
+            raise QualcodeError("files.codebook_none" if not books else "files.codebook_choose",
+                                project=args.project, codebooks=", ".join(b.key for b in books))
+        else:
+            chosen = books
+        spec = codebook_service.codebook_spec(session, chosen[0].id, with_guids=True)
+    data = write_codebook(spec, fmt)
+    if not out.suffix:
+        out = out.with_suffix(EXTENSIONS[fmt])
+    write_output(out, data)
+    print(f"wrote {out} ({fmt}, {sum(1 for _ in spec.walk())} codes, {len(data)} bytes)")
     return 0
 
 
@@ -245,7 +362,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from qualcode.codebooks import load_codebook_file
     from qualcode.errors import ImportFileError
     from qualcode.importers import extract
     from qualcode.nlp.suggest import CodeInfo, split_units, suggest
@@ -266,16 +382,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     model = None
     infos: list[CodeInfo]
     if codebook_path.is_file():
-        if codebook_path.suffix.lower() == ".qdc":
-            from qualcode.exchange.qdc import qdc_to_codebook
+        from qualcode.files.codebook import read_codebook
 
-            spec = qdc_to_codebook(codebook_path.read_bytes(), codebook_path.name)
-        elif codebook_path.suffix.lower() == ".csv":
-            from qualcode.exchange.codebook_csv import csv_to_codebook
-
-            spec = csv_to_codebook(codebook_path.read_bytes(), codebook_path.name)
-        else:
-            spec = load_codebook_file(codebook_path)
+        spec = read_codebook(codebook_path.name, read_input(codebook_path))
         infos = [CodeInfo(c.id, p, c.name.id, c.name.en, c.definition, c.inclusion, tuple(c.examples), tuple(c.indicators))
                  for p, c, _ in spec.walk() if c.id not in suggestion_service.NOT_SUGGESTED]
     if args.project or not codebook_path.is_file():
@@ -325,7 +434,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         actor = acting_user(session, project.id, args.coder)
         report = build_report(session, project.id, actor_id=actor.id, lang=args.language)
     data = render_docx(report) if out.suffix.lower() == ".docx" else render_html(report).encode("utf-8")
-    out.write_bytes(data)
+    write_output(out, data)
     print(f"wrote {out} ({len(data)} bytes)")
     return 0
 

@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from qualcode import limits
 from qualcode.errors import ImportFileError
+from qualcode.files import yamlload
 
 FORMAT = "qualcode-codebook/1"
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -140,16 +142,46 @@ def _code_path_of(data: Any, loc: tuple[Any, ...]) -> str:
     return f"field {field}" if field else "top level"
 
 
+def check_tree(data: dict[str, Any], filename: str) -> None:
+    """Refuse a parsed codebook with more codes or deeper paths than ``qualcode.limits`` allows.
+
+    Walks the plain data without recursion, before pydantic builds (recursively) the models."""
+    stack: list[tuple[Any, str]] = [(data.get("codes"), "")]
+    count = 0
+    while stack:
+        codes, parent = stack.pop()
+        if not isinstance(codes, list):
+            continue
+        for position, code in enumerate(codes):
+            count += 1
+            if count > limits.MAX_CODEBOOK_CODES:
+                raise ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
+            if not isinstance(code, dict):
+                continue
+            path = f"{parent}/{code.get('id', f'#{position + 1}')}" if parent else str(code.get("id", f"#{position + 1}"))
+            if path.count("/") + 1 > limits.MAX_CODE_DEPTH:
+                raise ImportFileError("limit.code_depth", file=filename, where=f"code {path[:200]}",
+                                      limit=limits.MAX_CODE_DEPTH)
+            stack.append((code.get("children"), path))
+
+
 def parse_codebook(text: str, filename: str) -> CodebookSpec:
-    """Parse and validate YAML text; errors name the file and the code path."""
+    """Parse and validate YAML text; errors name the file and the code path.
+
+    The YAML is loaded within bounds (``qualcode.files.yamlload``: no anchors or aliases, limited
+    nesting), and the code tree is checked against ``qualcode.limits`` before it is validated."""
     try:
-        data = yaml.safe_load(text)
+        # A code is two mappings (the code and its names), the file two more: refuse a file with
+        # more before it is even constructed; check_tree counts the codes exactly afterwards.
+        too_many = ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
+        data = yamlload.load(text, filename, max_mappings=(2 * limits.MAX_CODEBOOK_CODES + 2, too_many))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
         raise ImportFileError("error.codebook_yaml", file=filename, where=where, problem=str(exc).splitlines()[0])
     if not isinstance(data, dict):
         raise ImportFileError("error.codebook_invalid", file=filename, where="top level", problem="not a YAML mapping")
+    check_tree(data, filename)
     try:
         spec = CodebookSpec.model_validate(data)
     except ValidationError as exc:
@@ -173,13 +205,21 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
     return spec
 
 
+def parse_codebook_bytes(data: bytes, filename: str) -> CodebookSpec:
+    """A YAML codebook file's bytes, decoded by ``qualcode.files.decode`` (UTF-8, UTF-16,
+    Windows-1252...), parsed and validated."""
+    from qualcode.files.decode import decode_text
+
+    return parse_codebook(decode_text(filename, data), filename)
+
+
 def load_codebook_file(path: str | Path) -> CodebookSpec:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError("error.file_unreadable", file=path.name, problem=str(exc))
-    return parse_codebook(text, path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError("error.file_unreadable", file=path.name, problem=exc.strerror or str(exc))
+    return parse_codebook_bytes(data, path.name)
 
 
 def dump_codebook(spec: CodebookSpec) -> str:

@@ -1,84 +1,9 @@
-"""Displays as files: CSV and XLSX bytes, a bar chart and a network graph as standalone SVG.
-
-The SVG is written here (no browser or vl-convert needed), so charts download the same on any
-server; text is escaped, so a code name cannot inject markup.
-"""
+"""Displays as files, kept for the pages that import it: the writers are ``qualcode.files.writer``
+and the charts ``qualcode.files.charts`` (import those in new code)."""
 
 from __future__ import annotations
 
-import io
-import math
-from xml.sax.saxutils import escape
+from qualcode.files.charts import bar_chart_svg, network_svg
+from qualcode.files.writer import csv_bytes, xlsx_bytes
 
-import pandas as pd
-
-
-def _flat(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    if isinstance(out.columns, pd.MultiIndex):
-        out.columns = [" · ".join(str(p) for p in col) for col in out.columns]
-    if not isinstance(out.index, pd.RangeIndex):
-        out = out.reset_index()
-    return out
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel opens Indonesian text correctly."""
-    return _flat(table).to_csv(index=False).encode("utf-8-sig")
-
-
-def xlsx_bytes(table: pd.DataFrame, sheet: str = "display") -> bytes:
-    buffer = io.BytesIO()
-    flat = _flat(table)
-    for column in flat.columns:
-        if isinstance(flat[column].dtype, pd.DatetimeTZDtype):
-            flat[column] = flat[column].dt.tz_localize(None)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        flat.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
-
-
-def bar_chart_svg(labels: list[str], values: list[int], title: str = "") -> str:
-    """A horizontal bar chart, one bar per label."""
-    row, left, width = 22, 260, 360
-    top = 34 if title else 10
-    height = top + row * len(labels) + 10
-    peak = max(values, default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}" '
-             'font-family="sans-serif" font-size="12">']
-    if title:
-        parts.append(f'<text x="10" y="20" font-size="14" font-weight="bold">{escape(title)}</text>')
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + i * row
-        bar = width * value / peak
-        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label[:40])}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{bar:.1f}" height="{row - 6}" fill="#4E79A7"/>')
-        parts.append(f'<text x="{left + bar + 4:.1f}" y="{y + 15}">{value}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def network_svg(edges: pd.DataFrame, sizes: dict[str, int] | None = None, size: int = 640) -> str:
-    """Nodes on a circle, links as lines whose width follows their weight (source, target, weight)."""
-    nodes = list(dict.fromkeys([*edges["source"], *edges["target"], *(sizes or {})]))
-    width = size + 240  # room for the labels left and right of the circle
-    centre, radius = width / 2, size / 2 - 100
-    at = {n: (centre + radius * math.cos(2 * math.pi * i / max(len(nodes), 1)),
-              size / 2 + radius * math.sin(2 * math.pi * i / max(len(nodes), 1))) for i, n in enumerate(nodes)}
-    heaviest = max(edges["weight"], default=1) or 1
-    biggest = max((sizes or {}).values(), default=1) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{size}" font-family="sans-serif" '
-             'font-size="11">']
-    for source, target, weight in edges[["source", "target", "weight"]].itertuples(index=False):
-        (x1, y1), (x2, y2) = at[source], at[target]
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#999" '
-                     f'stroke-opacity="0.7" stroke-width="{1 + 7 * weight / heaviest:.1f}"><title>'
-                     f'{escape(source)} — {escape(target)}: {weight}</title></line>')
-    for node, (x, y) in at.items():
-        r = 5 + 12 * math.sqrt((sizes or {}).get(node, 1) / biggest)
-        anchor = "start" if x >= centre else "end"
-        dx = r + 3 if x >= centre else -r - 3
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#F28E2B"/>')
-        parts.append(f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(node[:32])}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+__all__ = ["bar_chart_svg", "csv_bytes", "network_svg", "xlsx_bytes"]

@@ -14,69 +14,43 @@ for both names). Codebook metadata is not carried: id and name come from the cal
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from qualcode import limits
 from qualcode.codebooks import FORMAT, ID_RE, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
 from qualcode.errors import ImportFileError
 from qualcode.exchange import DEFAULT_COLOUR, IdAllocator, normalise_colour, snake_id
+from qualcode.files import writer
+from qualcode.files.csvfile import read_csv
+from qualcode.files.writer import restore
 
 COLUMNS = ("path", "id", "name_id", "name_en", "colour", "definition", "inclusion", "exclusion", "examples", "indicators")
 ALIASES = {"color": "colour", "description": "definition", "name": "name"}
 EXAMPLE_SEPARATOR = " | "
 INDICATOR_SEPARATOR = "; "
-DELIMITERS = (",", ";", "\t")
 
 
 def codebook_to_csv(spec: CodebookSpec) -> bytes:
-    """The full layout, UTF-8 with a byte order mark so that Excel reads Indonesian text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for path, code, _ in spec.walk():
-        writer.writerow([
-            path, code.id, code.name.id, code.name.en, code.colour, code.definition, code.inclusion, code.exclusion,
-            EXAMPLE_SEPARATOR.join(code.examples), INDICATOR_SEPARATOR.join(code.indicators),
-        ])
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    """The full layout, UTF-8 with a byte order mark so that Excel reads Indonesian text correctly;
+    formula-safe (``qualcode.files.writer``), which the reader undoes."""
+    rows = (
+        [path, code.id, code.name.id, code.name.en, code.colour, code.definition, code.inclusion, code.exclusion,
+         EXAMPLE_SEPARATOR.join(code.examples), INDICATOR_SEPARATOR.join(code.indicators)]
+        for path, code, _ in spec.walk()
+    )
+    return writer.csv_rows(COLUMNS, rows)
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _decode(data: bytes, filename: str) -> str:
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding)
-            except UnicodeDecodeError:
-                raise ImportFileError("exchange.csv_encoding", file=filename)
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("exchange.csv_encoding", file=filename)
-
-
 def _column(header: str) -> str:
     name = header.strip().lower().replace(" ", "_").replace("-", "_")
     return ALIASES.get(name, name)
-
-
-def _sniff(first_line: str) -> str:
-    """The delimiter that splits the header into the most columns, preferring one that finds ``path``."""
-
-    def score(delimiter: str) -> tuple[bool, int]:
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
-        return "path" in {_column(c) for c in cells}, len(cells)
-
-    return max(DELIMITERS, key=score)
 
 
 @dataclass
@@ -94,39 +68,39 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def _read_rows(text: str, filename: str) -> list[_Row]:
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(first_line))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ImportFileError("exchange.csv_empty", file=filename)
-        columns = [_column(c) for c in header]
-        known = {*COLUMNS, "name"}
-        if "path" not in columns:
-            raise ImportFileError("exchange.csv_no_path", file=filename, columns=", ".join(h.strip() for h in header))
-        for column in columns:
-            if column and column not in known:
-                raise ImportFileError("exchange.csv_unknown_column", file=filename, column=column,
-                                      known=", ".join(COLUMNS))
-            if column and columns.count(column) > 1:
-                raise ImportFileError("exchange.csv_duplicate_column", file=filename, column=column)
-        rows: list[_Row] = []
-        for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                raise ImportFileError("exchange.csv_extra_cells", file=filename, row=number)
-            values = {col: cell.replace("\r\n", "\n") for col, cell in zip(columns, cells, strict=False) if col}
-            path = values.get("path", "").strip()
-            if not path:
-                raise ImportFileError("exchange.csv_empty_path", file=filename, row=number)
-            segments = tuple(s.strip() for s in path.split("/"))
-            if not all(segments):
-                raise ImportFileError("exchange.csv_bad_path", file=filename, row=number, path=path)
-            rows.append(_Row(number, segments, values))
-    except csv.Error as exc:
-        raise ImportFileError("exchange.csv_malformed", file=filename, row=reader.line_num, problem=str(exc))
+def _read_rows(data: bytes, filename: str) -> list[_Row]:
+    sheet = read_csv(filename, data, wanted=("path",), normalise=_column, corrupt_key="exchange.csv_malformed")
+    reader = iter(sheet.rows)
+    header = next(reader, None)
+    if header is None:
+        raise ImportFileError("exchange.csv_empty", file=filename)
+    columns = [_column(c) for c in header]
+    known = {*COLUMNS, "name"}
+    if "path" not in columns:
+        raise ImportFileError("exchange.csv_no_path", file=filename, columns=", ".join(h.strip() for h in header))
+    for column in columns:
+        if column and column not in known:
+            raise ImportFileError("exchange.csv_unknown_column", file=filename, column=column,
+                                  known=", ".join(COLUMNS))
+        if column and columns.count(column) > 1:
+            raise ImportFileError("exchange.csv_duplicate_column", file=filename, column=column)
+    rows: list[_Row] = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+            raise ImportFileError("exchange.csv_extra_cells", file=filename, row=number)
+        values = {col: restore(cell.replace("\r\n", "\n")) for col, cell in zip(columns, cells, strict=False) if col}
+        path = values.get("path", "").strip()
+        if not path:
+            raise ImportFileError("exchange.csv_empty_path", file=filename, row=number)
+        segments = tuple(s.strip() for s in path.split("/", limits.MAX_CODE_DEPTH))
+        if len(segments) > limits.MAX_CODE_DEPTH:
+            raise ImportFileError("limit.code_depth", file=filename, where=f"row {number}",
+                                  limit=limits.MAX_CODE_DEPTH)
+        if not all(segments):
+            raise ImportFileError("exchange.csv_bad_path", file=filename, row=number, path=path)
+        rows.append(_Row(number, segments, values))
     return rows
 
 
@@ -146,6 +120,15 @@ def _tree(rows: list[_Row], filename: str) -> list[_Node]:
                                   path="/".join(row.segments), first=node.row.number)
         node.row = row
     return roots
+
+
+def _nodes(roots: list[_Node]) -> Iterator[_Node]:
+    """Every node, without recursion."""
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def _explicit_ids(rows: list[_Row], filename: str) -> set[str]:
@@ -199,14 +182,16 @@ def _to_spec(node: _Node, ids: IdAllocator, filename: str) -> CodeSpec:
 def csv_to_codebook(data: bytes, filename: str, *, codebook_id: str | None = None, name: str | None = None) -> CodebookSpec:
     """Read a codebook sheet in the full or the minimal layout (module docstring).
 
-    The delimiter (``,``, ``;`` or tab) is sniffed from the header; the text may be UTF-8 (with or
-    without a byte order mark), UTF-16 with a byte order mark, or Windows-1252. Errors name the file
-    and the row (the header is row 1, as in a spreadsheet).
+    Read by ``qualcode.files.csvfile``: any encoding the decoder knows, the delimiter (``,``, ``;``
+    or tab) sniffed from the header. Errors name the file and the row (the header is row 1, as in a
+    spreadsheet); sheets beyond ``qualcode.limits`` (rows, codes, path depth) are refused.
     """
-    rows = _read_rows(_decode(data, filename), filename)
+    rows = _read_rows(data, filename)
     if not rows:
         raise ImportFileError("exchange.no_codes", file=filename)
     roots = _tree(rows, filename)
+    if sum(1 for _ in _nodes(roots)) > limits.MAX_CODEBOOK_CODES:
+        raise ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
     ids = IdAllocator(_explicit_ids(rows, filename))
     codes = [_to_spec(node, ids, filename) for node in roots]
     stem = Path(filename).stem

@@ -34,7 +34,7 @@ from pathlib import Path
 from lxml import etree
 from pydantic import ValidationError
 
-from qualcode import __version__
+from qualcode import __version__, limits
 from qualcode.codebooks import FORMAT, ID_RE, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
 from qualcode.errors import ImportFileError
 from qualcode.exchange import DEFAULT_COLOUR, IdAllocator, normalise_colour, snake_id
@@ -281,6 +281,22 @@ def _read_code(element: etree._Element, filename: str, trail: str, guids: set[st
     return _Node(element, name, label, guid, colour, description, parse_description(description), children)
 
 
+def check_tree(elements: list[etree._Element], filename: str) -> None:
+    """Refuse a code tree with more codes or deeper paths than ``qualcode.limits`` allows,
+    walking it without recursion before anything is built from it."""
+    stack = [(element, 1) for element in elements]
+    count = 0
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if count > limits.MAX_CODEBOOK_CODES:
+            raise ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
+        if depth > limits.MAX_CODE_DEPTH:
+            raise ImportFileError("limit.code_depth", file=filename, where=f"line {element.sourceline or 0}",
+                                  limit=limits.MAX_CODE_DEPTH)
+        stack.extend((child, depth + 1) for child in element.iterfind(_q("Code")))
+
+
 def _walk(nodes: list[_Node]) -> list[_Node]:
     return [n for node in nodes for n in (node, *_walk(node.children))]
 
@@ -320,6 +336,7 @@ def qdc_to_codebook(data: bytes, filename: str, *, codebook_id: str | None = Non
     elements = list(codes_element.iterfind(_q("Code"))) if codes_element is not None else []
     if not elements:
         raise ImportFileError("exchange.no_codes", file=filename)
+    check_tree(elements, filename)
     guids: set[str] = set()
     nodes = [_read_code(element, filename, "", guids) for element in elements]
     ids = IdAllocator({n.ours.id for n in _walk(nodes) if n.ours is not None and ID_RE.match(n.ours.id)})

@@ -1,9 +1,10 @@
 """Importing transcripts: turn an uploaded file's bytes into text, with no database involved.
 
 ``extract(filename, data)`` dispatches on the file's suffix to one small reader per format
-(``text``, ``docx``, ``odt``, ``rtf``, ``pdf``, ``sheet``). Every reader is pure: bytes in, text
-out. Every problem raises :class:`qualcode.errors.ImportFileError` with an ``import.*`` key whose
-message names the file and says what is wrong in the researcher's words.
+(plain text through ``qualcode.files.decode``, ``docx``, ``odt``, ``rtf``, ``pdf``, ``sheet``).
+Every reader is pure: bytes in, text out. Every problem raises
+:class:`qualcode.errors.ImportFileError` with an ``import.*`` key whose message
+names the file and says what is wrong in the researcher's words.
 
 A document file gives one :class:`ExtractedText`; a spreadsheet (.csv, .xlsx) gives one per row.
 The readers are imported when first needed, so opening the app does not load pypdf or openpyxl.
@@ -14,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from qualcode import limits
 from qualcode.errors import ImportFileError
 from qualcode.text import normalise_text
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 """Files larger than this are refused before any parsing (documented limit: 50 MB)."""
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".odt", ".rtf", ".pdf", ".csv", ".xlsx")
@@ -68,9 +70,11 @@ def extract(filename: str, data: bytes) -> list[ExtractedText]:
 
 def _read_document(filename: str, data: bytes, suffix: str) -> tuple[str, str | None]:
     """The raw text of a one-document file, and its encoding when the format has one (.txt)."""
-    from qualcode.importers import docx, odt, pdf, rtf, text
+    from qualcode.files.decode import decode
+    from qualcode.importers import docx, odt, pdf, rtf
 
     if suffix == ".txt":
-        return text.decode(filename, data)
+        decoded = decode(filename, data)
+        return decoded.text, decoded.encoding
     readers = {".docx": docx.read, ".odt": odt.read, ".rtf": rtf.read, ".pdf": pdf.read}
     return readers[suffix](filename, data), None

@@ -5,54 +5,34 @@ the title (TITLE_COLUMNS); every other column with a header goes into the row's 
 its lower-cased header (stakeholder, organisation, date...). Rows are numbered as a spreadsheet
 program shows them, the header being row 1 when it is the first row. Completely blank rows are
 passed over; a row with other cells filled but no text is an error naming the row. A .csv is
-decoded like a .txt, and its rows carry the encoding found.
+read by ``qualcode.files.csvfile`` (decoded like a .txt, delimiter sniffed, at most
+``limits.MAX_SHEET_ROWS`` rows), and its rows carry the encoding found.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
 from qualcode.errors import ImportFileError
-from qualcode.importers import ExtractedText, text
+from qualcode.files.csvfile import limit_rows, read_csv
+from qualcode.importers import ExtractedText
 from qualcode.importers.zipguard import check_zip
 from qualcode.text import normalise_text
 
 TEXT_COLUMNS = ("text", "teks", "transcript", "transkrip", "isi", "content")
 TITLE_COLUMNS = ("title", "judul", "name", "nama", "file")
-DELIMITERS = (",", ";", "\t")
 MAX_LISTED_ROWS = 20
-CSV_FIELD_LIMIT = 64 * 1024 * 1024
-"""The csv module's default cell limit (128 KiB) is shorter than a long transcript."""
 
 
 def read_rows(filename: str, data: bytes) -> list[ExtractedText]:
     """One ExtractedText per filled row of the .csv or .xlsx file ``filename``."""
     if PurePath(filename).suffix.lower() == ".xlsx":
         return _texts(filename, _xlsx_rows(filename, data), encoding=None)
-    decoded, encoding = text.decode(filename, data)
-    return _texts(filename, _csv_rows(filename, decoded), encoding=encoding)
-
-
-def _csv_rows(filename: str, decoded: str) -> list[list[str]]:
-    """The cells of a .csv file decoded as a .txt is, the delimiter guessed from the header."""
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    try:
-        return list(csv.reader(io.StringIO(decoded, newline=""), delimiter=sniff_delimiter(decoded)))
-    except csv.Error as exc:
-        raise ImportFileError("import.corrupt", file=filename, kind=".csv") from exc
-
-
-def sniff_delimiter(decoded: str) -> str:
-    """The one of , ; tab that occurs most in the first line (the header); a comma when none does."""
-    header = re.split(r"[\r\n]", decoded.lstrip("\r\n"), maxsplit=1)[0]
-    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
+    sheet = read_csv(filename, data, wanted=TEXT_COLUMNS)
+    return _texts(filename, sheet.rows, encoding=sheet.encoding)
 
 
 def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
@@ -66,7 +46,12 @@ def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
         raise ImportFileError("import.corrupt", file=filename, kind=".xlsx") from exc
     try:
         sheets = workbook.worksheets
-        return [[cell_text(value) for value in row] for row in sheets[0].iter_rows(values_only=True)] if sheets else []
+        if not sheets:
+            return []
+        rows = sheets[0].iter_rows(values_only=True)
+        return [[cell_text(value) for value in row] for row in limit_rows(filename, rows)]
+    except ImportFileError:
+        raise
     except Exception as exc:
         raise ImportFileError("import.corrupt", file=filename, kind=".xlsx") from exc
     finally:

@@ -179,7 +179,7 @@ def import_case_sheet(session: Session, project_id: int, filename: str, data: by
     from qualcode import sheets
     from qualcode.errors import ImportFileError
 
-    _, sheet_rows = sheets.read_rows(filename, data)
+    _, sheet_rows = sheets.read_rows(filename, data, wanted=("pseudonym", "case", "file", "stakeholder_group"))
     documents = {
         PurePath(d.original_filename).name.lower(): d.id
         for d in session.scalars(select(Document).where(Document.project_id == project_id))

@@ -1,7 +1,11 @@
 """Importing files into a project: extract, pseudonymise, store, parse turns, attach cases.
 
-One call is one user action: each file gets a savepoint, so a refused file leaves nothing
-behind while the others are kept; the caller commits once at the end.
+Each file gets a savepoint, so a refused file leaves nothing behind while the others are kept.
+With ``commit_each_file`` (the app and the command line) each file's documents are committed as
+soon as the file is done, so a long import holds the write lock for one file at a time and
+coders working meanwhile wait about a second at most; otherwise the caller commits once at the
+end. At most ``limits.MAX_IMPORT_DOCUMENTS`` documents are added by one import: the files past
+the limit are refused, each named, and the report says so.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from pathlib import PurePath
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from qualcode import sheets
+from qualcode import limits, sheets
 from qualcode.errors import ConflictError, ImportFileError, QualcodeError
+from qualcode.importers import ExtractedText
 from qualcode.models import DOCUMENT_KINDS, Document, Turn
 from qualcode.pseudonyms import pseudonymise
 from qualcode.services import audit, cases
@@ -23,6 +28,7 @@ from qualcode.services.auth import require
 from qualcode.turns import parse_turns, speaker_labels
 
 Progress = Callable[[int, int, str], None]
+FILE_COLUMNS = ("file", "berkas", "filename", "nama_berkas")
 
 
 @dataclass
@@ -67,8 +73,8 @@ def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]
     Keys are the lower-cased base names of the ``file`` column, so ``interviews/W01.txt`` in the
     sheet matches an uploaded ``W01.txt``.
     """
-    headers, sheet_rows = sheets.read_rows(filename, data)
-    file_column = next((h for h in headers if h in ("file", "berkas", "filename", "nama_berkas")), None)
+    headers, sheet_rows = sheets.read_rows(filename, data, wanted=FILE_COLUMNS)
+    file_column = next((h for h in headers if h in FILE_COLUMNS), None)
     if file_column is None:
         raise ImportFileError("cases.sheet_no_file_column", file=filename, columns=", ".join(headers))
     rows: dict[str, dict[str, str]] = {}
@@ -119,6 +125,38 @@ def set_interviewer(session: Session, document_id: int, label: str | None, *, ac
     return document
 
 
+def _store_file(session: Session, project_id: int, items: list[ExtractedText], outcome: FileOutcome, *,
+                actor_id: int, kind: str, language: str, metadata: dict[str, str],
+                pseudonyms: dict[str, str] | None) -> None:
+    """Store one file's texts under a savepoint: all of them, or none and ``outcome`` says why."""
+    savepoint = session.begin_nested()
+    try:
+        for item in items:
+            row = {**metadata, **item.metadata}
+            doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
+            if doc_kind not in DOCUMENT_KINDS:
+                raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
+                                      kinds=", ".join(DOCUMENT_KINDS))
+            text, _ = pseudonymise(item.text, pseudonyms) if pseudonyms else (item.text, [])
+            document = document_service.add_document(
+                session, project_id, title=row.get("title") or row.get("judul") or item.title, text=text,
+                kind=doc_kind, original_filename=item.source_name, language=language, actor_id=actor_id,
+            )
+            store_turns(session, document, row.get("interviewer_label") or None)
+            case = cases.upsert_case_from_row(session, project_id, row, actor_id=actor_id)
+            if case is not None:
+                cases.link_case(session, case.id, document.id, actor_id=actor_id)
+            outcome.document_ids.append(document.id)
+        savepoint.commit()
+    except ConflictError as exc:
+        savepoint.rollback()
+        outcome.status = "duplicate" if exc.key == "error.document_duplicate" else "refused"
+        outcome.error, outcome.document_ids = exc, []
+    except QualcodeError as exc:
+        savepoint.rollback()
+        outcome.status, outcome.error, outcome.document_ids = "refused", exc, []
+
+
 def import_files(
     session: Session,
     project_id: int,
@@ -130,45 +168,40 @@ def import_files(
     metadata: dict[str, dict[str, str]] | None = None,
     pseudonyms: dict[str, str] | None = None,
     progress: Progress | None = None,
+    commit_each_file: bool = False,
 ) -> ImportReport:
-    """Import files; each is imported whole or not at all, and the report says which and why."""
+    """Import files; each is imported whole or not at all, and the report says which and why.
+
+    ``commit_each_file``: commit after each file (see the module docstring); the files imported
+    before a crash stay imported, and the report lists each file's outcome."""
     from qualcode.importers import extract
 
     require(session, project_id, actor_id, "document.write")
     files = list(files)
     metadata = metadata or {}
     report = ImportReport()
+    added = 0
+    if commit_each_file:
+        session.commit()  # end the permission check's read before the first, slow extraction
     for index, (filename, data) in enumerate(files):
         if progress:
             progress(index, len(files), filename)
         outcome = FileOutcome(file=filename, status="imported")
-        savepoint = session.begin_nested()
         try:
-            for item in extract(filename, data):
-                row = {**metadata.get(PurePath(filename).name.lower(), {}), **item.metadata}
-                doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
-                if doc_kind not in DOCUMENT_KINDS:
-                    raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
-                                          kinds=", ".join(DOCUMENT_KINDS))
-                text, _ = pseudonymise(item.text, pseudonyms) if pseudonyms else (item.text, [])
-                document = document_service.add_document(
-                    session, project_id, title=row.get("title") or row.get("judul") or item.title, text=text,
-                    kind=doc_kind, original_filename=item.source_name, language=language, actor_id=actor_id,
-                )
-                store_turns(session, document, row.get("interviewer_label") or None)
-                case = cases.upsert_case_from_row(session, project_id, row, actor_id=actor_id)
-                if case is not None:
-                    cases.link_case(session, case.id, document.id, actor_id=actor_id)
-                outcome.document_ids.append(document.id)
-            savepoint.commit()
-        except ConflictError as exc:
-            savepoint.rollback()
-            outcome.status = "duplicate" if exc.key == "error.document_duplicate" else "refused"
-            outcome.error, outcome.document_ids = exc, []
+            # Extraction (the slow part: PDF, Word...) runs before the file's transaction begins.
+            items = [] if added >= limits.MAX_IMPORT_DOCUMENTS else extract(filename, data)
+            if added + max(len(items), 1) > limits.MAX_IMPORT_DOCUMENTS:
+                raise ImportFileError("limit.import_documents", file=filename, limit=f"{limits.MAX_IMPORT_DOCUMENTS:,}")
         except QualcodeError as exc:
-            savepoint.rollback()
-            outcome.status, outcome.error, outcome.document_ids = "refused", exc, []
+            outcome.status, outcome.error = "refused", exc
+            items = []
+        if items:
+            _store_file(session, project_id, items, outcome, actor_id=actor_id, kind=kind, language=language,
+                        metadata=metadata.get(PurePath(filename).name.lower(), {}), pseudonyms=pseudonyms)
+        added += len(outcome.document_ids)
         report.outcomes.append(outcome)
+        if commit_each_file:
+            session.commit()
     if progress:
         progress(len(files), len(files), "")
     return report
