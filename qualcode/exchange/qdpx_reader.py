@@ -12,8 +12,8 @@ refused wholesale but listed on the project (``skipped`` sources, ``dropped`` se
   are listed as not supported.
 - Positions: ``qualcode.exchange.positions`` chooses the reading per source; selections outside the
   text or of zero length are listed, never moved.
-- Hardened: the zip guard (bombs, unsafe names, at most ``zipguard.MAX_MEMBERS`` members), a size
-  limit per member, at most ``MAX_ELEMENTS`` XML elements, the safe XML parser (no DOCTYPE, no
+- Hardened: at most ``MAX_MEMBERS`` files, the zip guard (bombs, unsafe names), a size limit per
+  member, at most ``MAX_ELEMENTS`` XML elements, the safe XML parser (no DOCTYPE, no
   entities), GUIDs repeated inside the file renewed.
 """
 
@@ -57,6 +57,8 @@ from qualcode.text import normalise_text
 
 MAX_ELEMENTS = 1_000_000
 """Most XML elements a project file may hold (a 50,000-coding project has about 150,000)."""
+MAX_MEMBERS = 5_000
+"""Most files a project archive may hold (sources, their rich-text twins, notes)."""
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 
 
@@ -88,6 +90,12 @@ def _codings_in(element: etree._Element) -> int:
 
 
 def _open_archive(data: bytes, filename: str) -> zipfile.ZipFile:
+    try:
+        members = len(zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        members = 0  # not a zip: the zip guard says so
+    if members > MAX_MEMBERS:
+        raise ImportFileError("qdpx.too_many_members", file=filename, count=members, limit=MAX_MEMBERS)
     check_zip(filename, data, ".qdpx")
     archive = zipfile.ZipFile(io.BytesIO(data))
     for member in archive.infolist():
