@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -246,8 +246,10 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
         rows = [{"document_id": document.id, "start": s, "end": e, "snippet": snippet(document.text, s, e),
                  "guid": guids.claim(item.segment_guid, used), "created_at": item.segment_created_at or utcnow()}
                 for (s, e), item in fresh]
-        ids = session.scalars(insert(Segment).returning(Segment.id, sort_by_parameter_order=True), rows).all()
-        result.segments.update({span: seg_id for (span, _), seg_id in zip(fresh, ids, strict=True)})
+        # plain executemany (RETURNING in parameter order would send one statement per row on SQLite)
+        session.execute(Segment.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+        result.segments = {(s, e): i for s, e, i in session.execute(
+            select(Segment.start, Segment.end, Segment.id).where(Segment.document_id == document.id))}
         result.new_segments = len(fresh)
     existing = {(seg, code, coder) for seg, code, coder in session.execute(
         select(Coding.segment_id, Coding.code_id, Coding.coder_id).join(Segment, Segment.id == Coding.segment_id)
@@ -265,15 +267,18 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
                      "guid": guids.claim(item.guid, used), "created_at": when, "updated_at": when})
     if not rows:
         return result
-    ids = session.scalars(insert(Coding).returning(Coding.id, sort_by_parameter_order=True), rows).all()
+    session.execute(Coding.__table__.insert(), rows)
+    ids = {guid: coding_id for guid, coding_id in session.execute(
+        select(Coding.guid, Coding.id).join(Segment, Segment.id == Coding.segment_id)
+        .where(Segment.document_id == document.id))}
     spans = {seg_id: span for span, seg_id in result.segments.items()}
     now = utcnow()
-    session.execute(insert(AuditEvent), [
+    session.execute(AuditEvent.__table__.insert(), [
         {"project_id": document.project_id, "user_id": actor_id, "action": "coding.add", "entity_type": "coding",
-         "entity_id": coding_id, "at": now,
+         "entity_id": ids[row["guid"]], "at": now,
          "payload": {"before": None, "after": {"document_id": document.id, "start": spans[row["segment_id"]][0],
                                                "end": spans[row["segment_id"]][1],
                                                "code": codes[row["code_id"]].path, "coder_id": row["coder_id"]}}}
-        for coding_id, row in zip(ids, rows, strict=True)])
+        for row in rows])
     result.codings = len(rows)
     return result
