@@ -189,7 +189,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
     with unit_of_work(open_database()) as session:
         actor = project_service.ensure_user(session, args.coder or "peneliti")
         result = import_project(session, data, name, actor_id=actor.id, name=args.project)
-    for level, line in report_lines(result, "en", filename=name):
+    for level, line in report_lines(result, "en"):
         print(f"warning: {line}" if level == "warning" else line)
     return 0
 

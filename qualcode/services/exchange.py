@@ -172,6 +172,7 @@ class QdpxImport:
     project_id: int
     project_name: str
     origin: str
+    filename: str = ""
     qde_name: str = "project.qde"
     counts: dict[str, int] = field(default_factory=dict)
     skipped: list[SkippedSource] = field(default_factory=list)
@@ -330,7 +331,8 @@ def import_project(session: Session, data: bytes, filename: str, *, actor_id: in
     spec = read_qdpx(data, filename)
     project_name = (name or spec.name or Path(filename).stem).strip()
     project = project_service.create_project(session, project_name, owner_id=actor_id, description=spec.description)
-    result = QdpxImport(project_id=project.id, project_name=project.name, origin=spec.origin, qde_name=spec.qde_name,
+    result = QdpxImport(project_id=project.id, project_name=project.name, origin=spec.origin, filename=filename,
+                        qde_name=spec.qde_name,
                         skipped=list(spec.skipped), dropped=list(spec.dropped), fresh_guids=dict(spec.fresh_guids),
                         description_memos=spec.description_memos,
                         counts={"users": 0, "codes": 0, "documents": 0, "segments": 0, "codings": 0, "cases": 0,
@@ -381,13 +383,13 @@ def _wheres(items: list[DroppedSelection], most: int = 8) -> str:
     return shown + (f", … (+{len(items) - most})" if len(items) > most else "")
 
 
-def report_lines(result: QdpxImport, lang: str, *, filename: str = "") -> list[tuple[str, str]]:
+def report_lines(result: QdpxImport, lang: str) -> list[tuple[str, str]]:
     """The import report as ``(level, text)`` lines (``info`` or ``warning``), for the page and the CLI.
 
     Every source left out is named with the codings it carried; every selection left out is listed
     by position; nothing is dropped silently.
     """
-    lines = [("info", t("qdpx.report_imported", lang, file=filename or result.qde_name, origin=result.origin or "-",
+    lines = [("info", t("qdpx.report_imported", lang, file=result.filename or result.qde_name, origin=result.origin or "-",
                         project=result.project_name, **result.counts))]
     if result.qde_name.lower() != "project.qde":
         lines.append(("info", t("qdpx.report_qde_name", lang, name=result.qde_name)))
