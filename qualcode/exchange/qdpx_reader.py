@@ -133,6 +133,7 @@ class _Reader:
     def __init__(self, data: bytes, filename: str) -> None:
         self.filename = filename
         self.archive = _open_archive(data, filename)
+        self.members = {m.filename.replace("\\", "/").lower(): m for m in self.archive.infolist()}
         qde = find_qde(self.archive, filename)
         self.root = _parse(self.archive.read(qde), filename, qde.filename)
         origin = self.root.get("origin") or ""
@@ -146,6 +147,10 @@ class _Reader:
         self.fresh: Counter[str] = Counter()
         self.note_targets: dict[str, tuple[str, str]] = {}
         self.variables: dict[str, str] = {}
+
+    def member(self, path: str) -> zipfile.ZipInfo | None:
+        """The archive member an ``internal://`` path names (in ``sources/``, any letter case)."""
+        return self.members.get(("sources/" + path.removeprefix("internal://")).replace("\\", "/").lower())
 
     # ------------------------------------------------------------ GUIDs
 
@@ -250,7 +255,7 @@ class _Reader:
             return inline.text, "", ""
         path = (element.get("plainTextPath") or "").strip()
         if path.startswith("internal://"):
-            member = _member(self.archive, "sources/" + path.removeprefix("internal://"))
+            member = self.member(path)
             if member is None:
                 return None, "missing", path
             return _decode(self.archive.read(member)), "", path
@@ -295,7 +300,7 @@ class _Reader:
         if not path.startswith("internal://"):
             self._skip(element, "pdf", "external" if path else "missing", self._external(path) if path else "-")
             return
-        member = _member(self.archive, "sources/" + path.removeprefix("internal://"))
+        member = self.member(path)
         if member is None:
             self._skip(element, "pdf", "missing", path)
             return
@@ -417,21 +422,13 @@ class _Reader:
         content = element.find(_q("PlainTextContent"))
         body = content.text or "" if content is not None else ""
         if not body and (path := element.get("plainTextPath", "")).startswith("internal://"):
-            found = _member(self.archive, "sources/" + path.removeprefix("internal://"))
+            found = self.member(path)
             body = _decode(self.archive.read(found)).lstrip("\ufeff") if found is not None else ""
         target, target_guid = self.note_targets.get(original or "", ("project", ""))
         self.project.notes.append(QNote(
             guid=guid, title=(element.get("name") or "").strip(), body=normalise_text(body),
             author_guid=guid_of(element.get("creatingUser")), target=target, target_guid=target_guid or None,
             created=_parse_stamp(element.get("creationDateTime"))))
-
-
-def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
-    wanted = name.replace("\\", "/").lower()
-    for member in archive.infolist():
-        if member.filename.replace("\\", "/").lower() == wanted:
-            return member
-    return None
 
 
 def _variable_value(element: etree._Element) -> tuple[str | None, Any]:

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from qualcode.models import AuditEvent, Code, Coding, Document, Memo, Segment, User, utcnow
+from qualcode.models import AuditEvent, Base, Code, Coding, Document, Memo, Segment, User, utcnow
 from qualcode.services import audit, guids
 from qualcode.services.auth import require
 from qualcode.text import snippet
@@ -175,6 +175,10 @@ def restore_coding(session: Session, document_id: int, start: int, end: int, cod
     return code_span(session, document_id, start, end, code_id, actor_id=actor_id)
 
 
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
 @dataclass(frozen=True)
 class SpanCoding:
     """One coding for :func:`add_codings`: ``code_id`` applied to ``[start, end)`` by ``coder_id``.
@@ -247,7 +251,7 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
                  "guid": guids.claim(item.segment_guid, used), "created_at": item.segment_created_at or utcnow()}
                 for (s, e), item in fresh]
         # plain executemany (RETURNING in parameter order would send one statement per row on SQLite)
-        session.execute(Segment.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+        session.execute(insert(_table(Segment)), rows)  # Core: no ORM bookkeeping per row
         result.segments = {(s, e): i for s, e, i in session.execute(
             select(Segment.start, Segment.end, Segment.id).where(Segment.document_id == document.id))}
         result.new_segments = len(fresh)
@@ -255,30 +259,28 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
         select(Coding.segment_id, Coding.code_id, Coding.coder_id).join(Segment, Segment.id == Coding.segment_id)
         .where(Segment.document_id == document.id))}
     used = guids.taken(session, Coding.guid, [item.guid for item in items])
-    rows = []
+    new: list[tuple[int, SpanCoding, str, dt.datetime]] = []  # segment id, item, guid, when
     for item in items:
         key = (result.segments[(item.start, item.end)], item.code_id, item.coder_id)
         if key in existing:
             result.repeated += 1
             continue
         existing.add(key)
-        when = item.created_at or utcnow()
-        rows.append({"segment_id": key[0], "code_id": item.code_id, "coder_id": item.coder_id,
-                     "guid": guids.claim(item.guid, used), "created_at": when, "updated_at": when})
-    if not rows:
+        new.append((key[0], item, guids.claim(item.guid, used), item.created_at or utcnow()))
+    if not new:
         return result
-    session.execute(Coding.__table__.insert(), rows)
+    session.execute(insert(_table(Coding)), [
+        {"segment_id": seg_id, "code_id": item.code_id, "coder_id": item.coder_id, "guid": guid, "created_at": when,
+         "updated_at": when} for seg_id, item, guid, when in new])
     ids = {guid: coding_id for guid, coding_id in session.execute(
         select(Coding.guid, Coding.id).join(Segment, Segment.id == Coding.segment_id)
         .where(Segment.document_id == document.id))}
-    spans = {seg_id: span for span, seg_id in result.segments.items()}
     now = utcnow()
-    session.execute(AuditEvent.__table__.insert(), [
+    session.execute(insert(_table(AuditEvent)), [
         {"project_id": document.project_id, "user_id": actor_id, "action": "coding.add", "entity_type": "coding",
-         "entity_id": ids[row["guid"]], "at": now,
-         "payload": {"before": None, "after": {"document_id": document.id, "start": spans[row["segment_id"]][0],
-                                               "end": spans[row["segment_id"]][1],
-                                               "code": codes[row["code_id"]].path, "coder_id": row["coder_id"]}}}
-        for row in rows])
-    result.codings = len(rows)
+         "entity_id": ids[guid], "at": now,
+         "payload": {"before": None, "after": {"document_id": document.id, "start": item.start, "end": item.end,
+                                               "code": codes[item.code_id].path, "coder_id": item.coder_id}}}
+        for _, item, guid, _ in new])
+    result.codings = len(new)
     return result

@@ -263,8 +263,8 @@ def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[
     used = guids.taken(session, Code.guid, [c.guid for _, c, _ in flat])
     by_guid: dict[str, Code] = {}
     for path, code, position in flat:
-        book = member_of.get(code.guid or "")
-        row = Code(project_id=project_id, codebook_id=books[book.guid].id if book else None, key=code.id, path=path,
+        member = member_of.get(code.guid or "")
+        row = Code(project_id=project_id, codebook_id=books[member.guid].id if member else None, key=code.id, path=path,
                    name_id=code.name.id[:300], name_en=code.name.en[:300], colour=code.colour, definition=code.definition,
                    inclusion=code.inclusion, exclusion=code.exclusion, examples=list(code.examples),
                    indicators=list(code.indicators), sort_order=position, guid=guids.claim(code.guid, used))
