@@ -157,7 +157,7 @@ def test_picture_audio_and_video_sources_are_listed_as_not_supported(session, me
     assert {(s.name, s.kind, s.reason, s.codings) for s in result.skipped} == {
         ("Foto balai kota", "picture", "not_supported", 3), ("Rekaman W2", "audio", "not_supported", 3),
         ("Video rapat", "video", "not_supported", 3)}
-    assert "'Rekaman W2' is a audio source" in _lines(result) or "'Rekaman W2' is an audio" in _lines(result)
+    assert "Source 'Rekaman W2' (audio) was not imported: qualcode codes text only" in _lines(result)
 
 
 # ---------------------------------------------------------------- positions
@@ -332,3 +332,20 @@ def test_export_profiles_write_what_each_tool_writes_and_read_back(session, me, 
     assert f'startPosition="{expected}"' in qde
     again = import_project(session, data, "balik.qdpx", actor_id=me.id, name=f"Balik {profile}")
     assert _codings(session, again.project_id) == project.expected()
+
+
+def test_the_command_line_prints_the_report(tmp_path):
+    from tests.test_cli import qualcode
+
+    project = _basic(ATLAS, name="Trial", qde_name="Trial.qde")
+    project.source(_coded())
+    project.source(Source("Hilang", "teks", [Sel("teks", ["Kendala"], "Ani Peneliti")], where="missing"))
+    project.source(Source("Video rapat", kind="VideoSource", media_codings=2))
+    path = tmp_path / "Project.qdpx"
+    path.write_bytes(project.build())
+    done = qualcode("import", "qdpx", str(path), data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Imported into the new project 'Trial' from Project.qdpx (ATLAS.ti for Windows 26.0.1)" in done.stdout
+    assert "4 codings by 2 coders" in done.stdout and "read from Trial.qde" in done.stdout
+    assert "warning: Source 'Hilang' (text) was not imported" in done.stdout and "1 codings on it" in done.stdout
+    assert "warning: Source 'Video rapat' (video) was not imported" in done.stdout and "its 2 codings" in done.stdout
