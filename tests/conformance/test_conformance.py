@@ -349,3 +349,23 @@ def test_the_command_line_prints_the_report(tmp_path):
     assert "4 codings by 2 coders" in done.stdout and "read from Trial.qde" in done.stdout
     assert "warning: Source 'Hilang' (text) was not imported" in done.stdout and "1 codings on it" in done.stdout
     assert "warning: Source 'Video rapat' (video) was not imported" in done.stdout and "its 2 codings" in done.stdout
+
+
+def test_a_flood_of_elements_is_refused_fast_and_small(session, me):
+    import time
+    import tracemalloc
+
+    qde = (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="banjir" origin="x"><Users>'
+           + b"<User/>" * 1_100_000 + b"</Users></Project>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # packed, the zip guard calls it a bomb
+        archive.writestr("project.qde", qde)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError) as caught:
+        import_project(session, buffer.getvalue(), "banjir.qdpx", actor_id=me.id)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert caught.value.key == "qdpx.too_many_elements" and "1000000" in caught.value.message("en")
+    assert seconds < 10 and peak < 100 * 1024 * 1024
