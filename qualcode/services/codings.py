@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from qualcode.models import AuditEvent, Base, Code, Coding, Document, Memo, Segment, User, utcnow
+from qualcode.models import Base, Code, Coding, Document, Memo, Segment, User, utcnow
 from qualcode.services import audit, guids
 from qualcode.services.auth import require
 from qualcode.text import snippet
@@ -212,8 +212,10 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
     The actor needs ``coding.write``; offsets are whole numbers inside the text with start < end;
     every code belongs to the document's project; every coder exists; one segment per span (reused
     when there), with its snippet; one coding per span, code and coder (a repeat is counted, not
-    added); a ``coding.add`` audit entry per coding. Coders other than the actor are allowed: an
-    import keeps who coded what. A few statements per document instead of several per coding.
+    added); one ``coding.add_many`` audit entry per call (how many, per code, which coders; an
+    entry per coding would double what an import writes). Coders other than the actor are allowed:
+    an import keeps who coded what. ``spans`` are segments to have even without a coding (one that
+    carries a memo). A few statements per document instead of several per coding.
     """
     document = session.get(Document, document_id)
     if document is None:
@@ -272,15 +274,12 @@ def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding],
     session.execute(insert(_table(Coding)), [
         {"segment_id": seg_id, "code_id": item.code_id, "coder_id": item.coder_id, "guid": guid, "created_at": when,
          "updated_at": when} for seg_id, item, guid, when in new])
-    ids = {guid: coding_id for guid, coding_id in session.execute(
-        select(Coding.guid, Coding.id).join(Segment, Segment.id == Coding.segment_id)
-        .where(Segment.document_id == document.id))}
-    now = utcnow()
-    session.execute(insert(_table(AuditEvent)), [
-        {"project_id": document.project_id, "user_id": actor_id, "action": "coding.add", "entity_type": "coding",
-         "entity_id": ids[guid], "at": now,
-         "payload": {"before": None, "after": {"document_id": document.id, "start": item.start, "end": item.end,
-                                               "code": codes[item.code_id].path, "coder_id": item.coder_id}}}
-        for _, item, guid, _ in new])
+    # one audit entry for the batch (a coding.add entry per coding would double what an import writes)
+    by_code: dict[str, int] = {}
+    for _, item, _, _ in new:
+        by_code[codes[item.code_id].path] = by_code.get(codes[item.code_id].path, 0) + 1
+    audit.record(session, action="coding.add_many", entity_type="document", entity_id=document.id,
+                 project_id=document.project_id, user_id=actor_id,
+                 after={"count": len(new), "codes": by_code, "coders": sorted({item.coder_id for _, item, _, _ in new})})
     result.codings = len(new)
     return result

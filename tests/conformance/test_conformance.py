@@ -298,13 +298,18 @@ def test_element_and_member_limits_are_named(session, me, monkeypatch):
 # ---------------------------------------------------------------- bulk writes keep the single writes' rules
 
 
-def test_import_audits_each_document_and_coding(session, me):
+def test_import_audits_each_document_and_each_batch_of_codings(session, me):
     project = _basic(ATLAS)
     project.source(_coded())
     result = import_project(session, project.build(), "audit.qdpx", actor_id=me.id)
     actions = dict(session.execute(select(AuditEvent.action, func.count()).where(
         AuditEvent.project_id == result.project_id).group_by(AuditEvent.action)).all())
-    assert actions["document.add"] == 1 and actions["coding.add"] == 4
+    assert actions["document.add"] == 1 and actions["coding.add_many"] == 1
+    batch = session.scalar(select(AuditEvent).where(AuditEvent.action == "coding.add_many",
+                                                    AuditEvent.project_id == result.project_id))
+    assert batch.payload["after"]["count"] == 4
+    assert batch.payload["after"]["codes"] == {"proses_kolaborasi/dialog_tatap_muka": 1, "kendala": 1,
+                                               "proses_kolaborasi/membangun_kepercayaan": 1, "proses_kolaborasi": 1}
 
 
 # ---------------------------------------------------------------- export for other tools
