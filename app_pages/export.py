@@ -1,5 +1,7 @@
 """Export: coded segments (CSV, XLSX), the project as REFI-QDA .qdpx, codebooks as .qdc, and .qdpx import."""
 
+import re
+
 import streamlit as st
 
 from qualcode import queries
@@ -16,13 +18,18 @@ from qualcode.ui.state import tr
 PROFILES = ("standard", "nvivo", "atlasti", "maxqda")
 
 
+def _plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped: names from the file stay text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
 def show_import_report(result: QdpxImport) -> None:
     """The .qdpx import report: what came in, and each source or selection left out and why."""
     lines = report_lines(result, state.lang())
-    st.success(lines[0][1])
+    st.success(_plain(lines[0][1]))
     with st.expander(tr("qdpx.report_title"), expanded=any(level == "warning" for level, _ in lines)):
         for level, line in lines[1:]:
-            (st.warning if level == "warning" else st.caption)(line)
+            (st.warning if level == "warning" else st.caption)(_plain(line))
 
 st.title(tr("nav.export"))
 pid = state.require_project()

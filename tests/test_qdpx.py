@@ -10,8 +10,8 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from qualcode.errors import ImportFileError
-from qualcode.exchange.qdc import validate_qdc
 from qualcode.exchange.positions import utf16_to_codepoints
+from qualcode.exchange.qdc import validate_qdc
 from qualcode.exchange.qdpx import validate_qde
 from qualcode.exchange.qdpx_reader import read_qdpx
 from qualcode.models import Case, Code, Coding, Document, Memo, Project, Segment, User
