@@ -1,5 +1,7 @@
 """Export: coded segments (CSV, XLSX), the project as REFI-QDA .qdpx, codebooks as .qdc, and .qdpx import."""
 
+import re
+
 import streamlit as st
 
 from qualcode.errors import QualcodeError
@@ -10,12 +12,25 @@ from qualcode.read import tables as queries
 from qualcode.read.codes import label as code_label
 from qualcode.services import projects as project_service
 from qualcode.services.auth import require
-from qualcode.services.exchange import export_codebook, export_project, import_project
+from qualcode.services.exchange import QdpxImport, export_codebook, export_project, import_project, report_lines
 from qualcode.ui import state
 from qualcode.ui.state import tr
 
-COUNTINGS = {"codepoints": "export.counting_codepoints", "utf16": "export.counting_utf16",
-             "codepoints+bom": "export.counting_codepoints_bom", "utf16+bom": "export.counting_utf16_bom"}
+PROFILES = ("standard", "nvivo", "atlasti", "maxqda")
+
+
+def _plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped: names from the file stay text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def show_import_report(result: QdpxImport) -> None:
+    """The .qdpx import report: what came in, and each source or selection left out and why."""
+    lines = report_lines(result, state.lang())
+    st.success(_plain(lines[0][1]))
+    with st.expander(tr("qdpx.report_title"), expanded=any(level == "warning" for level, _ in lines)):
+        for level, line in lines[1:]:
+            (st.warning if level == "warning" else st.caption)(_plain(line))
 
 st.title(tr("nav.export"))
 pid = state.require_project()
@@ -78,11 +93,13 @@ with tab_segments:
 
 with tab_project:
     st.write(tr("export.qdpx_help"))
+    profile = st.selectbox(tr("qdpx.profile_label"), PROFILES, format_func=lambda p: tr(f"qdpx.profile_{p}"),
+                           key="ex_profile")
     if st.button(tr("export.prepare"), key="ex_prepare_qdpx", type="primary"):
         bar = st.progress(0.1, text=tr("export.preparing", what=".qdpx"))
         try:
             with state.reading() as session:
-                st.session_state["ex_qdpx"] = export_project(session, pid, actor_id=uid)
+                st.session_state["ex_qdpx"] = export_project(session, pid, actor_id=uid, profile=profile)
             bar.progress(1.0, text=".qdpx")
         except QualcodeError as exc:
             st.error(exc.message(lang))
@@ -124,14 +141,7 @@ with tab_import:
             pass
     result = st.session_state.get("ex_imported")
     if result is not None:
-        st.success(tr("export.imported", project=result.project_name, **result.counts))
-        for source, counting in result.counting.items():
-            how = tr(COUNTINGS.get(counting, "export.counting_codepoints"))
-            st.caption(tr("export.import_counting", source=source, counting=how))
-        if result.skipped_sources:
-            st.warning(tr("export.import_skipped", sources=", ".join(result.skipped_sources)))
-        if result.dropped_selections:
-            st.warning(tr("export.import_dropped", count=result.dropped_selections))
+        show_import_report(result)
         if st.button(tr("export.open_project"), key="ex_open"):
             state.set_project(result.project_id)
             st.session_state.pop("ex_imported", None)

@@ -222,7 +222,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def import_qdpx(args: argparse.Namespace) -> int:
     """``import qdpx FILE [--project NAME]``: a REFI-QDA project into a new project, in one transaction."""
     from qualcode.services import projects as project_service
-    from qualcode.services.exchange import import_project, read_file
+    from qualcode.services.exchange import import_project, read_file, report_lines
 
     if len(args.files) != 2:
         print("error: usage: python -m qualcode import qdpx FILE.qdpx [--project NAME]", file=sys.stderr)
@@ -231,12 +231,8 @@ def import_qdpx(args: argparse.Namespace) -> int:
     with unit_of_work(open_database()) as session:
         actor = project_service.ensure_user(session, args.coder or "peneliti")
         result = import_project(session, data, name, actor_id=actor.id, name=args.project)
-    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-    print(f"imported {name} ({result.origin}) into new project {result.project_name!r}: {counts}")
-    for source, counting in result.counting.items():
-        print(f"  {source}: positions read as {counting}")
-    if result.skipped_sources:
-        print(f"not imported (not text): {', '.join(result.skipped_sources)}", file=sys.stderr)
+    for level, line in report_lines(result, "en"):
+        print(f"warning: {line}" if level == "warning" else line)
     return 0
 
 
@@ -245,6 +241,8 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", required=True, help="project name")
     parser.add_argument("--out", required=True, metavar="FILE", help=".qdpx, or .csv / .xlsx for segments")
     parser.add_argument("--coder", metavar="LOGIN", help="who exports (default: the project's owner)")
+    parser.add_argument("--profile", choices=("standard", "nvivo", "atlasti", "maxqda"), default="standard",
+                        help="qdpx: write line breaks and positions as that tool does (docs/refi-qda.md)")
 
 
 @command("export", "export a project as .qdpx, or its coded segments as .csv / .xlsx", _configure_export)
@@ -261,7 +259,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         project = project_service.find_project(session, args.project)
         actor = acting_user(session, project.id, args.coder)
         if args.what == "qdpx":
-            data = export_project(session, project.id, actor_id=actor.id)
+            data = export_project(session, project.id, actor_id=actor.id, profile=args.profile)
         else:
             require(session, project.id, actor.id, "project.read")
             table = coded_segments(session, project.id)

@@ -94,7 +94,7 @@ def test_cli_export_and_import(tmp_path, shared_dir):
     sample = shared_dir / "refi-qda" / "samples" / "nvivo12_two_coders_hungarian.qdpx"
     done = qualcode("import", "qdpx", str(sample), "--project", "Vaksin", data_dir=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "303 codings" in done.stdout and "utf16" in done.stdout
+    assert "303 codings" in done.stdout and "UTF-16 code units" in done.stdout
     out = tmp_path / "vaksin.qdpx"
     done = qualcode("export", "qdpx", "--project", "Vaksin", "--out", str(out), data_dir=tmp_path)
     assert done.returncode == 0, done.stderr

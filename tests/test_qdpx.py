@@ -10,8 +10,10 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from qualcode.errors import ImportFileError
+from qualcode.exchange.positions import utf16_to_codepoints
 from qualcode.exchange.qdc import validate_qdc
-from qualcode.exchange.qdpx import read_qdpx, utf16_to_codepoints, validate_qde
+from qualcode.exchange.qdpx import validate_qde
+from qualcode.exchange.qdpx_reader import read_qdpx
 from qualcode.models import Case, Code, Coding, Document, Memo, Project, Segment, User
 from qualcode.read import entities as read_entities
 from qualcode.services import cases as case_service
@@ -76,7 +78,7 @@ def _summary(session, project_id):
     cases = sorted((c.pseudonym, c.stakeholder_group, c.organisation, tuple(sorted(d.title for d in c.documents)))
                    for c in session.scalars(select(Case).where(Case.project_id == project_id)))
     codings = sorted(session.execute(
-        select(Document.title, Segment.start, Segment.end, Code.path, User.login)
+        select(Document.title, Segment.start, Segment.end, Code.path, User.display_name)  # coders: new identities
         .join(Segment, Segment.document_id == Document.id).join(Coding, Coding.segment_id == Segment.id)
         .join(Code, Code.id == Coding.code_id).join(User, User.id == Coding.coder_id)
         .where(Document.project_id == project_id)).all())
@@ -110,7 +112,7 @@ def test_nvivo_sample_imports_every_selection_on_its_words(session, shared_dir):
     data = path.read_bytes()
     me = factories.owner(session)
     result = import_project(session, data, path.name, actor_id=me.id)
-    assert result.counts["codings"] == 303 and result.dropped_selections == 0 and result.dropped_codings == 0
+    assert result.counts["codings"] == 303 and result.dropped == [] and result.dropped_codings == 0
     assert result.counting["videos_10_selected"] == "utf16"
     # independent check: each selection read as UTF-16 units (end exclusive) of the raw text
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -138,7 +140,8 @@ def test_nvivo_sample_imports_every_selection_on_its_words(session, shared_dir):
     assert coders == {"29518289-d0e3-447b-b7dd-ae1d8cd880a0", "eaac2cd0-f7f0-415a-abdd-ae1d8f6762de"}
     logins = set(session.scalars(select(User.login).where(User.guid.in_(coders))))
     assert logins == {"gergo", "floriansipos"}
-    assert {u.login for u, _ in read_entities.members(session, result.project_id)} >= logins
+    # imported coders are identities, not members of the new project: only the importer is
+    assert [u.login for u, _ in read_entities.members(session, result.project_id)] == [me.login]
 
 
 def test_atlas_sample_imports(session, shared_dir):
@@ -174,7 +177,6 @@ QDE = (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" 
     ({"project.qde": b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><Project/>'}, "exchange.doctype",
      "project.qde"),
     ({"other.xml": b"<a/>"}, "export.no_qde", "bad.qdpx"),
-    ({"project.qde": QDE}, "export.source_missing", "'s'"),
 ])
 def test_hostile_files_are_refused_by_name_and_leave_nothing(session, members, key, needle):
     me = factories.owner(session)
@@ -188,27 +190,27 @@ def test_hostile_files_are_refused_by_name_and_leave_nothing(session, members, k
 
 
 def test_oversized_member_is_refused(monkeypatch):
-    from qualcode.exchange import qdpx
+    from qualcode.exchange import qdpx_reader
 
-    monkeypatch.setattr(qdpx, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(qdpx_reader, "MAX_MEMBER_BYTES", 1000)
     data = _zip({"project.qde": QDE, "sources/x.txt": b"ab" * 600}, zipfile.ZIP_STORED)
     with pytest.raises(ImportFileError) as caught:
         read_qdpx(data, "besar.qdpx")
     assert caught.value.key == "export.member_too_large" and "sources/x.txt" in str(caught.value)
 
 
-def test_failure_midway_rolls_back_everything(session, shared_dir):
-    """A coding that points to a user GUID already loaded is fine; a broken source later is not."""
+def test_failure_midway_rolls_back_everything(session, monkeypatch):
+    """A refusal after rows were written (here the coder limit) leaves nothing behind."""
+    from qualcode.services import exchange
+
     project, me = _build(session)
     data = export_project(session, project.id, actor_id=me.id)
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    members = {i.filename: archive.read(i) for i in archive.infolist()}
-    last = sorted(n for n in members if n.startswith("sources/"))[-1]
-    del members[last]
+    monkeypatch.setattr(exchange, "MAX_USERS", 1)
     before = session.scalar(select(func.count()).select_from(Document))
-    with pytest.raises(ImportFileError):
+    with pytest.raises(ImportFileError) as caught:
         with session.begin_nested():
-            import_project(session, _zip(members), "rusak.qdpx", actor_id=me.id, name="Rusak")
+            import_project(session, data, "rusak.qdpx", actor_id=me.id, name="Rusak")
+    assert caught.value.key == "qdpx.too_many_users" and "1" in caught.value.message("en")
     assert session.scalar(select(func.count()).select_from(Document)) == before
     assert session.scalar(select(Project.id).where(Project.name == "Rusak")) is None
 

@@ -3,23 +3,20 @@
 Pure functions between plain dataclasses and bytes; storing a project is ``qualcode.services.exchange``.
 What goes where, and how positions are counted, is in ``docs/refi-qda.md`` ("Project exchange").
 
-- Writing: ``project.qde`` plus ``sources/<guid>.txt`` (UTF-8, LF, no BOM: the stored text).
-  Selection positions are **Unicode code points** of that text, end exclusive.
-- Reading: codes go through the ``.qdc`` reader (same Description layout); positions of files
-  qualcode wrote are code points; for other tools' files the counting (UTF-16 units or code points,
-  with or without the byte order mark) is detected per source by how many selections begin and end
-  on word boundaries, then converted to the normalised text qualcode stores.
-- Hardened: the zip guard (bombs, unsafe member names), a size limit per member, and the safe XML
-  parser (no DOCTYPE, no entities).
+This module holds the exchange model and the writer; reading is ``qualcode.exchange.qdpx_reader``,
+position counting ``qualcode.exchange.positions``.
+
+- Writing: ``project.qde`` plus ``sources/<guid>.txt``. The standard profile writes the stored text
+  (UTF-8, LF, no BOM) and selection positions in **Unicode code points**, end exclusive; the
+  ``nvivo``, ``atlasti`` and ``maxqda`` profiles write line breaks, BOM and positions as those tools
+  write their own exports.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import io
 import json
-import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -29,12 +26,9 @@ from lxml import etree
 
 from qualcode import __version__
 from qualcode.codebooks import CodeNames, CodeSpec
-from qualcode.errors import ImportFileError
-from qualcode.exchange import snake_id
-from qualcode.exchange.qdc import _GUID_RE, _NOT_XML, parse_xml, qdc_to_codebook, render_description
-from qualcode.exchange.qdc import NS as QDC_NS
-from qualcode.importers.zipguard import check_zip
-from qualcode.text import normalise_text
+from qualcode.errors import ValidationError
+from qualcode.exchange.positions import PROFILES
+from qualcode.exchange.qdc import _GUID_RE, _NOT_XML, parse_xml, render_description
 
 NS = "urn:QDA-XML:project:1.0"
 ORIGIN = f"qualcode {__version__}"
@@ -142,8 +136,34 @@ class QdpxProject:
     cases: list[QCase] = field(default_factory=list)
     sources: list[QSource] = field(default_factory=list)
     notes: list[QNote] = field(default_factory=list)
-    skipped_sources: list[str] = field(default_factory=list)  # pictures, PDFs, audio, video
-    dropped_selections: int = 0  # selections outside their text or empty
+    qde_name: str = "project.qde"  # the XML member the project was read from
+    skipped: list[SkippedSource] = field(default_factory=list)  # sources not imported, with why
+    dropped: list[DroppedSelection] = field(default_factory=list)  # selections not imported, with why
+    fresh_guids: dict[str, int] = field(default_factory=dict)  # element -> GUIDs repeated in the file, renewed
+    description_memos: int = 0  # selection Descriptions (ATLAS.ti) read as segment memos
+
+
+@dataclass
+class SkippedSource:
+    """A source left out of the import: ``reason`` is ``missing`` (its file is not in the archive),
+    ``external`` (it lives outside the archive), ``not_supported`` (picture, audio, video),
+    ``empty`` (no text) or ``unreadable`` (a PDF without a text layer)."""
+
+    name: str
+    kind: str  # text, pdf, picture, audio, video
+    reason: str
+    codings: int  # codings it carried, lost with it
+    path: str = ""
+
+
+@dataclass
+class DroppedSelection:
+    """A selection left out: ``outside`` its text, ``zero_length``, or a ``pdf_region`` (page coordinates)."""
+
+    source: str
+    reason: str
+    where: str  # "start-end" as written in the file, or "page N"
+    codings: int
 
 
 # ---------------------------------------------------------------- small helpers
@@ -159,16 +179,6 @@ def _stamp(value: dt.datetime | None) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_stamp(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def guid_of(value: str | None) -> str | None:
@@ -231,8 +241,12 @@ def _code_element(parent: etree._Element, code: CodeSpec, notes_on: dict[str, li
         _code_element(element, child, notes_on)
 
 
-def project_to_qde(project: QdpxProject) -> bytes:
-    """The ``project.qde`` XML (valid against Project.xsd); sources are referenced as ``internal://``."""
+def project_to_qde(project: QdpxProject, profile: str = "standard") -> bytes:
+    """The ``project.qde`` XML (valid against Project.xsd); sources are referenced as ``internal://``.
+
+    ``profile`` (``qualcode.exchange.positions.PROFILES``) says how positions are counted.
+    """
+    how = PROFILES[profile]
     root = etree.Element(_q("Project"), nsmap={None: NS})
     root.set("name", _text(project.name))
     root.set("origin", ORIGIN)
@@ -289,9 +303,10 @@ def project_to_qde(project: QdpxProject) -> bytes:
             element = _sub(holder, "TextSource", guid=source.guid, name=source.name,
                            plainTextPath=f"internal://{source.guid}.txt", creatingUser=source.user_guid,
                            creationDateTime=_stamp(source.created))
-            for selection in source.selections:
-                sel = _sub(element, "PlainTextSelection", guid=selection.guid, startPosition=str(selection.start),
-                           endPosition=str(selection.end), creatingUser=selection.user_guid,
+            written = how.offsets(source.text, [p for s in source.selections for p in (s.start, s.end)])
+            for number, selection in enumerate(source.selections):
+                sel = _sub(element, "PlainTextSelection", guid=selection.guid, startPosition=str(written[2 * number]),
+                           endPosition=str(written[2 * number + 1]), creatingUser=selection.user_guid,
                            creationDateTime=_stamp(selection.created))
                 for coding in selection.codings:
                     coded = _sub(sel, "Coding", guid=coding.guid, creatingUser=coding.user_guid,
@@ -325,327 +340,16 @@ def project_to_qde(project: QdpxProject) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
 
 
-def write_qdpx(project: QdpxProject) -> bytes:
-    """The ``.qdpx`` zip: ``project.qde`` and one ``sources/<guid>.txt`` per source."""
+def write_qdpx(project: QdpxProject, profile: str = "standard") -> bytes:
+    """The ``.qdpx`` zip: ``project.qde`` and one ``sources/<guid>.txt`` per source, written for ``profile``."""
+    if profile not in PROFILES:
+        raise ValidationError("qdpx.unknown_profile", profile=profile, profiles=", ".join(PROFILES))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", project_to_qde(project))
+        archive.writestr("project.qde", project_to_qde(project, profile))
         for source in project.sources:
-            archive.writestr(f"sources/{source.guid}.txt", source.text.encode("utf-8"))
+            archive.writestr(f"sources/{source.guid}.txt", PROFILES[profile].text(source.text))
     return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- positions
-
-
-def _astral_starts(text: str) -> list[int]:
-    """UTF-16 offsets at which the characters outside the BMP (two units each) begin."""
-    starts, extra = [], 0
-    for index, char in enumerate(text):
-        if ord(char) > 0xFFFF:
-            starts.append(index + extra)
-            extra += 1
-    return starts
-
-
-def utf16_to_codepoints(text: str, offsets: list[int]) -> list[int]:
-    """Many UTF-16 offsets to code-point offsets of ``text`` at once (one pass over the text)."""
-    starts = _astral_starts(text)
-    return [o - bisect.bisect_left(starts, o) for o in offsets]
-
-
-class _NormalisedIndex:
-    """Maps code-point offsets of a raw text to offsets of ``normalise_text(raw)``."""
-
-    def __init__(self, raw: str) -> None:
-        self.raw = raw
-        self.removed = [i for i, c in enumerate(raw) if c in "\ufeff\x00" or (c == "\r" and raw[i + 1:i + 2] == "\n")]
-        kept = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").replace("\x00", "")
-        self.simple = unicodedata.is_normalized("NFC", kept)
-        self.text = kept if self.simple else unicodedata.normalize("NFC", kept)
-
-    def __call__(self, offset: int) -> int:
-        offset = max(0, min(offset, len(self.raw)))
-        if self.simple:
-            return offset - bisect.bisect_left(self.removed, offset)
-        return len(normalise_text(self.raw[:offset]))
-
-
-def _on_boundary(text: str, start: int, end: int) -> bool:
-    if not 0 <= start < end <= len(text):
-        return False
-    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
-    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
-    return not inside_start and not inside_end
-
-
-def convert_positions(raw: str, spans: list[tuple[int, int]], trusted: bool) -> tuple[str, list[tuple[int, int]], str]:
-    """Normalised text, spans in its code points, and the counting used.
-
-    ``raw`` is the source text as decoded (a leading BOM kept). ``trusted`` (a file qualcode wrote):
-    positions are code points of the text without BOM. Otherwise each counting is tried (UTF-16
-    units or code points; the BOM counted or not) and the one that puts most selections on word
-    boundaries wins; ties go to code points, as the standard says.
-    """
-    bom = raw.startswith("\ufeff")
-    body = raw[1:] if bom else raw
-    index = _NormalisedIndex(raw)
-    flat = [p for span in spans for p in span]
-    candidates: list[tuple[str, list[int]]] = [("codepoints", [p + int(bom) for p in flat])]
-    if not trusted:
-        candidates.append(("utf16", [p + int(bom) for p in utf16_to_codepoints(body, flat)]))
-        if bom:
-            candidates.append(("codepoints+bom", list(flat)))
-            candidates.append(("utf16+bom", utf16_to_codepoints(raw, flat)))
-    best: tuple[int, str, list[tuple[int, int]]] | None = None
-    for name, points in candidates:
-        mapped = [(index(points[i]), index(points[i + 1])) for i in range(0, len(points), 2)]
-        score = sum(_on_boundary(index.text, s, e) for s, e in mapped)
-        if best is None or score > best[0]:
-            best = (score, name, mapped)
-    assert best is not None
-    return index.text, best[2], best[1]
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _open_archive(data: bytes, filename: str) -> zipfile.ZipFile:
-    check_zip(filename, data, ".qdpx")
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    for member in archive.infolist():
-        if member.file_size > MAX_MEMBER_BYTES:
-            raise ImportFileError("export.member_too_large", file=filename, member=member.filename,
-                                  size=member.file_size // (1024 * 1024), limit=MAX_MEMBER_BYTES // (1024 * 1024))
-    return archive
-
-
-def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
-    wanted = name.replace("\\", "/").lower()
-    for member in archive.infolist():
-        if member.filename.replace("\\", "/").lower() == wanted:
-            return member
-    return None
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "\ufeff" + data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _codes_from(root: etree._Element, filename: str) -> tuple[list[CodeSpec], dict[str, str]]:
-    """The code tree (through the .qdc reader) and which note GUIDs hang on which code GUID."""
-    book = root.find(_q("CodeBook"))
-    codes = book.find(_q("Codes")) if book is not None else None
-    if codes is None or codes.find(_q("Code")) is None:
-        return [], {}
-    note_targets = {}
-    for code in codes.iter(_q("Code")):
-        for ref in code.iterfind(_q("NoteRef")):
-            note_guid, code_guid = guid_of(ref.get("targetGUID")), guid_of(code.get("guid"))
-            if note_guid and code_guid:
-                note_targets[note_guid] = code_guid
-    # The project's Codes element has the codebook's structure: re-read it as a .qdc document.
-    inner = etree.tostring(codes).replace(NS.encode(), QDC_NS.encode())
-    wrapper = f'<CodeBook xmlns="{QDC_NS}">'.encode() + inner + b"</CodeBook>"
-    spec = qdc_to_codebook(wrapper, f"{filename}: project.qde", codebook_id="imported", name="imported")
-    return spec.codes, note_targets
-
-
-def _variable_value(element: etree._Element) -> tuple[str | None, Any]:
-    for tag, kind in (("TextValue", "text"), ("BooleanValue", "boolean"), ("IntegerValue", "number"),
-                      ("FloatValue", "number"), ("DateValue", "date"), ("DateTimeValue", "date")):
-        found = element.find(_q(tag))
-        if found is not None:
-            text = (found.text or "").strip()
-            if kind == "boolean":
-                return kind, text.lower() in ("true", "1")
-            if kind == "number":
-                try:
-                    number = float(text)
-                except ValueError:
-                    return "text", text
-                return kind, int(number) if number.is_integer() else number
-            if kind == "date":
-                return kind, text[:10]
-            return kind, text
-    return None, None
-
-
-def _values(element: etree._Element, variables: dict[str, str]) -> dict[str, tuple[str, Any]]:
-    out = {}
-    for holder in element.iterfind(_q("VariableValue")):
-        ref = holder.find(_q("VariableRef"))
-        name = variables.get(guid_of(ref.get("targetGUID")) or "") if ref is not None else None
-        kind, value = _variable_value(holder)
-        if name and kind:
-            out[name] = (kind, value)
-    return out
-
-
-def _case_from(element: etree._Element, variables: dict[str, str]) -> QCase:
-    case = QCase(guid=guid_of(element.get("guid")) or str(uuid.uuid4()), name=(element.get("name") or "").strip())
-    for name, (kind, value) in _values(element, variables).items():
-        key = snake_id(name, fallback="")
-        if key in CASE_FIELDS and key != "interview_date":
-            case.fields[key] = str(value)
-        elif key == "interview_date":
-            try:
-                case.fields[key] = dt.date.fromisoformat(str(value)[:10])
-            except ValueError:
-                case.attributes[name] = {"type": "text", "value": str(value)}
-        else:
-            case.attributes[name] = {"type": kind, "value": value}
-    case.source_guids = [g for ref in element.iterfind(_q("SourceRef")) if (g := guid_of(ref.get("targetGUID")))]
-    return case
-
-
-def _source_from(element: etree._Element, archive: zipfile.ZipFile, filename: str, trusted: bool,
-                 variables: dict[str, str], project: QdpxProject, note_targets: dict[str, tuple[str, str]]) -> QSource:
-    guid = guid_of(element.get("guid")) or str(uuid.uuid4())
-    name = (element.get("name") or guid).strip()
-    inline = element.find(_q("PlainTextContent"))
-    path = element.get("plainTextPath") or ""
-    if inline is not None and inline.text:
-        raw = inline.text
-    elif path.startswith("internal://"):
-        member = _member(archive, "sources/" + path.removeprefix("internal://"))
-        if member is None:
-            raise ImportFileError("export.source_missing", file=filename, source=name, path=path)
-        raw = _decode(archive.read(member))
-    else:
-        raise ImportFileError("export.source_missing", file=filename, source=name, path=path or "-")
-    selections = list(element.iterfind(_q("PlainTextSelection")))
-    spans = []
-    for sel in selections:
-        try:
-            spans.append((int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))))
-        except ValueError:
-            raise ImportFileError("export.bad_position", file=filename, source=name, line=sel.sourceline or 0)
-    text, mapped, counting = convert_positions(raw, spans, trusted)
-    # NVivo writes the exporting user on every Coding; who coded is the selection's creatingUser.
-    by_selection = project.origin.lower().startswith("nvivo")
-    values = _values(element, variables)
-    source = QSource(guid=guid, name=name, text=text, user_guid=guid_of(element.get("creatingUser")),
-                     created=_parse_stamp(element.get("creationDateTime")), counting=counting)
-    kind = values.get("qualcode:kind", (None, None))[1]
-    source.kind = kind if kind in ("interview", "observation", "document") else "document" if not trusted else "interview"
-    source.language = str(values.get("qualcode:language", (None, "id"))[1] or "id")
-    source.interviewer = values.get("qualcode:interviewer", (None, None))[1]
-    for sel, (start, end) in zip(selections, mapped, strict=True):
-        if not 0 <= start < end <= len(text):
-            project.dropped_selections += 1
-            continue
-        sel_guid = guid_of(sel.get("guid")) or str(uuid.uuid4())
-        user = guid_of(sel.get("creatingUser"))
-        selection = QSelection(guid=sel_guid, start=start, end=end, user_guid=user,
-                               created=_parse_stamp(sel.get("creationDateTime")))
-        for coding in sel.iterfind(_q("Coding")):
-            ref = coding.find(_q("CodeRef"))
-            code_guid = guid_of(ref.get("targetGUID")) if ref is not None else None
-            if code_guid:
-                selection.codings.append(QCoding(
-                    guid=guid_of(coding.get("guid")) or str(uuid.uuid4()), code_guid=code_guid,
-                    user_guid=(user if by_selection else None) or guid_of(coding.get("creatingUser")) or user,
-                    created=_parse_stamp(coding.get("creationDateTime")) or selection.created))
-        for ref in sel.iterfind(_q("NoteRef")):
-            if note := guid_of(ref.get("targetGUID")):
-                note_targets[note] = ("selection", sel_guid)
-        source.selections.append(selection)
-    for ref in element.iterfind(_q("NoteRef")):
-        if note := guid_of(ref.get("targetGUID")):
-            note_targets[note] = ("source", guid)
-    return source
-
-
-def _codebooks_from(root: etree._Element) -> list[QCodebook]:
-    books = []
-    sets = root.find(_q("Sets"))
-    for element in sets.iterfind(_q("Set")) if sets is not None else []:
-        described = element.find(_q("Description"))
-        try:
-            meta = json.loads(described.text or "")[CODEBOOK_MARKER] if described is not None else None
-        except (ValueError, TypeError, KeyError):
-            meta = None
-        if not isinstance(meta, dict) or not meta.get("key"):
-            continue
-        books.append(QCodebook(
-            guid=guid_of(element.get("guid")) or str(uuid.uuid4()), key=snake_id(str(meta["key"]), "codebook"),
-            name=str(meta.get("name") or meta["key"]), version=str(meta.get("version") or ""),
-            authors=[str(a) for a in meta.get("authors") or []], source=str(meta.get("source") or ""),
-            language=str(meta.get("language") or "id"), description=str(meta.get("description") or ""),
-            code_guids=[g for ref in element.iterfind(_q("MemberCode")) if (g := guid_of(ref.get("targetGUID")))],
-        ))
-    return books
-
-
-def _all_guids(codes: list[CodeSpec]) -> list[str]:
-    return [g for code in codes for g in ([code.guid] if code.guid else []) + _all_guids(code.children)]
-
-
-def read_qdpx(data: bytes, filename: str) -> QdpxProject:
-    """Read a ``.qdpx`` from qualcode, NVivo, ATLAS.ti, MAXQDA or QualCoder (text sources only)."""
-    archive = _open_archive(data, filename)
-    member = _member(archive, "project.qde")
-    if member is None:
-        raise ImportFileError("export.no_qde", file=filename)
-    root = parse_xml(archive.read(member), f"{filename}: project.qde")
-    if root.tag != _q("Project"):
-        raise ImportFileError("export.wrong_root", file=filename, found=root.tag)
-    origin = root.get("origin") or ""
-    trusted = origin.startswith("qualcode")
-    described = root.find(_q("Description"))
-    project = QdpxProject(name=(root.get("name") or "").strip(), origin=origin,
-                          description=(described.text or "") if described is not None else "")
-    users = root.find(_q("Users"))
-    for element in users.iterfind(_q("User")) if users is not None else []:
-        guid = guid_of(element.get("guid"))
-        if guid:
-            project.users.append(QUser(guid=guid, name=(element.get("name") or "").strip(),
-                                       login=(element.get("id") or "").strip()))
-    project.codes, code_notes = _codes_from(root, filename)
-    note_targets: dict[str, tuple[str, str]] = {n: ("code", c) for n, c in code_notes.items()}
-    project.codebooks = _codebooks_from(root)
-    if not project.codebooks and project.codes and not trusted:
-        key = snake_id(project.name or filename.rsplit(".", 1)[0], "imported")
-        project.codebooks = [QCodebook(guid=str(uuid.uuid4()), key=key, name=project.name or key,
-                                       code_guids=_all_guids(project.codes))]
-    variables = {}
-    declared = root.find(_q("Variables"))
-    for element in declared.iterfind(_q("Variable")) if declared is not None else []:
-        if (guid := guid_of(element.get("guid"))) and element.get("name"):
-            variables[guid] = element.get("name").strip()
-    sources = root.find(_q("Sources"))
-    for element in sources if sources is not None else []:
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == _q("TextSource"):
-            project.sources.append(_source_from(element, archive, filename, trusted, variables, project, note_targets))
-        else:
-            project.skipped_sources.append(element.get("name") or etree.QName(element).localname)
-    cases = root.find(_q("Cases"))
-    for element in cases.iterfind(_q("Case")) if cases is not None else []:
-        project.cases.append(_case_from(element, variables))
-    for ref in root.iterfind(_q("NoteRef")):
-        if note := guid_of(ref.get("targetGUID")):
-            note_targets[note] = ("project", "")
-    notes = root.find(_q("Notes"))
-    for element in notes.iterfind(_q("Note")) if notes is not None else []:
-        guid = guid_of(element.get("guid")) or str(uuid.uuid4())
-        content = element.find(_q("PlainTextContent"))
-        body = content.text or "" if content is not None else ""
-        if not body and (path := element.get("plainTextPath", "")).startswith("internal://"):
-            found = _member(archive, "sources/" + path.removeprefix("internal://"))
-            body = _decode(archive.read(found)).lstrip("\ufeff") if found is not None else ""
-        target, target_guid = note_targets.get(guid, ("project", ""))
-        project.notes.append(QNote(guid=guid, title=(element.get("name") or "").strip(), body=normalise_text(body),
-                                   author_guid=guid_of(element.get("creatingUser")), target=target,
-                                   target_guid=target_guid or None, created=_parse_stamp(element.get("creationDateTime"))))
-    return project
 
 
 def code_spec(key: str, name_id: str, name_en: str, colour: str, guid: str, **details: Any) -> CodeSpec:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from qualcode.models import Code, Coding, Document, Memo, Segment
-from qualcode.services import audit
+from qualcode.models import Base, Code, Coding, Document, Memo, Segment, User, utcnow
+from qualcode.services import audit, guids
 from qualcode.services.auth import require
 from qualcode.text import snippet
 
@@ -158,3 +162,113 @@ def restore_coding(session: Session, document_id: int, start: int, end: int, cod
     if coder_id != actor_id:
         raise PermissionDenied("error.undo_other_coder")
     return code_span(session, document_id, start, end, code_id, actor_id=actor_id)
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
+@dataclass(frozen=True)
+class SpanCoding:
+    """One coding for :func:`add_codings`: ``code_id`` applied to ``[start, end)`` by ``coder_id``.
+
+    ``guid`` / ``segment_guid`` are kept when the database does not hold them yet; ``created_at``
+    (and ``segment_created_at``) keep the time the coding was made in the tool it comes from.
+    """
+
+    start: int
+    end: int
+    code_id: int
+    coder_id: int
+    guid: str | None = None
+    created_at: dt.datetime | None = None
+    segment_guid: str | None = None
+    segment_created_at: dt.datetime | None = None
+
+
+@dataclass
+class AddedCodings:
+    segments: dict[tuple[int, int], int] = field(default_factory=dict)  # span -> segment id
+    new_segments: int = 0
+    codings: int = 0
+    repeated: int = 0  # same span, code and coder as a coding already there: not added twice
+
+
+def add_codings(session: Session, document_id: int, items: Sequence[SpanCoding], *, actor_id: int,
+                spans: Sequence[tuple[int, int]] = ()) -> AddedCodings:
+    """Many codings on one document at once (a project import), under :func:`code_span`'s rules.
+
+    The actor needs ``coding.write``; offsets are whole numbers inside the text with start < end;
+    every code belongs to the document's project; every coder exists; one segment per span (reused
+    when there), with its snippet; one coding per span, code and coder (a repeat is counted, not
+    added); one ``coding.add_many`` audit entry per call (how many, per code, which coders; an
+    entry per coding would double what an import writes). Coders other than the actor are allowed:
+    an import keeps who coded what. ``spans`` are segments to have even without a coding (one that
+    carries a memo). A few statements per document instead of several per coding.
+    """
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("error.document_not_found", document=document_id)
+    require(session, document.project_id, actor_id, "coding.write")
+    for start, end in [(item.start, item.end) for item in items] + list(spans):
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise ValidationError("error.offsets_not_int")
+        if start < 0 or end > document.length or start >= end:
+            raise ValidationError("error.offsets_invalid", start=start, end=end, length=document.length,
+                                  document=document.title)
+    code_ids = {item.code_id for item in items}
+    codes = {c.id: c for c in session.scalars(select(Code).where(Code.id.in_(code_ids)))}
+    for code_id in code_ids:
+        if code_id not in codes:
+            raise NotFoundError("error.code_not_found", code=code_id)
+        if codes[code_id].project_id != document.project_id:
+            raise ValidationError("error.code_other_project", code=codes[code_id].path)
+    coder_ids = {item.coder_id for item in items}
+    known_coders = set(session.scalars(select(User.id).where(User.id.in_(coder_ids))))
+    for coder_id in coder_ids - known_coders:
+        raise NotFoundError("error.user_not_found", user_id=coder_id)
+    result = AddedCodings()
+    result.segments = {(s, e): i for s, e, i in session.execute(
+        select(Segment.start, Segment.end, Segment.id).where(Segment.document_id == document.id))}
+    first: dict[tuple[int, int], SpanCoding] = {}
+    for item in items:
+        first.setdefault((item.start, item.end), item)
+    for start, end in spans:  # a segment without a coding yet: code and coder unused
+        first.setdefault((start, end), SpanCoding(start, end, 0, actor_id))
+    fresh = [(span, item) for span, item in first.items() if span not in result.segments]
+    if fresh:
+        used = guids.taken(session, Segment.guid, [item.segment_guid for _, item in fresh])
+        rows = [{"document_id": document.id, "start": s, "end": e, "snippet": snippet(document.text, s, e),
+                 "guid": guids.claim(item.segment_guid, used), "created_at": item.segment_created_at or utcnow()}
+                for (s, e), item in fresh]
+        # plain executemany (RETURNING in parameter order would send one statement per row on SQLite)
+        session.execute(insert(_table(Segment)), rows)  # Core: no ORM bookkeeping per row
+        result.segments = {(s, e): i for s, e, i in session.execute(
+            select(Segment.start, Segment.end, Segment.id).where(Segment.document_id == document.id))}
+        result.new_segments = len(fresh)
+    existing = {(seg, code, coder) for seg, code, coder in session.execute(
+        select(Coding.segment_id, Coding.code_id, Coding.coder_id).join(Segment, Segment.id == Coding.segment_id)
+        .where(Segment.document_id == document.id))}
+    used = guids.taken(session, Coding.guid, [item.guid for item in items])
+    new: list[tuple[int, SpanCoding, str, dt.datetime]] = []  # segment id, item, guid, when
+    for item in items:
+        key = (result.segments[(item.start, item.end)], item.code_id, item.coder_id)
+        if key in existing:
+            result.repeated += 1
+            continue
+        existing.add(key)
+        new.append((key[0], item, guids.claim(item.guid, used), item.created_at or utcnow()))
+    if not new:
+        return result
+    session.execute(insert(_table(Coding)), [
+        {"segment_id": seg_id, "code_id": item.code_id, "coder_id": item.coder_id, "guid": guid, "created_at": when,
+         "updated_at": when} for seg_id, item, guid, when in new])
+    # one audit entry for the batch (a coding.add entry per coding would double what an import writes)
+    by_code: dict[str, int] = {}
+    for _, item, _, _ in new:
+        by_code[codes[item.code_id].path] = by_code.get(codes[item.code_id].path, 0) + 1
+    audit.record(session, action="coding.add_many", entity_type="document", entity_id=document.id,
+                 project_id=document.project_id, user_id=actor_id,
+                 after={"count": len(new), "codes": by_code, "coders": sorted({item.coder_id for _, item, _, _ in new})})
+    result.codings = len(new)
+    return result

@@ -5,19 +5,20 @@ so a refused file leaves nothing behind)."""
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from qualcode.codebooks import CodeSpec
-from qualcode.errors import ImportFileError, NotFoundError
+from qualcode.config import get_settings
+from qualcode.errors import ImportFileError, NotFoundError, PermissionDenied
 from qualcode.exchange import snake_id
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.exchange.qdpx import (
+    DroppedSelection,
     QCase,
     QCodebook,
     QCoding,
@@ -26,17 +27,22 @@ from qualcode.exchange.qdpx import (
     QSelection,
     QSource,
     QUser,
+    SkippedSource,
     code_spec,
-    read_qdpx,
     write_qdpx,
 )
-from qualcode.models import Case, Code, Codebook, Coding, Document, Memo, Project, Segment, User, case_documents, utcnow
-from qualcode.services import audit
+from qualcode.exchange.qdpx_reader import read_qdpx
+from qualcode.i18n import t
+from qualcode.models import Case, Code, Codebook, Coding, Document, Memo, Project, ProjectMember, Segment, User, case_documents
+from qualcode.services import audit, guids
+from qualcode.services import codings as coding_service
+from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
 from qualcode.services.auth import require
 from qualcode.services.codebooks import codebook_spec
+from qualcode.services.codings import SpanCoding
+from qualcode.services.documents import NewDocument
 from qualcode.services.imports import store_turns
-from qualcode.text import checksum, snippet
 
 Progress = Callable[[float, str], None]
 
@@ -140,10 +146,11 @@ def project_exchange(session: Session, project_id: int) -> QdpxProject:
         codes=roots, codebooks=books, cases=cases, sources=[sources[d.id] for d in documents], notes=notes)
 
 
-def export_project(session: Session, project_id: int, *, actor_id: int) -> bytes:
-    """The project as a ``.qdpx`` file (bytes)."""
+def export_project(session: Session, project_id: int, *, actor_id: int, profile: str = "standard") -> bytes:
+    """The project as a ``.qdpx`` file (bytes), written for ``profile`` (``standard``, ``nvivo``,
+    ``atlasti``, ``maxqda``: see ``qualcode.exchange.positions.PROFILES``)."""
     require(session, project_id, actor_id, "project.read")
-    return write_qdpx(project_exchange(session, project_id))
+    return write_qdpx(project_exchange(session, project_id), profile)
 
 
 def export_codebook(session: Session, codebook_id: int, *, actor_id: int) -> bytes:
@@ -160,29 +167,38 @@ def export_codebook(session: Session, codebook_id: int, *, actor_id: int) -> byt
 
 @dataclass
 class QdpxImport:
-    """What an import did, for the page and the command line."""
+    """What an import did, for the page and the command line (:func:`report_lines` words it)."""
 
     project_id: int
     project_name: str
     origin: str
+    filename: str = ""
+    qde_name: str = "project.qde"
     counts: dict[str, int] = field(default_factory=dict)
-    skipped_sources: list[str] = field(default_factory=list)
+    skipped: list[SkippedSource] = field(default_factory=list)
+    dropped: list[DroppedSelection] = field(default_factory=list)
     duplicate_sources: list[str] = field(default_factory=list)
-    dropped_selections: int = 0
-    dropped_codings: int = 0
+    dropped_codings: int = 0  # codings whose code is not in the file
+    fresh_guids: dict[str, int] = field(default_factory=dict)
+    description_memos: int = 0
     counting: dict[str, str] = field(default_factory=dict)  # source name -> how its positions were counted
 
 
-def _taken(session: Session, column: object, guids: Iterable[str]) -> set[str]:
-    wanted = list(dict.fromkeys(g for g in guids if g))
-    found: set[str] = set()
-    for i in range(0, len(wanted), 500):
-        found |= set(session.scalars(select(column).where(column.in_(wanted[i:i + 500]))))  # type: ignore[attr-defined]
-    return found
+MAX_USERS = 1_000
+"""Most users (coders) one .qdpx may bring: each becomes a new coder identity."""
 
 
-def _guid(wanted: str | None, taken: set[str]) -> str:
-    return wanted if wanted and wanted not in taken else str(uuid.uuid4())
+def may_import(session: Session, actor_id: int, *, accounts: bool) -> None:
+    """With accounts on, only an administrator or the owner of a project may import into the server."""
+    if not accounts:
+        return
+    user = session.get(User, actor_id)
+    if user is None:
+        raise NotFoundError("error.user_not_found", user_id=actor_id)
+    owns = session.scalar(select(ProjectMember.project_id).where(ProjectMember.user_id == actor_id,
+                                                                ProjectMember.role == "owner").limit(1))
+    if not user.is_admin and owns is None:
+        raise PermissionDenied("qdpx.import_forbidden", user=user.display_name)
 
 
 _LOGIN_BAD = re.compile(r"[^a-z0-9._-]+")
@@ -201,17 +217,17 @@ def _login(session: Session, user: QUser, used: set[str]) -> str:
     return candidate
 
 
-def _import_users(session: Session, project_id: int, users: list[QUser], actor_id: int) -> dict[str, int]:
+def _import_users(session: Session, users: list[QUser], filename: str) -> dict[str, int]:
+    """Each user of the file as a new coder identity: never an existing account, never a member."""
+    if len(users) > MAX_USERS:
+        raise ImportFileError("qdpx.too_many_users", file=filename, count=len(users), limit=MAX_USERS)
     by_guid: dict[str, int] = {}
-    used: set[str] = set()
+    logins: set[str] = set()
+    used = guids.taken(session, User.guid, [u.guid for u in users])
     for qu in users:
-        existing = session.scalar(select(User).where(User.guid == qu.guid))
-        if existing is None:
-            existing = project_service.create_user(session, _login(session, qu, used), (qu.name or qu.login)[:200])
-            existing.guid = qu.guid
-        by_guid[qu.guid] = existing.id
-        if existing.id != actor_id:
-            project_service.set_member(session, project_id, existing.id, "researcher", actor_id=actor_id)
+        user = project_service.create_user(session, _login(session, qu, logins), (qu.name or qu.login)[:200])
+        user.guid = guids.claim(qu.guid, used)
+        by_guid[qu.guid] = user.id
     session.flush()
     return by_guid
 
@@ -219,7 +235,7 @@ def _import_users(session: Session, project_id: int, users: list[QUser], actor_i
 def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[str, int]:
     member_of: dict[str, QCodebook] = {}
     books: dict[str, Codebook] = {}
-    taken_books = _taken(session, Codebook.guid, [b.guid for b in spec.codebooks])
+    used_books = guids.taken(session, Codebook.guid, [b.guid for b in spec.codebooks])
     used_keys: set[str] = set()
     for qb in spec.codebooks:
         key, n = qb.key, 1
@@ -229,7 +245,7 @@ def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[
         used_keys.add(key)
         book = Codebook(project_id=project_id, key=key, name=qb.name, version=qb.version, authors=qb.authors,
                         source=qb.source, language=qb.language, description=qb.description,
-                        guid=_guid(qb.guid, taken_books))
+                        guid=guids.claim(qb.guid, used_books))
         session.add(book)
         books[qb.guid] = book
         for guid in qb.code_guids:
@@ -244,14 +260,14 @@ def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[
             walk(code.children, path)
 
     walk(spec.codes, "")
-    taken = _taken(session, Code.guid, [c.guid or "" for _, c, _ in flat])
+    used = guids.taken(session, Code.guid, [c.guid for _, c, _ in flat])
     by_guid: dict[str, Code] = {}
     for path, code, position in flat:
-        book = member_of.get(code.guid or "")
-        row = Code(project_id=project_id, codebook_id=books[book.guid].id if book else None, key=code.id, path=path,
+        member = member_of.get(code.guid or "")
+        row = Code(project_id=project_id, codebook_id=books[member.guid].id if member else None, key=code.id, path=path,
                    name_id=code.name.id[:300], name_en=code.name.en[:300], colour=code.colour, definition=code.definition,
                    inclusion=code.inclusion, exclusion=code.exclusion, examples=list(code.examples),
-                   indicators=list(code.indicators), sort_order=position, guid=_guid(code.guid, taken))
+                   indicators=list(code.indicators), sort_order=position, guid=guids.claim(code.guid, used))
         session.add(row)
         if code.guid:
             by_guid[code.guid] = row
@@ -259,114 +275,151 @@ def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[
     return {guid: row.id for guid, row in by_guid.items()}
 
 
-def import_project(session: Session, data: bytes, filename: str, *, actor_id: int, name: str | None = None,
-                   progress: Progress = _quiet) -> QdpxImport:
-    """Import a ``.qdpx`` into a new project named ``name`` (default: the project's own name).
-
-    The acting user owns the new project; the file's users are kept (matched by GUID, otherwise
-    created) and become researchers in it, each with their own codings.
-    """
-    progress(0.0, filename)
-    spec = read_qdpx(data, filename)
-    project_name = (name or spec.name or Path(filename).stem).strip()
-    project = project_service.create_project(session, project_name, owner_id=actor_id, description=spec.description)
-    result = QdpxImport(project_id=project.id, project_name=project.name, origin=spec.origin,
-                        skipped_sources=list(spec.skipped_sources), dropped_selections=spec.dropped_selections)
-    progress(0.1, "users")
-    users = _import_users(session, project.id, spec.users, actor_id)
-    progress(0.15, "codes")
-    codes = _import_codes(session, project.id, spec)
+def _import_sources(session: Session, project_id: int, spec: QdpxProject, result: QdpxImport, *, actor_id: int,
+                    users: dict[str, int], codes: dict[str, int], progress: Progress) -> tuple[dict[str, Document],
+                                                                                              dict[str, int]]:
+    """Documents through ``add_documents``, codings through ``add_codings``: the single writes' rules, in bulk."""
+    added = document_service.add_documents(session, project_id, [
+        NewDocument(title=source.name[:300] or "source", text=source.text, kind=source.kind,
+                    original_filename=f"{source.guid}.txt", language=source.language, guid=source.guid)
+        for source in spec.sources], actor_id=actor_id)
     documents: dict[str, Document] = {}
-    by_checksum: dict[str, Document] = {}
-    taken_docs = _taken(session, Document.guid, [s.guid for s in spec.sources])
     seg_of_selection: dict[str, int] = {}
-    coding_count = segment_count = 0
-    for number, source in enumerate(spec.sources):
+    memo_targets = {note.target_guid for note in spec.notes if note.target == "selection"}
+    for number, (source, (document, new)) in enumerate(zip(spec.sources, added, strict=True)):
         progress(0.2 + 0.6 * number / max(1, len(spec.sources)), source.name)
         result.counting[source.name] = source.counting
-        if not source.text.strip():
-            result.skipped_sources.append(source.name)
-            continue
-        digest = checksum(source.text)
-        document = by_checksum.get(digest)
-        if document is not None:
+        documents[source.guid] = document
+        if not new:
             result.duplicate_sources.append(source.name)
         else:
-            document = Document(project_id=project.id, title=source.name[:300] or "source", kind=source.kind,
-                                text=source.text, length=len(source.text), checksum=digest,
-                                original_filename=f"{source.guid}.txt", language=source.language,
-                                guid=_guid(source.guid, taken_docs))
-            session.add(document)
-            session.flush()
             store_turns(session, document, source.interviewer)
-            by_checksum[digest] = document
-        documents[source.guid] = document
-        spans: dict[tuple[int, int], QSelection] = {}
+        items = []
         for selection in source.selections:
-            first = spans.setdefault((selection.start, selection.end), selection)
-            if first is not selection:
-                first.codings.extend(selection.codings)
-        existing = {(s, e): i for s, e, i in session.execute(
-            select(Segment.start, Segment.end, Segment.id).where(Segment.document_id == document.id))}
-        taken_segs = _taken(session, Segment.guid, [s.guid for s in spans.values()])
-        new = [(key, sel) for key, sel in spans.items() if key not in existing]
-        if new:
-            rows = [{"document_id": document.id, "start": s, "end": e, "snippet": snippet(source.text, s, e),
-                     "guid": _guid(sel.guid, taken_segs), "created_at": sel.created or utcnow()} for (s, e), sel in new]
-            ids = session.scalars(insert(Segment).returning(Segment.id, sort_by_parameter_order=True), rows).all()
-            existing.update({key: seg_id for (key, _), seg_id in zip(new, ids, strict=True)})
-            segment_count += len(new)
-        for selection in source.selections:
-            seg_of_selection[selection.guid] = existing[(selection.start, selection.end)]
-        coding_rows: dict[tuple[int, int, int], dict[str, object]] = {}
-        for key, selection in spans.items():
             for coding in selection.codings:
                 code_id = codes.get(coding.code_guid)
                 if code_id is None:
                     result.dropped_codings += 1
                     continue
-                coder_id = users.get(coding.user_guid or "", actor_id)
-                when = coding.created or utcnow()
-                coding_rows.setdefault((existing[key], code_id, coder_id), {
-                    "segment_id": existing[key], "code_id": code_id, "coder_id": coder_id, "guid": coding.guid,
-                    "created_at": when, "updated_at": when})
-        if coding_rows:
-            taken_codings = _taken(session, Coding.guid, [str(r["guid"]) for r in coding_rows.values()])
-            for row in coding_rows.values():
-                row["guid"] = _guid(str(row["guid"]), taken_codings)
-            session.execute(insert(Coding), list(coding_rows.values()))
-            coding_count += len(coding_rows)
+                items.append(SpanCoding(selection.start, selection.end, code_id,
+                                        users.get(coding.user_guid or "", actor_id), guid=coding.guid,
+                                        created_at=coding.created or selection.created, segment_guid=selection.guid,
+                                        segment_created_at=selection.created))
+        # a selection with a memo but no coding (an ATLAS.ti quotation with a comment) is still a segment
+        with_memo = [(s.start, s.end) for s in source.selections if s.guid in memo_targets]
+        done = coding_service.add_codings(session, document.id, items, actor_id=actor_id, spans=with_memo)
+        result.counts["segments"] += done.new_segments
+        result.counts["codings"] += done.codings
+        for selection in source.selections:
+            if (selection.start, selection.end) in done.segments:
+                seg_of_selection[selection.guid] = done.segments[(selection.start, selection.end)]
+    return documents, seg_of_selection
+
+
+def import_project(session: Session, data: bytes, filename: str, *, actor_id: int, name: str | None = None,
+                   progress: Progress = _quiet, accounts: bool | None = None) -> QdpxImport:
+    """Import a ``.qdpx`` into a new project named ``name`` (default: the project's own name).
+
+    The acting user owns the new project. The file's users become new coder identities, each with
+    their own codings; they are not linked to existing accounts nor made members. What cannot be
+    imported (sources outside the file or not text, selections outside their text) is listed in the
+    result, everything else is imported. ``accounts`` (default: the server's setting): with accounts
+    on, only an administrator or a project owner may import.
+    """
+    may_import(session, actor_id, accounts=get_settings().accounts if accounts is None else accounts)
+    progress(0.0, filename)
+    spec = read_qdpx(data, filename)
+    project_name = (name or spec.name or Path(filename).stem).strip()
+    project = project_service.create_project(session, project_name, owner_id=actor_id, description=spec.description)
+    result = QdpxImport(project_id=project.id, project_name=project.name, origin=spec.origin, filename=filename,
+                        qde_name=spec.qde_name,
+                        skipped=list(spec.skipped), dropped=list(spec.dropped), fresh_guids=dict(spec.fresh_guids),
+                        description_memos=spec.description_memos,
+                        counts={"users": 0, "codes": 0, "documents": 0, "segments": 0, "codings": 0, "cases": 0,
+                                "memos": 0})
+    progress(0.1, "users")
+    users = _import_users(session, spec.users, filename)
+    progress(0.15, "codes")
+    codes = _import_codes(session, project.id, spec)
+    documents, seg_of_selection = _import_sources(session, project.id, spec, result, actor_id=actor_id, users=users,
+                                                  codes=codes, progress=progress)
     progress(0.85, "cases")
     _import_cases(session, project, spec.cases, documents)
     progress(0.9, "memos")
-    code_ids = codes
-    taken_memos = _taken(session, Memo.guid, [n.guid for n in spec.notes])
+    used = guids.taken(session, Memo.guid, [n.guid for n in spec.notes])
     for note in spec.notes:
         memo = Memo(project_id=project.id, author_id=users.get(note.author_guid or "", actor_id), title=note.title[:300],
-                    body=note.body, guid=_guid(note.guid, taken_memos))
+                    body=note.body, guid=guids.claim(note.guid, used))
         if note.created:
             memo.created_at = note.created
         target = note.target_guid or ""
         if note.target == "selection" and target in seg_of_selection:
             memo.segment_id = seg_of_selection[target]
-        elif note.target == "code" and target in code_ids:
-            memo.code_id = code_ids[target]
+        elif note.target == "code" and target in codes:
+            memo.code_id = codes[target]
         elif note.target == "source" and target in documents:
             memo.document_id = documents[target].id
         session.add(memo)
     session.flush()
-    result.counts = {"users": len(users), "codes": len(codes), "documents": len(by_checksum), "segments": segment_count,
-                     "codings": coding_count, "cases": len(spec.cases), "memos": len(spec.notes)}
+    result.counts.update({"users": len(users), "codes": len(codes), "documents": len(documents) - len(
+        result.duplicate_sources), "cases": len(spec.cases), "memos": len(spec.notes)})
     audit.record(session, action="project.import_qdpx", entity_type="project", entity_id=project.id,
                  project_id=project.id, user_id=actor_id,
                  after={"file": filename, "origin": spec.origin, **result.counts,
-                        "skipped_sources": result.skipped_sources, "dropped_selections": result.dropped_selections})
+                        "skipped_sources": [s.name for s in result.skipped],
+                        "dropped_selections": len(result.dropped)})
     progress(1.0, "")
     return result
 
 
+def _reading(counting: str, lang: str) -> str:
+    parts = counting.split("+")
+    words = [t(f"qdpx.reading_{parts[0]}", lang)] + [t(f"qdpx.reading_{part}", lang) for part in parts[1:]]
+    return "; ".join(words)
+
+
+def _wheres(items: list[DroppedSelection], most: int = 8) -> str:
+    shown = ", ".join(item.where for item in items[:most])
+    return shown + (f", … (+{len(items) - most})" if len(items) > most else "")
+
+
+def report_lines(result: QdpxImport, lang: str) -> list[tuple[str, str]]:
+    """The import report as ``(level, text)`` lines (``info`` or ``warning``), for the page and the CLI.
+
+    Every source left out is named with the codings it carried; every selection left out is listed
+    by position; nothing is dropped silently.
+    """
+    lines = [("info", t("qdpx.report_imported", lang, file=result.filename or result.qde_name, origin=result.origin or "-",
+                        project=result.project_name, **result.counts))]
+    if result.qde_name.lower() != "project.qde":
+        lines.append(("info", t("qdpx.report_qde_name", lang, name=result.qde_name)))
+    if result.counts.get("users"):
+        lines.append(("info", t("qdpx.report_users", lang, count=result.counts["users"])))
+    for skipped in result.skipped:
+        lines.append(("warning", t(f"qdpx.report_skipped_{skipped.reason}", lang, source=skipped.name,
+                                   kind=t(f"qdpx.kind_{skipped.kind}", lang), path=skipped.path or "-",
+                                   codings=skipped.codings)))
+    groups: dict[tuple[str, str], list[DroppedSelection]] = {}
+    for dropped in result.dropped:
+        groups.setdefault((dropped.source, dropped.reason), []).append(dropped)
+    for (source, reason), items in groups.items():
+        lines.append(("warning", t(f"qdpx.report_dropped_{reason}", lang, source=source, count=len(items),
+                                   where=_wheres(items), codings=sum(i.codings for i in items))))
+    for source in result.duplicate_sources:
+        lines.append(("info", t("qdpx.report_duplicate", lang, source=source)))
+    if result.dropped_codings:
+        lines.append(("warning", t("qdpx.report_unknown_code", lang, count=result.dropped_codings)))
+    for element, count in sorted(result.fresh_guids.items()):
+        lines.append(("warning", t("qdpx.report_fresh_guids", lang, count=count, element=element)))
+    if result.description_memos:
+        lines.append(("info", t("qdpx.report_description_memos", lang, count=result.description_memos)))
+    for source, counting in result.counting.items():
+        lines.append(("info", t("qdpx.report_counting", lang, source=source, counting=_reading(counting, lang))))
+    return lines
+
+
 def _import_cases(session: Session, project: Project, cases: list[QCase], documents: dict[str, Document]) -> None:
-    taken = _taken(session, Case.guid, [c.guid for c in cases])
+    used = guids.taken(session, Case.guid, [c.guid for c in cases])
     names: set[str] = set()
     groups = project.groups
     for number, qc in enumerate(cases, start=1):
@@ -384,7 +437,7 @@ def _import_cases(session: Session, project: Project, cases: list[QCase], docume
                     organisation=str(qc.fields.get("organisation") or ""), position=str(qc.fields.get("position") or ""),
                     interview_date=qc.fields.get("interview_date") or None,
                     interview_place=str(qc.fields.get("interview_place") or ""), attributes=dict(qc.attributes),
-                    guid=_guid(qc.guid, taken))
+                    guid=guids.claim(qc.guid, used))
         case.documents = list({documents[g].id: documents[g] for g in qc.source_guids if g in documents}.values())
         session.add(case)
     session.flush()
