@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 from sqlalchemy import select
 
 from qualcode.config import get_settings
-from qualcode.errors import QualcodeError
+from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.i18n import LANGUAGES
 from qualcode.models import ProjectMember, User
 from qualcode.services import projects as project_service
-from qualcode.ui import state
+from qualcode.ui import runner, state
 from qualcode.ui.state import tr
 
 PAGES = (
@@ -25,6 +27,41 @@ PAGES = (
 )
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every project page starts from: the open project, the person acting, the UI language."""
+
+    project_id: int
+    user_id: int | None
+    lang: str
+
+    @property
+    def actor(self) -> int:
+        """The acting user for a service call; called inside an action, so "pick who you are"
+        is shown like any other refusal."""
+        if self.user_id is None:
+            raise PermissionDenied("error.no_user")
+        return self.user_id
+
+
+def page_header(title_key: str, *, caption_key: str | None = None) -> str:
+    """The page preamble: the title in the UI language and the last action's confirmation.
+    Returns the UI language."""
+    st.title(tr(title_key))
+    if caption_key:
+        st.caption(tr(caption_key))
+    runner.show_flash()
+    return state.lang()
+
+
+def project_page(title_key: str, *, caption_key: str | None = None) -> PageContext:
+    """The preamble of a page about one project: as :func:`page_header`, then stop with a link to
+    the Projects page when no project is open."""
+    lang = page_header(title_key, caption_key=caption_key)
+    pid = state.require_project()
+    return PageContext(pid, state.user_id(), lang)
 
 
 def pages() -> list[st.Page]:
