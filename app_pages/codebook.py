@@ -51,7 +51,8 @@ with tab_tree:
     needle = query.strip().lower()
     if not view.codes:
         st.info(tr("codebook.empty"))
-    groups = [(b.id, b.name, b.key, b.version, b.source) for b in view.books]
+    groups: list[tuple[int | None, str, str, str, str]] = [(b.id, b.name, b.key, b.version, b.source)
+                                                           for b in view.books]
     groups.append((None, tr("codebook.inductive"), "", "", ""))
     for book_id, name, key, version, source in groups:
         codes = [c for c in view.codes if c.codebook_id == book_id]
@@ -129,8 +130,8 @@ with tab_edit:
                                         index=None, placeholder=tr("codebook.merge_choose"))
             st.caption(tr("codebook.merge_help", count=code.codings))
             if st.button(tr("codebook.merge"), key="merge_button", disabled=merge_target is None):
-                into = merge_target
-                if into is not None:
+                if merge_target is not None:
+                    into: int = merge_target
                     runner.run(lambda s: code_service.merge_codes(s, code_id, into, actor_id=page.actor),
                                done=tr("codebook.merged", code=code.label(lang), target=plain_label(into)))
         with col_delete:

@@ -1,5 +1,7 @@
 """Documents: import files, see turns and metadata, edit cases (informants)."""
 
+from functools import partial
+
 import streamlit as st
 
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
@@ -38,7 +40,7 @@ with tab_import:
     if mapping and uploads:
         with st.expander(tr("documents.pseudonym_preview"), expanded=True):
             for upload in uploads:
-                texts = runner.quietly(lambda u=upload: extract(u.name, u.getvalue()))
+                texts = runner.quietly(partial(extract, upload.name, upload.getvalue()))
                 if texts is None:
                     continue
                 rows = [row for item in texts for row in preview(item.text, mapping)]
@@ -88,15 +90,15 @@ with tab_list:
             },
         )
         titles = dict(zip(table["id"], table["title"], strict=True))
-        doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=titles.get, key="doc_open")
+        doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=state.label_of(titles), key="doc_open")
         with state.reading() as session:
-            document = document_detail(session, int(doc_id))
+            document = document_detail(session, int(doc_id if doc_id is not None else table["id"].iloc[0]))
         st.subheader(document.title)
         st.caption(f"{tr('kind.' + document.kind)} · {document.original_filename} · "
                    f"{tr('documents.length')}: {document.length}")
         linked = document.case_ids
         chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names), default=linked,
-                                      format_func=view.case_names.get, key=f"doc_cases_{doc_id}")
+                                      format_func=state.label_of(view.case_names), key=f"doc_cases_{doc_id}")
         if set(chosen_cases) != set(linked) and st.button(tr("documents.save_cases"), key=f"doc_save_cases_{doc_id}"):
 
             def save_links(session):
@@ -172,6 +174,6 @@ with tab_cases:
                     organisation=organisation, position=position, interview_date=date, interview_place=place))
     case_sheet = st.file_uploader(tr("cases.sheet"), type=["csv"], help=tr("cases.sheet_help"), key="case_sheet")
     if case_sheet is not None and st.button(tr("cases.import_sheet"), key="case_sheet_import"):
-        runner.run(lambda s: case_service.import_case_sheet(s, pid, case_sheet.name, case_sheet.getvalue(),
-                                                            actor_id=page.actor),
+        sheet_name, sheet_data = case_sheet.name, case_sheet.getvalue()
+        runner.run(lambda s: case_service.import_case_sheet(s, pid, sheet_name, sheet_data, actor_id=page.actor),
                    done=lambda count: tr("cases.sheet_imported", count=count), rerun=False)

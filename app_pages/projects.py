@@ -64,6 +64,7 @@ with right:
 
 me = view.me
 if me is not None and me.is_admin:
+    admin_id = me.id
     with st.expander(tr("auth.users")):
         with st.form("new_account", clear_on_submit=True):
             st.markdown(f"**{tr('auth.new_user')}**")
@@ -73,18 +74,19 @@ if me is not None and me.is_admin:
             admin = st.checkbox(tr("auth.is_admin"))
             if st.form_submit_button(tr("auth.create")):
                 runner.run(lambda s: accounts.create_account(s, login, password, display_name=display_name,
-                                                             is_admin=admin, actor_id=me.id),
+                                                             is_admin=admin, actor_id=admin_id),
                            done=tr("auth.created", login=login), rerun=False)
         labels = {u.id: f"{u.name} ({u.login})" for u in view.users}
-        who = st.selectbox(tr("ui.login"), list(labels), format_func=labels.get, key="admin_user")
+        who = st.selectbox(tr("ui.login"), list(labels), format_func=state.label_of(labels), key="admin_user")
         pid = state.project_id()
         if pid is not None and who is not None:
+            member, project = int(who), int(pid)
             role = st.selectbox(tr("auth.role_in_project"), view.roles, format_func=lambda r: tr(f"role.{r}"),
                                 key="admin_role")
             if st.button(tr("auth.set_role"), key="admin_set_role"):
-                runner.run(lambda s: project_service.set_member(s, pid, who, role, actor_id=me.id),
+                runner.run(lambda s: project_service.set_member(s, project, member, role, actor_id=admin_id),
                            done=tr("auth.role_set", login=labels[who], role=tr(f"role.{role}")), rerun=False)
         new_password = st.text_input(tr("auth.new_password"), type="password", key="admin_new_password")
         if st.button(tr("auth.reset_password"), key="admin_reset") and who is not None:
-            runner.run(lambda s: accounts.set_password(s, who, new_password, actor_id=me.id),
+            runner.run(lambda s: accounts.set_password(s, who, new_password, actor_id=admin_id),
                        done=tr("auth.password_changed"), rerun=False)

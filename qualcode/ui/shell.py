@@ -76,7 +76,7 @@ def sidebar() -> None:
         st.selectbox(
             tr("ui.language"),
             LANGUAGES,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=state.label_of(LANGUAGE_NAMES),
             key=state.LANG_KEY,
         )
         _project_picker()
@@ -112,14 +112,14 @@ def _project_picker() -> None:
     if current not in names:
         current = ids[0] if ids else None
         state.set_project(current)
-    if not ids:
+    if not ids or current is None:
         st.caption(tr("ui.no_projects_yet"))
         return
     chosen = st.selectbox(
         tr("ui.project"),
         ids,
         index=ids.index(current),
-        format_func=lambda pid: names[pid],
+        format_func=state.label_of(names),
         key="sidebar_project",
     )
     if chosen != current:
@@ -143,7 +143,7 @@ def _coder_picker() -> None:
             current = next((m[0] for m in members if m[2] == "owner"), ids[0])
             st.session_state[state.USER_KEY] = current
         chosen = st.selectbox(
-            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=labels.get, key="sidebar_user"
+            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=state.label_of(labels), key="sidebar_user"
         )
         if chosen != current:
             st.session_state[state.USER_KEY] = chosen

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 
+from qualcode import queries
 from qualcode.codebooks import CodebookSpec
 from qualcode.models import Code
 from qualcode.queries import tree_sorted
@@ -53,11 +54,12 @@ class CodebookView:
 
 
 def codebook_view(session: Session, project_id: int) -> CodebookView:
-    codes = tree_sorted(list(session.scalars(select(Code).where(Code.project_id == project_id)
-                                             .options(undefer(Code.coding_count)))))
+    codes = tree_sorted(list(session.scalars(select(Code).where(Code.project_id == project_id))))
+    table = queries.code_table(session, project_id)
+    counts = dict(zip(table["id"], table["codings"], strict=True))
     views = [CodeView(c.id, c.key, c.path, c.depth, c.codebook_id, c.name_id, c.name_en or "", c.colour,
                       c.definition or "", c.inclusion or "", c.exclusion or "", list(c.examples or []),
-                      list(c.indicators or []), int(c.coding_count or 0)) for c in codes]
+                      list(c.indicators or []), int(counts.get(c.id, 0))) for c in codes]
     books = common.codebooks(session, project_id)
     return CodebookView(books, views, {v.id: v for v in views}, {b.id: codebook_spec(session, b.id) for b in books})
 
