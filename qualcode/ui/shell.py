@@ -15,16 +15,28 @@ from qualcode.services import projects as project_service
 from qualcode.ui import runner, state
 from qualcode.ui.state import tr
 
-PAGES = (
-    ("projects", "app_pages/projects.py", ":material/folder_open:"),
-    ("documents", "app_pages/documents.py", ":material/description:"),
-    ("codebook", "app_pages/codebook.py", ":material/account_tree:"),
-    ("coding", "app_pages/coding.py", ":material/edit_note:"),
-    ("suggestions", "app_pages/suggestions.py", ":material/lightbulb:"),
-    ("analysis", "app_pages/analysis.py", ":material/grid_on:"),
-    ("review", "app_pages/review.py", ":material/fact_check:"),
-    ("export", "app_pages/export.py", ":material/download:"),
+# The navigation: (section label key or None, [(url path, title key, file, icon)]).
+# The Analysis section is the Miles–Huberman workflow, one page per activity; its first page keeps
+# the old /analysis address so bookmarks and links to the single Analysis page still land there.
+NAVIGATION: tuple[tuple[str | None, tuple[tuple[str, str, str, str], ...]], ...] = (
+    (None, (
+        ("projects", "nav.projects", "app_pages/projects.py", ":material/folder_open:"),
+        ("documents", "nav.documents", "app_pages/documents.py", ":material/description:"),
+        ("codebook", "nav.codebook", "app_pages/codebook.py", ":material/account_tree:"),
+        ("coding", "nav.coding", "app_pages/coding.py", ":material/edit_note:"),
+        ("suggestions", "nav.suggestions", "app_pages/suggestions.py", ":material/lightbulb:"),
+        ("review", "nav.review", "app_pages/review.py", ":material/fact_check:"),
+    )),
+    ("nav.analysis", (
+        ("analysis", "nav.condensation", "app_pages/condensation.py", ":material/compress:"),
+        ("display", "nav.display", "app_pages/display.py", ":material/grid_on:"),
+        ("conclusions", "nav.conclusions", "app_pages/conclusions.py", ":material/verified:"),
+    )),
+    ("nav.output", (
+        ("export", "nav.export", "app_pages/export.py", ":material/download:"),
+    )),
 )
+PAGES = tuple((url, path, icon) for _, entries in NAVIGATION for url, _, path, icon in entries)
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -64,11 +76,15 @@ def project_page(title_key: str, *, caption_key: str | None = None) -> PageConte
     return PageContext(pid, state.user_id(), lang)
 
 
-def pages() -> list[st.Page]:
-    return [
-        st.Page(path, title=tr(f"nav.{name}"), icon=icon, url_path=name, default=(name == "projects"))
-        for name, path, icon in PAGES
-    ]
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation for ``st.navigation``: sections of pages, titles in the UI language."""
+    return {
+        (tr(section) if section else ""): [
+            st.Page(path, title=tr(title), icon=icon, url_path=url, default=(url == "projects"))
+            for url, title, path, icon in entries
+        ]
+        for section, entries in NAVIGATION
+    }
 
 
 def sidebar() -> None:
