@@ -127,7 +127,7 @@ def cross_framework(session: Any) -> Shown:
                                   index=book_ids.index(pair.factors))
     if rows_book is None or factor_book is None:
         return Shown()
-    chosen = views.CrossPair(rows_book, factor_book, pair.directions)
+    chosen = views.CrossPair(rows_book, factor_book, views.directions(session, factor_book))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, pair=chosen)
     st.dataframe(table, width="stretch")
     row_dims = views.dimensions(context.codes, rows_book)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
+from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodebookUse, CodeNames, CodeSpec
 from qualcode.errors import ConflictError, NotFoundError
 from qualcode.models import Code, Codebook
 from qualcode.services import audit
@@ -42,6 +42,8 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     book.source = meta.source
     book.language = meta.language
     book.description = meta.description
+    if not spec.meta.is_empty():  # CSV and .qdc carry no meta: section; a refresh from them keeps it
+        book.meta = spec.meta.model_dump(exclude_defaults=True)
     session.flush()
 
     existing = {c.key: c for c in session.scalars(select(Code).where(Code.project_id == project_id))}
@@ -130,4 +132,4 @@ def codebook_spec(session: Session, codebook_id: int, *, with_guids: bool = Fals
         description=book.description,
         guid=book.guid if with_guids else None,
     )
-    return CodebookSpec(format=FORMAT, codebook=meta, codes=roots)
+    return CodebookSpec(format=FORMAT, codebook=meta, meta=CodebookUse.model_validate(book.meta or {}), codes=roots)

@@ -11,13 +11,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from qualcode import codebook_meta
 from qualcode.analysis import displays
 from qualcode.analysis import export as display_files
 from qualcode.analysis.displays import Filters
 from qualcode.read.views import common
 
 __all__ = ["DISPLAYS", "Filters", "CrossPair", "bar_chart_svg", "cell_segments", "cooccurrence_edges",
-           "csv_bytes", "dimensions", "display_table", "network_svg", "xlsx_bytes", "cases", "cross_pair"]
+           "csv_bytes", "dimensions", "directions", "display_table", "network_svg", "xlsx_bytes", "cases", "cross_pair"]
 
 DISPLAYS = ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence")
 BY_CODEBOOK = ("frequencies", "cooccurrence")  # displays that the codebook choice filters (others are built on it)
@@ -69,11 +70,14 @@ def cell_segments(session: Session, project_id: int, filters: Filters, **cell: A
 
 
 def cross_pair(session: Session, project_id: int, books: list[common.BookInfo]) -> CrossPair | None:
-    """The default pair of codebooks for the cross-framework matrix."""
+    """The default pair of codebooks for the cross-framework matrix: the one a codebook's metadata
+    names (``meta.cross_framework_factors``), else the first codebook against itself."""
     if not books:
         return None
-    ids = [b.id for b in books]
-    keys = {b.key: b.id for b in books}
-    rows = keys.get("ansell_gash_2008", ids[0])
-    factors = keys.get("najam_5c_1995", ids[0])
-    return CrossPair(rows, factors, displays.DIRECTIONS)
+    rows, factors = codebook_meta.cross_framework_pair(session, project_id) or (books[0].id, books[0].id)
+    return CrossPair(rows, factors, codebook_meta.directions(session, factors))
+
+
+def directions(session: Session, codebook_id: int) -> tuple[str, ...]:
+    """The direction codes (keys) of a factors codebook; the cross-framework matrix splits by them."""
+    return codebook_meta.directions(session, codebook_id)
