@@ -6,7 +6,7 @@ import streamlit as st
 
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
 from qualcode.pseudonyms import parse_mapping, preview
-from qualcode.read.views.documents import document_detail, documents_view
+from qualcode.read.views.documents import KINDS, document_detail, documents_view
 from qualcode.services import cases as case_service
 from qualcode.services.imports import import_files, read_metadata_sheet, set_interviewer
 from qualcode.ui import runner, shell, state
@@ -17,8 +17,6 @@ CASE_FIELDS = ["pseudonym", "stakeholder_group", "organisation", "position", "in
 
 page = shell.project_page("nav.documents")
 pid, lang = page.project_id, page.lang
-with state.reading() as session:
-    view = documents_view(session, pid)
 
 tab_list, tab_import, tab_cases = st.tabs([tr("documents.tab_list"), tr("documents.tab_import"),
                                            tr("documents.tab_cases")])
@@ -31,7 +29,7 @@ with tab_import:
         help=tr("documents.upload_help"),
         key="doc_uploads",
     )
-    kind = st.selectbox(tr("documents.kind"), view.kinds, format_func=lambda k: tr(f"kind.{k}"), key="doc_kind")
+    kind = st.selectbox(tr("documents.kind"), KINDS, format_func=lambda k: tr(f"kind.{k}"), key="doc_kind")
     sheet = st.file_uploader(tr("documents.metadata_sheet"), type=["csv"], help=tr("documents.metadata_help"),
                              key="doc_sheet")
     mapping_text = st.text_area(tr("documents.pseudonyms"), help=tr("documents.pseudonyms_help"), height=90,
@@ -67,6 +65,9 @@ with tab_import:
                     st.warning(result.message(lang))
                 else:
                     st.error(result.message(lang))
+
+with state.reading() as session:  # read after the import above, so it lists what was just imported
+    view = documents_view(session, pid)
 
 with tab_list:
     table = view.documents

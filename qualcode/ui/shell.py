@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qualcode.config import get_settings
-from qualcode.errors import PermissionDenied, QualcodeError
+from qualcode.errors import PermissionDenied
 from qualcode.i18n import LANGUAGES
-from qualcode.models import ProjectMember, User
+from qualcode.read.views import shell as sidebar_view
 from qualcode.services import projects as project_service
 from qualcode.ui import runner, state
 from qualcode.ui.state import tr
@@ -104,8 +104,7 @@ def sidebar() -> None:
 
 def _signed_in_box() -> None:
     with state.reading() as session:
-        user = session.get(User, state.user_id())
-        name = user.display_name if user else "?"
+        name = sidebar_view.display_name(session, state.user_id())
     st.markdown(tr("auth.signed_in_as", name=name))
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         from qualcode.ui import auth
@@ -116,14 +115,8 @@ def _signed_in_box() -> None:
 
 def _project_picker() -> None:
     with state.reading() as session:
-        projects = [(p.id, p.name) for p in project_service.list_projects(session)]
-        if get_settings().accounts:  # with accounts, a user sees the projects they belong to
-            user = session.get(User, state.user_id())
-            if user is not None and not user.is_admin:
-                mine = set(session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
-                projects = [(pid, name) for pid, name in projects if pid in mine]
-    ids = [pid for pid, _ in projects]
-    names = dict(projects)
+        names = sidebar_view.visible_projects(session, state.user_id(), accounts=get_settings().accounts)
+    ids = list(names)
     current = state.project_id()
     if current not in names:
         current = ids[0] if ids else None
@@ -148,7 +141,7 @@ def _coder_picker() -> None:
     if pid is None:
         return
     with state.reading() as session:
-        members = [(u.id, u.display_name, role) for u, role in project_service.members(session, pid)]
+        members = [(m.id, m.name, m.role) for m in sidebar_view.members(session, pid)]
     if not members:
         st.caption(tr("ui.no_members"))
     else:
@@ -173,16 +166,11 @@ def _coder_picker() -> None:
 
 
 def _add_coder(pid: int, login: str, name: str) -> None:
-    try:
-        with state.action() as session:
-            user = project_service.get_user_by_login(session, login) or project_service.create_user(
-                session, login, name
-            )
-            # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
-            owner = project_service.project_owner(session, pid)
-            project_service.set_member(session, pid, user.id, "researcher", actor_id=owner.id if owner else None)
-            new_id = user.id
-    except (state.ActionFailed, QualcodeError):
-        return
-    st.session_state[state.USER_KEY] = new_id
-    st.rerun()
+    def add(session: Session) -> int:
+        user = project_service.get_user_by_login(session, login) or project_service.create_user(session, login, name)
+        # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
+        owner = project_service.project_owner(session, pid)
+        project_service.set_member(session, pid, user.id, "researcher", actor_id=owner.id if owner else None)
+        return user.id
+
+    runner.run(add, then=lambda new_id: st.session_state.__setitem__(state.USER_KEY, new_id))

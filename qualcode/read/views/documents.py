@@ -13,6 +13,7 @@ from qualcode.services import cases as case_service
 from qualcode.services import documents as document_service
 
 PREVIEW_CHARS = 20000
+KINDS = common.DOCUMENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,6 @@ class DocumentsView:
     cases: pd.DataFrame  # queries.case_table
     case_names: dict[int, str]  # case id -> pseudonym
     groups: list[str]  # the project's stakeholder groups
-    kinds: tuple[str, ...] = common.DOCUMENT_KINDS
 
 
 @dataclass(frozen=True)
