@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
 #   make run    create .venv, install, migrate, load the demo if the database is empty, serve
 #   make test   the same venv plus the test tools, then the whole suite
+#   make lint   ruff and mypy (types checked on qualcode/, app_pages/ and app.py)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,6 +32,7 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean-venv:
 	rm -rf $(VENV)

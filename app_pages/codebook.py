@@ -6,33 +6,20 @@ from pathlib import PurePath
 import streamlit as st
 
 from qualcode.codebooks import dump_codebook
-from qualcode.errors import QualcodeError
 from qualcode.exchange.codebook_csv import codebook_to_csv
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.files.codebook import read_codebook
-from qualcode.models import Code
-from qualcode.read import entities as read_entities
-from qualcode.read.codes import is_within, tree_sorted
+from qualcode.read.views.codebook import codebook_view, slugify
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
-from qualcode.ui import state
+from qualcode.ui import runner, shell, state
 from qualcode.ui.state import tr
 
-st.title(tr("nav.codebook"))
-pid = state.require_project()
-uid = state.user_id()
-lang = state.lang()
-FLASH = "codebook_flash"  # a confirmation that must outlive the st.rerun() that follows an action
-
-if FLASH in st.session_state:  # a toast: seen wherever the page is scrolled, and the layout (open tab) stays put
-    st.toast(st.session_state.pop(FLASH), icon=":material/check_circle:", duration="long")
-
+page = shell.project_page("nav.codebook")
+pid, lang = page.project_id, page.lang
 with state.reading() as session:
-    books = read_entities.list_codebooks(session, pid)
-    all_codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
-    counts = {c.id: read_entities.coding_count(session, c.id) for c in all_codes}
-book_names = {b.id: b.name for b in books}
-codes_by_id = {c.id: c for c in all_codes}
+    view = codebook_view(session, pid)
+codes_by_id = view.by_id
 
 
 def code_label(code_id: int | None) -> str:
@@ -46,25 +33,14 @@ def plain_label(code_id: int | None) -> str:
     return tr("codebook.top_level") if code_id is None else codes_by_id[code_id].label(lang)
 
 
-def run(action) -> bool:  # type: ignore[no-untyped-def]
-    """Run one user action in one transaction; errors are shown, nothing half-stored."""
-    try:
-        with state.action() as session:
-            action(session)
-        return True
-    except state.ActionFailed:
-        return False
-
-
 @st.dialog(tr("codebook.delete_title"))
 def confirm_delete(code_id: int) -> None:
     code = codes_by_id[code_id]
-    st.write(tr("codebook.delete_question", code=code.label(lang), count=counts.get(code_id, 0)))
+    st.write(tr("codebook.delete_question", code=code.label(lang), count=code.codings))
     left, right = st.columns(2)
     if left.button(tr("codebook.delete_confirm"), type="primary", key="delete_yes"):
-        if run(lambda s: code_service.delete_code(s, code_id, actor_id=uid, delete_codings=True)):
-            st.session_state[FLASH] = tr("codebook.deleted", code=code.label(lang))
-            st.rerun()
+        runner.run(lambda s: code_service.delete_code(s, code_id, actor_id=page.actor, delete_codings=True),
+                   done=tr("codebook.deleted", code=code.label(lang)))
     if right.button(tr("codebook.cancel"), key="delete_no"):
         st.rerun()
 
@@ -74,11 +50,13 @@ tab_tree, tab_edit, tab_io = st.tabs([tr("codebook.tab_tree"), tr("codebook.tab_
 with tab_tree:
     query = st.text_input(tr("codebook.search"), key="code_search", placeholder=tr("codebook.search_help"))
     needle = query.strip().lower()
-    if not all_codes:
+    if not view.codes:
         st.info(tr("codebook.empty"))
-    groups = [(b.id, b.name, b.key, b.version, b.source) for b in books] + [(None, tr("codebook.inductive"), "", "", "")]
+    groups: list[tuple[int | None, str, str, str, str]] = [(b.id, b.name, b.key, b.version, b.source)
+                                                           for b in view.books]
+    groups.append((None, tr("codebook.inductive"), "", "", ""))
     for book_id, name, key, version, source in groups:
-        codes = [c for c in all_codes if c.codebook_id == book_id]
+        codes = [c for c in view.codes if c.codebook_id == book_id]
         if needle:
             codes = [c for c in codes if needle in f"{c.key} {c.name_id} {c.name_en}".lower()]
         if not codes:
@@ -89,7 +67,7 @@ with tab_tree:
                 st.caption(f"`{key}` · {tr('codebook.version')} {version} · {source}")
             for code in codes:
                 indent = "\u2003" * code.depth
-                with st.expander(f"{indent}{code.label(lang)}  ·  `{code.key}`  ·  {counts.get(code.id, 0)}"):
+                with st.expander(f"{indent}{code.label(lang)}  ·  `{code.key}`  ·  {code.codings}"):
                     st.markdown(
                         f"<span style='display:inline-block;width:1em;height:1em;background:{code.colour};"
                         f"border-radius:3px;vertical-align:middle'></span> `{code.path}` · "
@@ -115,10 +93,9 @@ with tab_edit:
         colour = st.color_picker(tr("codebook.colour"), "#4E79A7")
         definition = st.text_area(tr("codebook.definition"), height=80)
         if st.form_submit_button(tr("codebook.add_code"), type="primary"):
-            if run(lambda s: code_service.create_code(s, pid, name, actor_id=uid, parent_id=parent, name_en=name_en,
-                                                      colour=colour, definition=definition)):
-                st.session_state[FLASH] = tr("codebook.code_added", code=name)
-                st.rerun()
+            runner.run(lambda s: code_service.create_code(s, pid, name, actor_id=page.actor, parent_id=parent,
+                                                          name_en=name_en, colour=colour, definition=definition),
+                       done=tr("codebook.code_added", code=name))
     if codes_by_id:
         st.divider()
         st.subheader(tr("codebook.edit_code"))
@@ -138,27 +115,26 @@ with tab_edit:
                 changes = dict(name_id=new_id_name, name_en=new_en_name, colour=new_colour, definition=new_definition,
                                inclusion=new_inclusion, exclusion=new_exclusion,
                                examples=new_examples.splitlines(), indicators=new_indicators.splitlines())
-                if run(lambda s: code_service.update_code(s, code_id, actor_id=uid, **changes)):
-                    st.session_state[FLASH] = tr("codebook.saved")
-                    st.rerun()
+                runner.run(lambda s: code_service.update_code(s, code_id, actor_id=page.actor, **changes),
+                           done=tr("codebook.saved"))
         col_move, col_merge, col_delete = st.columns(3)
         with col_move:
-            others = [None, *[i for i, c in codes_by_id.items() if not is_within(c.path, code.path)]]
+            others = [None, *[i for i, c in codes_by_id.items() if i != code_id and not c.is_under(code)]]
             target_parent = st.selectbox(tr("codebook.move_to"), others, format_func=code_label, key="move_target")
             if st.button(tr("codebook.move"), key="move_button"):
-                if run(lambda s: code_service.move_code(s, code_id, target_parent, actor_id=uid)):
-                    st.session_state[FLASH] = tr("codebook.moved", code=code.label(lang), parent=plain_label(target_parent))
-                    st.rerun()
+                runner.run(lambda s: code_service.move_code(s, code_id, target_parent, actor_id=page.actor),
+                           done=tr("codebook.moved", code=code.label(lang), parent=plain_label(target_parent)))
         with col_merge:
             targets = [i for i in codes_by_id if i != code_id]
             # No preselected target: a merge removes this code, so the researcher names the target.
             merge_target = st.selectbox(tr("codebook.merge_into"), targets, format_func=code_label, key="merge_target",
                                         index=None, placeholder=tr("codebook.merge_choose"))
-            st.caption(tr("codebook.merge_help", count=counts.get(code_id, 0)))
+            st.caption(tr("codebook.merge_help", count=code.codings))
             if st.button(tr("codebook.merge"), key="merge_button", disabled=merge_target is None):
-                if run(lambda s: code_service.merge_codes(s, code_id, merge_target, actor_id=uid)):
-                    st.session_state[FLASH] = tr("codebook.merged", code=code.label(lang), target=plain_label(merge_target))
-                    st.rerun()
+                if merge_target is not None:
+                    into: int = merge_target
+                    runner.run(lambda s: code_service.merge_codes(s, code_id, into, actor_id=page.actor),
+                               done=tr("codebook.merged", code=code.label(lang), target=plain_label(into)))
         with col_delete:
             st.write("")
             if st.button(tr("codebook.delete"), key="delete_button"):
@@ -169,24 +145,25 @@ with tab_io:
     upload = st.file_uploader(tr("codebook.import_file"), type=["yaml", "yml", "csv", "qdc"], key="codebook_upload",
                               help=tr("codebook.import_help"))
     if upload is not None:
-        stem = code_service.slugify(PurePath(upload.name).stem)
+        stem = slugify(PurePath(upload.name).stem)
         suffix = PurePath(upload.name).suffix.lower()
         new_key = st.text_input(tr("codebook.new_key"), stem, disabled=suffix in (".yaml", ".yml"), key="cb_key")
         new_name = st.text_input(tr("codebook.new_name"), PurePath(upload.name).stem,
                                  disabled=suffix in (".yaml", ".yml"), key="cb_name")
         if st.button(tr("codebook.apply"), type="primary", key="codebook_apply"):
-            try:
-                spec = read_codebook(upload.name, upload.getvalue(), codebook_id=new_key, name=new_name)
-                if run(lambda s: codebook_service.apply_codebook(s, pid, spec, actor_id=uid)):
-                    st.success(tr("codebook.applied", codebook=spec.codebook.name))
-            except QualcodeError as exc:
-                st.error(exc.message(lang))
+            data, filename = upload.getvalue(), upload.name
+
+            def apply(session):
+                # one reader for YAML, CSV and .qdc: any encoding, bounded work (qualcode.files.codebook)
+                spec = read_codebook(filename, data, codebook_id=new_key, name=new_name)
+                return codebook_service.apply_codebook(session, pid, spec, actor_id=page.actor).name
+
+            runner.run(apply, done=lambda book: tr("codebook.applied", codebook=book), rerun=False)
     st.subheader(tr("codebook.export"))
-    if not books:
+    if not view.books:
         st.caption(tr("codebook.empty"))
-    for book in books:
-        with state.reading() as session:
-            spec = read_entities.codebook_spec(session, book.id, with_guids=True)
+    for book in view.books:
+        spec = view.specs[book.id]
         st.markdown(f"**{book.name}**")
         c1, c2, c3 = st.columns(3)
         c1.download_button("YAML", dump_codebook(spec).encode("utf-8"), f"{book.key}.yaml", "application/x-yaml",

@@ -1,26 +1,22 @@
 """Documents: import files, see turns and metadata, edit cases (informants)."""
 
+from functools import partial
+
 import streamlit as st
 
-from qualcode.errors import QualcodeError
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
-from qualcode.models import DOCUMENT_KINDS
 from qualcode.pseudonyms import parse_mapping, preview
-from qualcode.read import entities as read_entities
-from qualcode.read import tables as queries
+from qualcode.read.views.documents import KINDS, document_detail, documents_view
 from qualcode.services import cases as case_service
-from qualcode.services import documents as document_service
-from qualcode.services import projects as project_service
 from qualcode.services.imports import import_files, read_metadata_sheet, set_interviewer
-from qualcode.ui import state
+from qualcode.ui import runner, shell, state
 from qualcode.ui.state import tr
 
 TURNS_PER_PAGE = 40
+CASE_FIELDS = ["pseudonym", "stakeholder_group", "organisation", "position", "interview_date", "interview_place"]
 
-st.title(tr("nav.documents"))
-pid = state.require_project()
-uid = state.user_id()
-lang = state.lang()
+page = shell.project_page("nav.documents")
+pid, lang = page.project_id, page.lang
 
 tab_list, tab_import, tab_cases = st.tabs([tr("documents.tab_list"), tr("documents.tab_import"),
                                            tr("documents.tab_cases")])
@@ -33,7 +29,7 @@ with tab_import:
         help=tr("documents.upload_help"),
         key="doc_uploads",
     )
-    kind = st.selectbox(tr("documents.kind"), DOCUMENT_KINDS, format_func=lambda k: tr(f"kind.{k}"), key="doc_kind")
+    kind = st.selectbox(tr("documents.kind"), KINDS, format_func=lambda k: tr(f"kind.{k}"), key="doc_kind")
     sheet = st.file_uploader(tr("documents.metadata_sheet"), type=["csv", "tsv", "txt"], help=tr("documents.metadata_help"),
                              key="doc_sheet")
     mapping_text = st.text_area(tr("documents.pseudonyms"), help=tr("documents.pseudonyms_help"), height=90,
@@ -42,9 +38,8 @@ with tab_import:
     if mapping and uploads:
         with st.expander(tr("documents.pseudonym_preview"), expanded=True):
             for upload in uploads:
-                try:
-                    texts = extract(upload.name, upload.getvalue())
-                except QualcodeError:
+                texts = runner.quietly(partial(extract, upload.name, upload.getvalue()))
+                if texts is None:
                     continue
                 rows = [row for item in texts for row in preview(item.text, mapping)]
                 st.markdown(f"**{upload.name}**: " + tr("documents.replacements", count=len(rows)))
@@ -56,31 +51,26 @@ with tab_import:
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / max(total, 1), text=tr("documents.importing_file", file=name) if name else "")
 
-        try:
-            metadata = read_metadata_sheet(sheet.name, sheet.getvalue()) if sheet else {}
-            with state.action() as session:
-                report = import_files(session, pid, [(u.name, u.getvalue()) for u in uploads or []],
-                                      actor_id=uid, kind=kind, metadata=metadata, pseudonyms=mapping or None,
-                                      progress=progress, commit_each_file=True)
+        outcome = runner.run(
+            lambda s: import_files(s, pid, [(u.name, u.getvalue()) for u in uploads or []], actor_id=page.actor,
+                                   kind=kind, metadata=read_metadata_sheet(sheet.name, sheet.getvalue()) if sheet else {},
+                                   pseudonyms=mapping or None, progress=progress, commit_each_file=True),
+            rerun=False)
+        if outcome.value is not None:
             bar.progress(1.0, text=tr("documents.import_done"))
-            for outcome in report.outcomes:
-                if outcome.status == "imported":
-                    st.success(tr("documents.imported", file=outcome.file, count=len(outcome.document_ids)))
-                elif outcome.status == "duplicate":
-                    st.warning(outcome.message(lang))
+            for result in outcome.value.outcomes:
+                if result.status == "imported":
+                    st.success(tr("documents.imported", file=result.file, count=len(result.document_ids)))
+                elif result.status == "duplicate":
+                    st.warning(result.message(lang))
                 else:
-                    st.error(outcome.message(lang))
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
-        except state.ActionFailed:
-            pass
+                    st.error(result.message(lang))
 
-with state.reading() as session:
-    table = queries.document_table(session, pid)
-    project = project_service.get_project(session, pid)
-    groups = project.groups
+with state.reading() as session:  # read after the import above, so it lists what was just imported
+    view = documents_view(session, pid)
 
 with tab_list:
+    table = view.documents
     if table.empty:
         st.info(tr("documents.empty"))
     else:
@@ -101,58 +91,46 @@ with tab_list:
             },
         )
         titles = dict(zip(table["id"], table["title"], strict=True))
-        doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=titles.get, key="doc_open")
+        doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=state.label_of(titles), key="doc_open")
         with state.reading() as session:
-            document = document_service.get_document(session, doc_id)
-            turns = list(document.turns)
-            linked = [c.id for c in document.cases]
-            all_cases = {c.id: c.pseudonym for c in read_entities.list_cases(session, pid)}
-            text = document.text if not turns else ""
-            labels = list(dict.fromkeys(t.speaker for t in turns))
+            document = document_detail(session, int(doc_id if doc_id is not None else table["id"].iloc[0]))
         st.subheader(document.title)
         st.caption(f"{tr('kind.' + document.kind)} · {document.original_filename} · "
                    f"{tr('documents.length')}: {document.length}")
-        chosen_cases = st.multiselect(tr("documents.cases"), list(all_cases), default=linked,
-                                      format_func=all_cases.get, key=f"doc_cases_{doc_id}")
+        linked = document.case_ids
+        chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names), default=linked,
+                                      format_func=state.label_of(view.case_names), key=f"doc_cases_{doc_id}")
         if set(chosen_cases) != set(linked) and st.button(tr("documents.save_cases"), key=f"doc_save_cases_{doc_id}"):
-            try:
-                with state.action() as session:
-                    for case_id in set(chosen_cases) - set(linked):
-                        case_service.link_case(session, case_id, doc_id, actor_id=uid)
-                    for case_id in set(linked) - set(chosen_cases):
-                        case_service.unlink_case(session, case_id, doc_id, actor_id=uid)
-                st.rerun()
-            except state.ActionFailed:
-                pass
+
+            def save_links(session):
+                for case_id in set(chosen_cases) - set(linked):
+                    case_service.link_case(session, case_id, document.id, actor_id=page.actor)
+                for case_id in set(linked) - set(chosen_cases):
+                    case_service.unlink_case(session, case_id, document.id, actor_id=page.actor)
+
+            runner.run(save_links)
+        labels = document.speakers
         if labels:
             current = document.interviewer_label if document.interviewer_label in labels else labels[0]
             label = st.radio(tr("documents.interviewer_label"), labels, index=labels.index(current), horizontal=True,
                              help=tr("documents.interviewer_help"), key=f"doc_interviewer_{doc_id}")
             if label != document.interviewer_label and st.button(tr("documents.confirm_interviewer"),
                                                                   key=f"doc_confirm_{doc_id}"):
-                try:
-                    with state.action() as session:
-                        set_interviewer(session, doc_id, label, actor_id=uid)
-                    st.rerun()
-                except state.ActionFailed:
-                    pass
-            pages = max(1, -(-len(turns) // TURNS_PER_PAGE))
-            page = st.number_input(tr("documents.turn_page", pages=pages), min_value=1, max_value=pages, value=1,
-                                   key=f"doc_turn_page_{doc_id}") if pages > 1 else 1
-            with state.reading() as session:
-                full = document_service.get_document(session, doc_id).text
-            for turn in turns[(page - 1) * TURNS_PER_PAGE: page * TURNS_PER_PAGE]:
+                runner.run(lambda s: set_interviewer(s, document.id, label, actor_id=page.actor))
+            pages = max(1, -(-len(document.turns) // TURNS_PER_PAGE))
+            turn_page = st.number_input(tr("documents.turn_page", pages=pages), min_value=1, max_value=pages, value=1,
+                                        key=f"doc_turn_page_{doc_id}") if pages > 1 else 1
+            for turn in document.turns[(turn_page - 1) * TURNS_PER_PAGE: turn_page * TURNS_PER_PAGE]:
                 who = tr("documents.interviewer") if turn.is_interviewer else tr("documents.informant")
                 stamp = f" · {turn.timestamp}" if turn.timestamp else ""
                 with st.container(border=True):
                     st.caption(f"#{turn.number} · **{turn.speaker}** ({who}){stamp}")
-                    st.text(full[turn.text_start:turn.end])
+                    st.text(turn.text)
         else:
-            st.text(text[:20000] + ("…" if len(text) > 20000 else ""))
+            st.text(document.preview + ("…" if document.truncated else ""))
 
 with tab_cases:
-    with state.reading() as session:
-        cases = queries.case_table(session, pid)
+    cases = view.cases
     if cases.empty:
         st.info(tr("documents.no_cases"))
     else:
@@ -164,7 +142,7 @@ with tab_cases:
             column_config={
                 "id": None,
                 "pseudonym": tr("cases.pseudonym"),
-                "stakeholder_group": st.column_config.SelectboxColumn(tr("cases.group"), options=["", *groups]),
+                "stakeholder_group": st.column_config.SelectboxColumn(tr("cases.group"), options=["", *view.groups]),
                 "organisation": tr("cases.organisation"),
                 "position": tr("cases.position"),
                 "interview_date": st.column_config.DateColumn(tr("cases.date"), format="YYYY-MM-DD"),
@@ -175,41 +153,28 @@ with tab_cases:
             key="cases_editor",
         )
         if st.button(tr("cases.save"), key="cases_save"):
-            fields = ["pseudonym", "stakeholder_group", "organisation", "position", "interview_date", "interview_place"]
-            try:
-                with state.action() as session:
-                    for before, after in zip(cases.to_dict("records"), edited.to_dict("records"), strict=True):
-                        changes = {f: after[f] for f in fields if after[f] != before[f]}
-                        if changes:
-                            case_service.save_case(session, pid, actor_id=uid, case_id=int(before["id"]), **changes)
-                st.success(tr("cases.saved"))
-            except state.ActionFailed:
-                pass
+
+            def save_cases(session):
+                for before, after in zip(cases.to_dict("records"), edited.to_dict("records"), strict=True):
+                    changes = {f: after[f] for f in CASE_FIELDS if after[f] != before[f]}
+                    if changes:
+                        case_service.save_case(session, pid, actor_id=page.actor, case_id=int(before["id"]), **changes)
+
+            runner.run(save_cases, done=tr("cases.saved"), rerun=False)
     with st.expander(tr("cases.add")):
         with st.form("case_add", clear_on_submit=True):
             pseudonym = st.text_input(tr("cases.pseudonym"))
-            group = st.selectbox(tr("cases.group"), ["", *groups])
+            group = st.selectbox(tr("cases.group"), ["", *view.groups])
             organisation = st.text_input(tr("cases.organisation"))
             position = st.text_input(tr("cases.position"))
             date = st.date_input(tr("cases.date"), value=None)
             place = st.text_input(tr("cases.place"))
             if st.form_submit_button(tr("ui.add")):
-                try:
-                    with state.action() as session:
-                        case_service.save_case(session, pid, actor_id=uid, pseudonym=pseudonym, stakeholder_group=group,
-                                               organisation=organisation, position=position, interview_date=date,
-                                               interview_place=place)
-                    st.rerun()
-                except state.ActionFailed:
-                    pass
+                runner.run(lambda s: case_service.save_case(
+                    s, pid, actor_id=page.actor, pseudonym=pseudonym, stakeholder_group=group,
+                    organisation=organisation, position=position, interview_date=date, interview_place=place))
     case_sheet = st.file_uploader(tr("cases.sheet"), type=["csv", "tsv", "txt"], help=tr("cases.sheet_help"), key="case_sheet")
     if case_sheet is not None and st.button(tr("cases.import_sheet"), key="case_sheet_import"):
-        try:
-            with state.action() as session:
-                count = case_service.import_case_sheet(session, pid, case_sheet.name, case_sheet.getvalue(),
-                                                       actor_id=uid)
-            st.success(tr("cases.sheet_imported", count=count))
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
-        except state.ActionFailed:
-            pass
+        sheet_name, sheet_data = case_sheet.name, case_sheet.getvalue()
+        runner.run(lambda s: case_service.import_case_sheet(s, pid, sheet_name, sheet_data, actor_id=page.actor),
+                   done=lambda count: tr("cases.sheet_imported", count=count), rerun=False)

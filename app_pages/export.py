@@ -1,22 +1,38 @@
-"""Export: coded segments (CSV, XLSX), the project as REFI-QDA .qdpx, codebooks as .qdc, and .qdpx import."""
+"""Export: coded segments (CSV, XLSX), the project as REFI-QDA .qdpx, codebooks as .qdc, the study
+report, and .qdpx import."""
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import streamlit as st
+import streamlit.components.v1 as components
 
-from qualcode.errors import QualcodeError
-from qualcode.exports import SegmentFilters, coded_segments, to_csv, to_xlsx
-from qualcode.models import DOCUMENT_KINDS
-from qualcode.read import entities as read_entities
-from qualcode.read import tables as queries
-from qualcode.read.codes import label as code_label
-from qualcode.services import projects as project_service
-from qualcode.services.auth import require
-from qualcode.services.exchange import QdpxImport, export_codebook, export_project, import_project, report_lines
-from qualcode.ui import state
+from qualcode.read.views.export import (
+    MatrixChoice,
+    SegmentFilters,
+    codebook_file,
+    export_view,
+    project_file,
+    report_files,
+    segment_files,
+)
+from qualcode.services.exchange import QdpxImport, import_project, report_lines
+from qualcode.ui import runner, shell, state
 from qualcode.ui.state import tr
 
 PROFILES = ("standard", "nvivo", "atlasti", "maxqda")
+T = TypeVar("T")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+page = shell.project_page("nav.export", caption_key="export.intro")
+pid, uid, lang = page.project_id, page.user_id, page.lang
+ss = st.session_state
+with state.reading() as session:
+    view = export_view(session, pid)
+slug = view.slug
+book_names = {b.id: b.name for b in view.books}
 
 
 def _plain(text: str) -> str:
@@ -32,64 +48,54 @@ def show_import_report(result: QdpxImport) -> None:
         for level, line in lines[1:]:
             (st.warning if level == "warning" else st.caption)(_plain(line))
 
-st.title(tr("nav.export"))
-pid = state.require_project()
-uid = state.user_id()
-lang = state.lang()
-st.caption(tr("export.intro"))
 
-with state.reading() as session:
-    project = project_service.get_project(session, pid)
-    project_name, groups = project.name, project.groups
-    books = [(b.id, b.name, b.key) for b in read_entities.list_codebooks(session, pid)]
-    codes = queries.code_table(session, pid)
-    coders = [(u.id, u.display_name) for u, _ in read_entities.members(session, pid)]
+def reading(work: Callable[[Any, int], T]) -> T | None:
+    """Read-side work for a file: a refusal (no permission, no user) is shown, ``None`` comes back."""
 
-slug = "".join(c if c.isalnum() else "_" for c in project_name).strip("_") or "project"
+    def read() -> T:
+        with state.reading() as session:
+            return work(session, page.actor)
+
+    return runner.attempt(read)
+
+
 tab_segments, tab_project, tab_codebook, tab_import, tab_report = st.tabs(
     [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"), tr("export.tab_import"),
      tr("report.tab")])
 
 with tab_segments:
-    book_names = {b: name for b, name, _ in books} | {0: tr("export.inductive")}
-    code_names = {int(r.id): f"{code_label(r.name_id, r.name_en, r.key, lang)} ({r.key})" for r in codes.itertuples()}
-    coder_names = dict(coders)
+    filter_books = book_names | {0: tr("export.inductive")}
+    code_names = view.code_names(lang)
+    coder_names = {m.id: m.name for m in view.coders}
     c1, c2, c3 = st.columns(3)
-    f_books = c1.multiselect(tr("export.filter_codebook"), list(book_names), format_func=book_names.get, key="ex_books",
-                             placeholder=tr("export.all"))
-    f_codes = c2.multiselect(tr("export.filter_code"), list(code_names), format_func=code_names.get, key="ex_codes",
-                             placeholder=tr("export.all"))
-    f_coders = c3.multiselect(tr("export.filter_coder"), list(coder_names), format_func=coder_names.get,
-                              key="ex_coders", placeholder=tr("export.all"))
+    f_books = c1.multiselect(tr("export.filter_codebook"), list(filter_books), key="ex_books",
+                             format_func=state.label_of(filter_books), placeholder=tr("export.all"))
+    f_codes = c2.multiselect(tr("export.filter_code"), list(code_names), key="ex_codes",
+                             format_func=state.label_of(code_names), placeholder=tr("export.all"))
+    f_coders = c3.multiselect(tr("export.filter_coder"), list(coder_names), key="ex_coders",
+                              format_func=state.label_of(coder_names), placeholder=tr("export.all"))
     c4, c5, c6 = st.columns(3)
-    f_kinds = c4.multiselect(tr("export.filter_kind"), list(DOCUMENT_KINDS), format_func=lambda k: tr(f"kind.{k}"),
+    f_kinds = c4.multiselect(tr("export.filter_kind"), list(view.kinds), format_func=lambda k: tr(f"kind.{k}"),
                              key="ex_kinds", placeholder=tr("export.all"))
-    f_groups = c5.multiselect(tr("export.filter_group"), groups, key="ex_groups", placeholder=tr("export.all"))
+    f_groups = c5.multiselect(tr("export.filter_group"), view.groups, key="ex_groups", placeholder=tr("export.all"))
     by = c6.radio(tr("export.sheets"), ["code", "dimension"], key="ex_by",
                   format_func=lambda v: tr("export.sheets_code") if v == "code" else tr("export.sheets_dimension"))
     filters = SegmentFilters(codebook_ids=f_books or None, code_ids=f_codes or None, coder_ids=f_coders or None,
                              kinds=f_kinds or None, groups=f_groups or None)
+    wanted_segments = repr((filters, by))
     if st.button(tr("export.prepare"), key="ex_prepare_segments", type="primary"):
-        bar = st.progress(0.0, text=tr("export.preparing", what=tr("export.tab_segments")))
-        try:
-            with state.reading() as session:
-                require(session, pid, uid, "project.read")
-                table = coded_segments(session, pid, filters)
-            bar.progress(0.4, text=tr("export.preparing", what="CSV"))
-            csv_bytes = to_csv(table)
-            bar.progress(0.6, text=tr("export.preparing", what="XLSX"))
-            st.session_state["ex_segments"] = (repr((filters, by)), len(table), csv_bytes, to_xlsx(table, by=by))
-            bar.progress(1.0, text=tr("export.rows", count=len(table)))
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
-    prepared = st.session_state.get("ex_segments")
-    if prepared and prepared[0] == repr((filters, by)):  # files made for other filters are not offered
-        _, count, csv_bytes, xlsx_bytes = prepared
-        st.write(tr("export.rows", count=count) if count else tr("export.no_codings"))
+        bar = st.progress(0.1, text=tr("export.preparing", what=tr("export.tab_segments")))
+        files = reading(lambda s, actor: segment_files(s, pid, actor, filters, by=by))
+        if files is not None:
+            ss["ex_segments"] = (wanted_segments, files)
+            bar.progress(1.0, text=tr("export.rows", count=files.rows))
+    prepared = ss.get("ex_segments")
+    if prepared and prepared[0] == wanted_segments:  # files made for other filters are not offered
+        files = prepared[1]
+        st.write(tr("export.rows", count=files.rows) if files.rows else tr("export.no_codings"))
         d1, d2 = st.columns(2)
-        d1.download_button(tr("export.download_csv"), csv_bytes, f"{slug}_segments.csv", "text/csv", key="ex_dl_csv")
-        d2.download_button(tr("export.download_xlsx"), xlsx_bytes, f"{slug}_segments.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ex_dl_xlsx")
+        d1.download_button(tr("export.download_csv"), files.csv, f"{slug}_segments.csv", "text/csv", key="ex_dl_csv")
+        d2.download_button(tr("export.download_xlsx"), files.xlsx, f"{slug}_segments.xlsx", XLSX, key="ex_dl_xlsx")
 
 with tab_project:
     st.write(tr("export.qdpx_help"))
@@ -97,85 +103,67 @@ with tab_project:
                            key="ex_profile")
     if st.button(tr("export.prepare"), key="ex_prepare_qdpx", type="primary"):
         bar = st.progress(0.1, text=tr("export.preparing", what=".qdpx"))
-        try:
-            with state.reading() as session:
-                st.session_state["ex_qdpx"] = export_project(session, pid, actor_id=uid, profile=profile)
+        qdpx = reading(lambda s, actor: project_file(s, pid, actor, profile))
+        if qdpx is not None:
+            ss["ex_qdpx"] = qdpx
             bar.progress(1.0, text=".qdpx")
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
-    if st.session_state.get("ex_qdpx"):
-        st.download_button(tr("export.download_qdpx"), st.session_state["ex_qdpx"], f"{slug}.qdpx",
-                           "application/zip", key="ex_dl_qdpx")
+    if ss.get("ex_qdpx"):
+        st.download_button(tr("export.download_qdpx"), ss["ex_qdpx"], f"{slug}.qdpx", "application/zip",
+                           key="ex_dl_qdpx")
 
 with tab_codebook:
-    if not books:
+    if not view.books:
         st.info(tr("export.no_codebooks"))
     else:
-        keys = {b: key for b, _, key in books}
-        chosen = st.selectbox(tr("export.filter_codebook"), [b for b, _, _ in books],
-                              format_func=lambda b: next(n for i, n, _ in books if i == b), key="ex_book")
-        try:
-            with state.reading() as session:
-                qdc = export_codebook(session, chosen, actor_id=uid)
+        keys = {b.id: b.key for b in view.books}
+        chosen = st.selectbox(tr("export.filter_codebook"), list(book_names), format_func=state.label_of(book_names),
+                              key="ex_book")
+        qdc = reading(lambda s, actor: codebook_file(s, chosen, actor)) if chosen is not None else None
+        if chosen is not None and qdc is not None:
             st.download_button(tr("export.download_qdc"), qdc, f"{keys[chosen]}.qdc", "application/xml", key="ex_dl_qdc")
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
 
 with tab_import:
     st.write(tr("export.import_help"))
     upload = st.file_uploader(tr("export.import_file"), type=["qdpx"], key="ex_upload")
     new_name = st.text_input(tr("export.import_name"), key="ex_import_name")
-    if st.button(tr("export.import_button"), key="ex_import", type="primary", disabled=upload is None):
-        bar = st.progress(0.0, text=upload.name)
+    if st.button(tr("export.import_button"), key="ex_import", type="primary", disabled=upload is None) and upload:
+        data, filename = upload.getvalue(), upload.name
+        bar = st.progress(0.0, text=filename)
 
         def progress(fraction: float, label: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=label or upload.name)
+            bar.progress(min(max(fraction, 0.0), 1.0), text=label or filename)
 
-        try:
-            with state.action() as session:
-                result = import_project(session, upload.getvalue(), upload.name, actor_id=uid,
-                                        name=new_name.strip() or None, progress=progress)
-            bar.progress(1.0, text=upload.name)
-            st.session_state["ex_imported"] = result
-        except state.ActionFailed:
-            pass
-    result = st.session_state.get("ex_imported")
+        done = runner.run(lambda s: import_project(s, data, filename, actor_id=page.actor,
+                                                   name=new_name.strip() or None, progress=progress), rerun=False)
+        if done.ok:
+            bar.progress(1.0, text=filename)
+            ss["ex_imported"] = done.value
+    result = ss.get("ex_imported")
     if result is not None:
         show_import_report(result)
         if st.button(tr("export.open_project"), key="ex_open"):
             state.set_project(result.project_id)
-            st.session_state.pop("ex_imported", None)
+            ss.pop("ex_imported", None)
             st.rerun()
 
 with tab_report:  # the study report (issue 8): qualcode/report.py
-    import streamlit.components.v1 as components
-
-    from qualcode.report import MatrixChoice, build_report, default_matrices, render_docx, render_html
-
     st.write(tr("report.help"))
-    options = [MatrixChoice(kind, b) for b, _, _ in books for kind in ("role", "case")]
-    names = {b: name for b, name, _ in books}
-    with state.reading() as session:
-        preset = [c for c in default_matrices(session, pid) if c in options]
+    options = [MatrixChoice(kind, b.id) for b in view.books for kind in ("role", "case")]
+    preset = [c for c in view.default_matrices if c in options]
     chosen_matrices = st.multiselect(tr("report.choose_matrices"), options, default=preset, key="ex_report_matrices",
-                                     format_func=lambda c: f"{names[c.codebook_id]} · {tr(f'report.kind_{c.kind}')}")
+                                     format_func=lambda c: f"{book_names[c.codebook_id]} · {tr(f'report.kind_{c.kind}')}")
     wanted = repr((lang, chosen_matrices))
     if st.button(tr("report.prepare"), key="ex_prepare_report", type="primary"):
         bar = st.progress(0.1, text=tr("export.preparing", what=tr("report.tab")))
-        try:
-            with state.reading() as session:
-                report = build_report(session, pid, actor_id=uid, lang=lang, matrices=chosen_matrices)
-            bar.progress(0.6, text=tr("export.preparing", what="DOCX"))
-            st.session_state["ex_report"] = (wanted, render_html(report), render_docx(report))
+        made = reading(lambda s, actor: report_files(s, pid, actor, lang, chosen_matrices))
+        if made is not None:
+            ss["ex_report"] = (wanted, made.html, made.docx)
             bar.progress(1.0, text=tr("report.tab"))
-        except QualcodeError as exc:
-            st.error(exc.message(lang))
-    made = st.session_state.get("ex_report")
-    if made and made[0] == wanted:  # a report made for other choices is not offered
-        _, report_html, report_docx = made
+    prepared_report = ss.get("ex_report")
+    if prepared_report and prepared_report[0] == wanted:  # a report made for other choices is not offered
+        _, report_html, report_docx = prepared_report
         r1, r2 = st.columns(2)
-        r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx",
-                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="ex_dl_report_docx")
+        r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx", DOCX, key="ex_dl_report_docx")
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
                            key="ex_dl_report_html")
         st.subheader(tr("report.preview"))

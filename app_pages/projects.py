@@ -4,24 +4,29 @@ import streamlit as st
 
 from qualcode.config import get_settings
 from qualcode.demo import load_demo
-from qualcode.models import ROLES, User
-from qualcode.read import entities as read_entities
-from qualcode.read import tables as queries
+from qualcode.read.views.projects import projects_view
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
-from qualcode.ui import state
+from qualcode.ui import runner, shell, state
 from qualcode.ui.state import tr
 
-st.title(tr("nav.projects"))
-
+shell.page_header("nav.projects")
+accounts_on = get_settings().accounts
 with state.reading() as session:
-    overview = queries.project_overview(session)
+    view = projects_view(session, state.user_id(), accounts=accounts_on)
 
-if overview.empty:
+
+def open_project(project_id: int, user_id: int | None = None) -> None:
+    state.set_project(project_id)
+    if user_id is not None:
+        st.session_state[state.USER_KEY] = user_id
+
+
+if view.overview.empty:
     st.info(tr("projects.empty"))
 else:
     current = state.project_id()
-    for row in overview.itertuples():
+    for row in view.overview.itertuples():
         with st.container(border=True):
             left, right = st.columns([4, 1])
             left.markdown(f"**{row.name}**" + (f"  \n{row.description}" if row.description else ""))
@@ -29,7 +34,7 @@ else:
             if row.id == current:
                 right.button(tr("projects.is_open"), key=f"open_{row.id}", disabled=True)
             elif right.button(tr("projects.open"), key=f"open_{row.id}"):
-                state.set_project(int(row.id))
+                open_project(int(row.id))
                 st.rerun()
 
 left, right = st.columns(2)
@@ -38,75 +43,50 @@ with left:
     with st.form("new_project", clear_on_submit=True):
         name = st.text_input(tr("projects.name"))
         description = st.text_area(tr("projects.description"), height=80)
-        accounts_on = get_settings().accounts
         owner_login = "" if accounts_on else st.text_input(tr("projects.owner_login"), value="peneliti",
                                                             help=tr("ui.login_help"))
         if st.form_submit_button(tr("projects.create"), type="primary"):
-            try:
-                with state.action() as session:
-                    owner = (session.get(User, state.user_id()) if accounts_on
-                             else project_service.ensure_user(session, owner_login))
-                    project = project_service.create_project(
-                        session, name, owner_id=owner.id, description=description
-                    )
-                    new_id, user = project.id, owner.id
-                state.set_project(new_id)
-                st.session_state[state.USER_KEY] = user
-                st.rerun()
-            except state.ActionFailed:
-                pass
+
+            def create(session):
+                owner = state.user_id() if accounts_on else project_service.ensure_user(session, owner_login).id
+                project = project_service.create_project(session, name, owner_id=owner or 0, description=description)
+                return project.id, owner
+
+            runner.run(create, then=lambda made: open_project(*made))
 with right:
     st.subheader(tr("projects.demo"))
     st.write(tr("projects.demo_help"))
     if st.button(tr("projects.load_demo")):
-        try:
-            with st.spinner(tr("projects.loading_demo")), state.action() as session:
-                report = load_demo(session)
-            state.set_project(report.project_id)
-            st.success(tr("projects.demo_loaded", documents=len(report.documents_added),
-                          codebooks=len(report.codebooks)))
-            st.rerun()
-        except state.ActionFailed:
-            pass
+        with st.spinner(tr("projects.loading_demo")):
+            runner.run(load_demo, then=lambda report: open_project(report.project_id),
+                       done=lambda report: tr("projects.demo_loaded", documents=len(report.documents_added),
+                                              codebooks=len(report.codebooks)))
 
-if get_settings().accounts:
-    with state.reading() as session:
-        me = session.get(User, state.user_id())
-        users = [(u.id, u.login, u.display_name) for u in read_entities.list_users(session)]
-    if me is not None and me.is_admin:
-        with st.expander(tr("auth.users")):
-            with st.form("new_account", clear_on_submit=True):
-                st.markdown(f"**{tr('auth.new_user')}**")
-                login = st.text_input(tr("auth.login"), help=tr("ui.login_help"))
-                name = st.text_input(tr("ui.display_name"))
-                password = st.text_input(tr("auth.password"), type="password")
-                admin = st.checkbox(tr("auth.is_admin"))
-                if st.form_submit_button(tr("auth.create")):
-                    try:
-                        with state.action() as session:
-                            accounts.create_account(session, login, password, display_name=name, is_admin=admin,
-                                                    actor_id=me.id)
-                        st.success(tr("auth.created", login=login))
-                    except state.ActionFailed:
-                        pass
-            labels = {uid: f"{name} ({login})" for uid, login, name in users}
-            who = st.selectbox(tr("ui.login"), list(labels), format_func=labels.get, key="admin_user")
-            pid = state.project_id()
-            if pid is not None:
-                role = st.selectbox(tr("auth.role_in_project"), ROLES, format_func=lambda r: tr(f"role.{r}"),
-                                    key="admin_role")
-                if st.button(tr("auth.set_role"), key="admin_set_role"):
-                    try:
-                        with state.action() as session:
-                            project_service.set_member(session, pid, who, role, actor_id=me.id)
-                        st.success(tr("auth.role_set", login=labels[who], role=tr(f"role.{role}")))
-                    except state.ActionFailed:
-                        pass
-            new_password = st.text_input(tr("auth.new_password"), type="password", key="admin_new_password")
-            if st.button(tr("auth.reset_password"), key="admin_reset"):
-                try:
-                    with state.action() as session:
-                        accounts.set_password(session, who, new_password, actor_id=me.id)
-                    st.success(tr("auth.password_changed"))
-                except state.ActionFailed:
-                    pass
+me = view.me
+if me is not None and me.is_admin:
+    admin_id = me.id
+    with st.expander(tr("auth.users")):
+        with st.form("new_account", clear_on_submit=True):
+            st.markdown(f"**{tr('auth.new_user')}**")
+            login = st.text_input(tr("auth.login"), help=tr("ui.login_help"))
+            display_name = st.text_input(tr("ui.display_name"))
+            password = st.text_input(tr("auth.password"), type="password")
+            admin = st.checkbox(tr("auth.is_admin"))
+            if st.form_submit_button(tr("auth.create")):
+                runner.run(lambda s: accounts.create_account(s, login, password, display_name=display_name,
+                                                             is_admin=admin, actor_id=admin_id),
+                           done=tr("auth.created", login=login), rerun=False)
+        labels = {u.id: f"{u.name} ({u.login})" for u in view.users}
+        who = st.selectbox(tr("ui.login"), list(labels), format_func=state.label_of(labels), key="admin_user")
+        pid = state.project_id()
+        if pid is not None and who is not None:
+            member, project = int(who), int(pid)
+            role = st.selectbox(tr("auth.role_in_project"), view.roles, format_func=lambda r: tr(f"role.{r}"),
+                                key="admin_role")
+            if st.button(tr("auth.set_role"), key="admin_set_role"):
+                runner.run(lambda s: project_service.set_member(s, project, member, role, actor_id=admin_id),
+                           done=tr("auth.role_set", login=labels[who], role=tr(f"role.{role}")), rerun=False)
+        new_password = st.text_input(tr("auth.new_password"), type="password", key="admin_new_password")
+        if st.button(tr("auth.reset_password"), key="admin_reset") and who is not None:
+            runner.run(lambda s: accounts.set_password(s, who, new_password, actor_id=admin_id),
+                       done=tr("auth.password_changed"), rerun=False)

@@ -384,7 +384,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
         spec = read_codebook(codebook_path.name, read_input(codebook_path))
         infos = [CodeInfo(c.id, p, c.name.id, c.name.en, c.definition, c.inclusion, tuple(c.examples), tuple(c.indicators))
-                 for p, c, _ in spec.walk() if c.id not in suggestion_service.NOT_SUGGESTED]
+                 for p, c, _ in spec.walk() if c.id not in spec.meta.never_suggested]
     if args.project or not codebook_path.is_file():
         if not args.project:
             raise QualcodeError("suggest.needs_project", codebook=args.codebook)

@@ -89,11 +89,37 @@ class CodebookMeta(BaseModel):
         return str(value) if isinstance(value, (int, float)) else value
 
 
+class CodebookUse(BaseModel):
+    """What analysis and suggestions need to know about a codebook's codes (``meta:`` in the YAML).
+
+    Knowledge about a particular framework lives here, in its file, not in code: which codes are
+    directions (a 5C factor is coded with a C and one direction on the same segment), which codes
+    are never suggested on their own, and which codebook's factors the cross-framework matrix pairs
+    this codebook's dimensions with by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    directions: list[str] = Field(default_factory=list)
+    never_suggested: list[str] = Field(default_factory=list)
+    cross_framework_factors: str | None = None  # the id of another codebook
+
+    @field_validator("cross_framework_factors")
+    @classmethod
+    def _snake_case(cls, value: str | None) -> str | None:
+        if value is not None and not ID_RE.match(value):
+            raise ValueError(f"codebook id {value!r} is not snake_case")
+        return value
+
+    def is_empty(self) -> bool:
+        return not (self.directions or self.never_suggested or self.cross_framework_factors)
+
+
 class CodebookSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: str
     codebook: CodebookMeta
+    meta: CodebookUse = Field(default_factory=CodebookUse)
     codes: list[CodeSpec] = Field(default_factory=list)
 
     @field_validator("format")
@@ -202,6 +228,11 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
                 problem=f"id {code.id!r} is used twice (also at {seen[code.id]})",
             )
         seen[code.id] = path
+    for field in ("directions", "never_suggested"):
+        unknown = [key for key in getattr(spec.meta, field) if key not in seen]
+        if unknown:
+            raise ImportFileError("error.codebook_invalid", file=filename, where=f"field meta.{field}",
+                                  problem=f"no code with id {unknown[0]!r} in this codebook")
     return spec
 
 
@@ -241,5 +272,8 @@ def dump_codebook(spec: CodebookSpec) -> str:
         return out
 
     meta = spec.codebook.model_dump(exclude_none=True)
-    data = {"format": FORMAT, "codebook": meta, "codes": [code_dict(c) for c in spec.codes]}
+    data: dict[str, Any] = {"format": FORMAT, "codebook": meta}
+    if not spec.meta.is_empty():
+        data["meta"] = spec.meta.model_dump(exclude_defaults=True)
+    data["codes"] = [code_dict(c) for c in spec.codes]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

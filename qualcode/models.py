@@ -244,6 +244,8 @@ class Codebook(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The YAML's ``meta:`` section (directions, never_suggested, cross_framework_factors); NULL: none.
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     project: Mapped[Project] = relationship(back_populates="codebooks")
     codes: Mapped[list[Code]] = relationship(back_populates="codebook", order_by="Code.path")

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis import displays, register
-from qualcode.i18n import t
+from qualcode.i18n import catalogue, t
 from qualcode.models import Case, Code, Codebook, Coding, Document, Segment
 from qualcode.read.codes import tree_order
 from qualcode.read.measures import code_frequencies
@@ -160,7 +160,12 @@ def _matrix(session: Session, project_id: int, choice: MatrixChoice, lang: str) 
     names = {"group": "report.col_group", "informant": "report.col_informant", "dimension": "report.col_dimension"}
     table = table.rename_axis([t(names[n], lang) if n in names else n for n in table.index.names])
     if isinstance(table.columns, pd.MultiIndex) and "direction" in table.columns.names:  # cross-framework
-        table = table.rename(columns={d: t(f"report.direction_{d}", lang) for d in displays.DIRECTIONS}, level="direction")
+        # Directions are codes (the factors codebook's meta: section): a short label from the
+        # catalogue when it has one (report.direction_<key>), else the code's own label.
+        codes = displays.code_frame(session, project_id, lang)
+        labels, short = dict(zip(codes["key"], codes["label"], strict=True)), catalogue(lang)
+        table = table.rename(columns={d: short.get(f"report.direction_{d}", labels.get(d, d))
+                                      for d in table.columns.get_level_values("direction").unique()}, level="direction")
     return title, table
 
 

@@ -35,9 +35,16 @@ def demo(demo):
     return demo
 
 
-def page() -> AppTest:
+CONDENSATION, DISPLAY, CONCLUSIONS = "app_pages/condensation.py", "app_pages/display.py", "app_pages/conclusions.py"
+
+
+def page(path: str = CONDENSATION) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("app_pages/analysis.py").run()
+    return switch(at, path)
+
+
+def switch(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path).run()
     assert not at.exception, at.exception
     return at
 
@@ -47,8 +54,7 @@ def by_label(widgets, label):  # type: ignore[no-untyped-def]
 
 
 def test_every_display_renders_and_drills_down(demo):
-    at = page()
-    at.radio(key="analysis_section").set_value("display").run()
+    at = page(DISPLAY)
     for kind in ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence"):
         at.radio(key="display_kind").set_value(kind).run()
         assert not at.exception, (kind, at.exception)
@@ -71,7 +77,7 @@ def test_checklist_cell_and_summary_sheet_are_stored(demo):
     by_label(at.text_area, "Pertanyaan untuk kunjungan berikutnya").input("Siapa membiayai ambulans?")
     next(b for b in at.button if b.label == "Simpan lembar ringkasan").click().run()
     assert not at.exception
-    at.radio(key="analysis_section").set_value("display").run()
+    switch(at, DISPLAY)
     at.radio(key="display_kind").set_value("checklist").run()
     by_label(at.checkbox, "Ada").check()
     by_label(at.text_input, "Penilaian").input("kuat")
@@ -106,7 +112,7 @@ def test_memo_pattern_code_and_conclusion_with_triangulation(demo):
         pattern = session.scalar(select(PatternCode))
         assert (pattern.name, sorted(c.id for c in pattern.codes)) == ("Modal sosial", sorted([trust, commit]))
 
-    at.radio(key="analysis_section").set_value("conclusions").run()
+    switch(at, CONCLUSIONS)
     by_label(at.text_area, "Pernyataan (proposisi)").input("Rapat rutin membangun kepercayaan antar OPD.")
     by_label(at.selectbox, "Dimensi").set_value(trust)
     next(b for b in at.button if b.label == "Tambah kesimpulan").click().run()
@@ -137,3 +143,13 @@ def _segment_id(engine, phrase):  # type: ignore[no-untyped-def]
 
     with read_session(engine) as session:
         return session.scalar(select(Segment.id).where(Segment.snippet == phrase))
+
+
+def test_analysis_is_a_navigation_section_of_three_pages():
+    from qualcode.ui.shell import NAVIGATION
+
+    sections = {section: [(url, path) for url, _, path, _ in entries] for section, entries in NAVIGATION}
+    assert sections["nav.analysis"] == [("analysis", CONDENSATION), ("display", DISPLAY),
+                                        ("conclusions", CONCLUSIONS)]
+    # the section's first page keeps the single Analysis page's address, so old links still work
+    assert not (ROOT / "app_pages" / "analysis.py").exists()

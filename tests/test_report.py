@@ -111,7 +111,7 @@ def test_every_dynamic_report_key_exists():
     known = set(catalogue("en"))
     dynamic = {f"report.status_{s}" for s in CONCLUSION_STATUSES} | {f"report.stance_{s}" for s in EVIDENCE_STANCES}
     dynamic |= {f"report.flag_{f}" for f in ("no_evidence", "one_group", "one_kind", "no_negative")}
-    dynamic |= {f"analysis.tactic_{x}" for x in TACTICS} | {f"report.direction_{d}" for d in displays.DIRECTIONS}
+    dynamic |= {f"analysis.tactic_{x}" for x in TACTICS} | {f"report.direction_{d}" for d in ("supporting", "inhibiting")}
     assert dynamic <= known, dynamic - known
 
 

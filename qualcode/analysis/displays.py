@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode import codebook_meta
 from qualcode.analysis.tables import CaseRating, Condensation
 from qualcode.models import Segment
 from qualcode.read.codes import code_frame, codebook_code_ids, descendant_ids, dimensions
@@ -29,12 +30,11 @@ from qualcode.read.frame import (
 from qualcode.read.measures import code_frequencies
 
 __all__ = [  # what pages and the report read from here (some re-exported from qualcode.read)
-    "DIRECTIONS", "NO_CASE", "NO_GROUP", "Filters", "NO_FILTERS", "case_frame", "code_frame", "coding_frame",
+    "NO_CASE", "NO_GROUP", "Filters", "NO_FILTERS", "case_frame", "code_frame", "coding_frame",
     "code_frequencies", "dimensions", "segment_table", "segment_turns", "case_ordered_matrix", "role_ordered_matrix",
     "checklist_matrix", "cross_framework_matrix", "cooccurrence", "cooccurrence_edges", "cell_segments",
 ]
 
-DIRECTIONS = ("supporting", "inhibiting")
 
 
 def _with_cases(frame: pd.DataFrame, cases: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -176,13 +176,15 @@ def cross_framework_matrix(session: Session, project_id: int, rows_codebook_id: 
                            filters: Filters = NO_FILTERS, *, lang: str = "id") -> pd.DataFrame:
     """Dimensions of one framework (rows, e.g. Ansell & Gash) by the factors of another (e.g.
     Najam's 5Cs) split by direction: a segment counts in (row, C, direction) when it carries a
-    code under the row dimension, a code under the C and the ``supporting``/``inhibiting`` code."""
+    code under the row dimension, a code under the C and a direction code (the factors codebook's
+    ``meta.directions``, e.g. ``supporting``/``inhibiting``)."""
     codes = code_frame(session, project_id, lang)
     plain = filters.but(codebook_ids=(rows_codebook_id, factors_codebook_id), code_ids=())
     frame = coding_frame(session, project_id, plain, codes)
     rows = dimensions(codes, rows_codebook_id)
     factor_codes = codes[codes["codebook_id"] == factors_codebook_id]
-    direction_codes = factor_codes[factor_codes["key"].isin(DIRECTIONS)]
+    directions = codebook_meta.directions(session, factors_codebook_id)  # the codebook's meta: section
+    direction_codes = factor_codes[factor_codes["key"].isin(directions)]
     direction_tops = set(direction_codes["dimension_id"])
     factors = dimensions(codes, factors_codebook_id)
     factors = factors[~factors["code_id"].isin(direction_tops)]
@@ -194,7 +196,7 @@ def cross_framework_matrix(session: Session, project_id: int, rows_codebook_id: 
     joined = (seg_rows.merge(seg_factors.drop_duplicates().rename(columns={"dimension_id": "factor_id"}), on="segment_id")
               .merge(seg_dirs[["segment_id", "direction"]].drop_duplicates(), on="segment_id"))
     table = joined.drop_duplicates().groupby(["dimension_id", "factor_id", "direction"]).size()
-    columns = pd.MultiIndex.from_product([list(factors["code_id"]), list(DIRECTIONS)])
+    columns = pd.MultiIndex.from_product([list(factors["code_id"]), list(directions)])
     table = table.unstack(["factor_id", "direction"]).reindex(index=list(rows["code_id"]), columns=columns)
     table = table.fillna(0).astype(int)
     factor_labels = dict(zip(factors["code_id"], factors["label"], strict=True))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.tables import ConclusionChange, PatternCode, SummarySheet
-from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
+from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodebookUse, CodeNames, CodeSpec
 from qualcode.errors import NotFoundError
 from qualcode.models import Case, Code, Codebook, Coding, Document, Memo, Project, ProjectMember, Segment, User
 
@@ -90,7 +90,7 @@ def codebook_spec(session: Session, codebook_id: int, *, with_guids: bool = Fals
         description=book.description,
         guid=book.guid if with_guids else None,
     )
-    return CodebookSpec(format=FORMAT, codebook=meta, codes=roots)
+    return CodebookSpec(format=FORMAT, codebook=meta, meta=CodebookUse.model_validate(book.meta or {}), codes=roots)
 
 
 def coding_count(session: Session, code_id: int) -> int:

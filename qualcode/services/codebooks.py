@@ -38,6 +38,8 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     book.source = meta.source
     book.language = meta.language
     book.description = meta.description
+    if not spec.meta.is_empty():  # CSV and .qdc carry no meta: section; a refresh from them keeps it
+        book.meta = spec.meta.model_dump(exclude_defaults=True)
     session.flush()
 
     existing = {c.key: c for c in session.scalars(select(Code).where(Code.project_id == project_id))}

@@ -10,15 +10,13 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qualcode import codebook_meta
 from qualcode.errors import ValidationError
 from qualcode.models import Code, Coding, Document, Segment
 from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, Suggestion, Unit, split_units, suggest
 from qualcode.nlp.tables import SuggestionDecision
 from qualcode.services import audit, codings
 from qualcode.services.auth import require
-
-# Direction codes of the 5C codebook are applied together with a C, never suggested on their own.
-NOT_SUGGESTED = frozenset({"direction", "supporting", "inhibiting"})
 
 
 @dataclass
@@ -32,8 +30,9 @@ class QueueItem:
 
 def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[str, int]]:
     rows = list(session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.path)))
+    skip = codebook_meta.never_suggested(session, project_id)  # e.g. the 5C directions (codebook meta:)
     infos = [CodeInfo(c.key, c.path, c.name_id, c.name_en, c.definition, c.inclusion, tuple(c.examples),
-                      tuple(c.indicators)) for c in rows if c.key not in NOT_SUGGESTED]
+                      tuple(c.indicators)) for c in rows if c.key not in skip]
     return infos, {c.key: c.id for c in rows}
 
 

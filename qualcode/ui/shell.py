@@ -2,37 +2,90 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qualcode.config import get_settings
-from qualcode.errors import QualcodeError
+from qualcode.errors import PermissionDenied
 from qualcode.i18n import LANGUAGES
-from qualcode.models import ProjectMember, User
 from qualcode.read import entities as read_entities
+from qualcode.read.views import shell as sidebar_view
 from qualcode.services import projects as project_service
-from qualcode.ui import state
+from qualcode.ui import runner, state
 from qualcode.ui.state import tr
 
-PAGES = (
-    ("projects", "app_pages/projects.py", ":material/folder_open:"),
-    ("documents", "app_pages/documents.py", ":material/description:"),
-    ("codebook", "app_pages/codebook.py", ":material/account_tree:"),
-    ("coding", "app_pages/coding.py", ":material/edit_note:"),
-    ("suggestions", "app_pages/suggestions.py", ":material/lightbulb:"),
-    ("analysis", "app_pages/analysis.py", ":material/grid_on:"),
-    ("review", "app_pages/review.py", ":material/fact_check:"),
-    ("export", "app_pages/export.py", ":material/download:"),
+# The navigation: (section label key or None, [(url path, title key, file, icon)]).
+# The Analysis section is the Miles–Huberman workflow, one page per activity; its first page keeps
+# the old /analysis address so bookmarks and links to the single Analysis page still land there.
+NAVIGATION: tuple[tuple[str | None, tuple[tuple[str, str, str, str], ...]], ...] = (
+    (None, (
+        ("projects", "nav.projects", "app_pages/projects.py", ":material/folder_open:"),
+        ("documents", "nav.documents", "app_pages/documents.py", ":material/description:"),
+        ("codebook", "nav.codebook", "app_pages/codebook.py", ":material/account_tree:"),
+        ("coding", "nav.coding", "app_pages/coding.py", ":material/edit_note:"),
+        ("suggestions", "nav.suggestions", "app_pages/suggestions.py", ":material/lightbulb:"),
+        ("review", "nav.review", "app_pages/review.py", ":material/fact_check:"),
+    )),
+    ("nav.analysis", (
+        ("analysis", "nav.condensation", "app_pages/condensation.py", ":material/compress:"),
+        ("display", "nav.display", "app_pages/display.py", ":material/grid_on:"),
+        ("conclusions", "nav.conclusions", "app_pages/conclusions.py", ":material/verified:"),
+    )),
+    ("nav.output", (
+        ("export", "nav.export", "app_pages/export.py", ":material/download:"),
+    )),
 )
+PAGES = tuple((url, path, icon) for _, entries in NAVIGATION for url, _, path, icon in entries)
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
-def pages() -> list[st.Page]:
-    return [
-        st.Page(path, title=tr(f"nav.{name}"), icon=icon, url_path=name, default=(name == "projects"))
-        for name, path, icon in PAGES
-    ]
+@dataclass(frozen=True)
+class PageContext:
+    """What every project page starts from: the open project, the person acting, the UI language."""
+
+    project_id: int
+    user_id: int | None
+    lang: str
+
+    @property
+    def actor(self) -> int:
+        """The acting user for a service call; called inside an action, so "pick who you are"
+        is shown like any other refusal."""
+        if self.user_id is None:
+            raise PermissionDenied("error.no_user")
+        return self.user_id
+
+
+def page_header(title_key: str, *, caption_key: str | None = None) -> str:
+    """The page preamble: the title in the UI language and the last action's confirmation.
+    Returns the UI language."""
+    st.title(tr(title_key))
+    if caption_key:
+        st.caption(tr(caption_key))
+    runner.show_flash()
+    return state.lang()
+
+
+def project_page(title_key: str, *, caption_key: str | None = None) -> PageContext:
+    """The preamble of a page about one project: as :func:`page_header`, then stop with a link to
+    the Projects page when no project is open."""
+    lang = page_header(title_key, caption_key=caption_key)
+    pid = state.require_project()
+    return PageContext(pid, state.user_id(), lang)
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation for ``st.navigation``: sections of pages, titles in the UI language."""
+    return {
+        (tr(section) if section else ""): [
+            st.Page(path, title=tr(title), icon=icon, url_path=url, default=(url == "projects"))
+            for url, title, path, icon in entries
+        ]
+        for section, entries in NAVIGATION
+    }
 
 
 def sidebar() -> None:
@@ -40,7 +93,7 @@ def sidebar() -> None:
         st.selectbox(
             tr("ui.language"),
             LANGUAGES,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=state.label_of(LANGUAGE_NAMES),
             key=state.LANG_KEY,
         )
         _project_picker()
@@ -52,8 +105,7 @@ def sidebar() -> None:
 
 def _signed_in_box() -> None:
     with state.reading() as session:
-        user = session.get(User, state.user_id())
-        name = user.display_name if user else "?"
+        name = sidebar_view.display_name(session, state.user_id())
     st.markdown(tr("auth.signed_in_as", name=name))
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
         from qualcode.ui import auth
@@ -64,26 +116,20 @@ def _signed_in_box() -> None:
 
 def _project_picker() -> None:
     with state.reading() as session:
-        projects = [(p.id, p.name) for p in read_entities.list_projects(session)]
-        if get_settings().accounts:  # with accounts, a user sees the projects they belong to
-            user = session.get(User, state.user_id())
-            if user is not None and not user.is_admin:
-                mine = set(session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
-                projects = [(pid, name) for pid, name in projects if pid in mine]
-    ids = [pid for pid, _ in projects]
-    names = dict(projects)
+        names = sidebar_view.visible_projects(session, state.user_id(), accounts=get_settings().accounts)
+    ids = list(names)
     current = state.project_id()
     if current not in names:
         current = ids[0] if ids else None
         state.set_project(current)
-    if not ids:
+    if not ids or current is None:
         st.caption(tr("ui.no_projects_yet"))
         return
     chosen = st.selectbox(
         tr("ui.project"),
         ids,
         index=ids.index(current),
-        format_func=lambda pid: names[pid],
+        format_func=state.label_of(names),
         key="sidebar_project",
     )
     if chosen != current:
@@ -96,7 +142,7 @@ def _coder_picker() -> None:
     if pid is None:
         return
     with state.reading() as session:
-        members = [(u.id, u.display_name, role) for u, role in read_entities.members(session, pid)]
+        members = [(m.id, m.name, m.role) for m in sidebar_view.members(session, pid)]
     if not members:
         st.caption(tr("ui.no_members"))
     else:
@@ -107,7 +153,7 @@ def _coder_picker() -> None:
             current = next((m[0] for m in members if m[2] == "owner"), ids[0])
             st.session_state[state.USER_KEY] = current
         chosen = st.selectbox(
-            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=labels.get, key="sidebar_user"
+            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=state.label_of(labels), key="sidebar_user"
         )
         if chosen != current:
             st.session_state[state.USER_KEY] = chosen
@@ -121,16 +167,11 @@ def _coder_picker() -> None:
 
 
 def _add_coder(pid: int, login: str, name: str) -> None:
-    try:
-        with state.action() as session:
-            user = project_service.get_user_by_login(session, login) or project_service.create_user(
-                session, login, name
-            )
-            # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
-            owner = read_entities.project_owner(session, pid)
-            project_service.set_member(session, pid, user.id, "researcher", actor_id=(owner or user).id)
-            new_id = user.id
-    except (state.ActionFailed, QualcodeError):
-        return
-    st.session_state[state.USER_KEY] = new_id
-    st.rerun()
+    def add(session: Session) -> int:
+        user = project_service.get_user_by_login(session, login) or project_service.create_user(session, login, name)
+        # In single-user mode the person at the keyboard is trusted to add coders; the owner acts.
+        owner = read_entities.project_owner(session, pid)
+        project_service.set_member(session, pid, user.id, "researcher", actor_id=(owner or user).id)
+        return user.id
+
+    runner.run(add, then=lambda new_id: st.session_state.__setitem__(state.USER_KEY, new_id))

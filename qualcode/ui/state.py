@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -41,6 +42,11 @@ def lang() -> str:
 
 def tr(key: str, **params: object) -> str:
     return t(key, lang(), **params)
+
+
+def label_of(names: Mapping[Any, str], missing: str = "—") -> Callable[[Any], str]:
+    """A ``format_func`` for a widget whose options are the keys of ``names``."""
+    return lambda key: names.get(key, missing)
 
 
 def project_id() -> int | None:

@@ -1,6 +1,7 @@
-"""The Miles–Huberman workflow in a real Chromium on the demo project: memo, pattern code,
-case- and role-ordered matrices, drill-down to segments and into the Coding page, a conclusion
-with supporting and contradicting evidence, and its triangulation."""
+"""The Miles–Huberman workflow in a real Chromium on the demo project, across the three pages of
+the Analysis section: memo and pattern code (Condensation, still at /analysis), case- and
+role-ordered matrices with a drill-down to segments and into the Coding page (Display), a
+conclusion with supporting and contradicting evidence and its triangulation (Conclusions)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from tests.browser.conftest import Server, running_server, screenshot, wait_for_
 
 pytestmark = pytest.mark.browser
 
-TITLE = "Analisis"
+CONDENSATION, DISPLAY, CONCLUSIONS = "Kondensasi", "Penyajian", "Kesimpulan"
 CODINGS = {  # document title prefix -> (phrase, codes); the codings the test needs, made through the service
     "Wawancara Kepala Bidang": ("masing-masing puskesmas", ("trust_building", "commitment", "supporting")),
     "Wawancara Manajer Operasional": ("ambulans", ("face_to_face_dialogue", "capacity", "inhibiting")),
@@ -47,9 +48,10 @@ def panel(page):  # type: ignore[no-untyped-def]
     return page.locator("[data-testid='stMain']")
 
 
-def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.locator("[data-testid='stRadio']").first.get_by_text(name, exact=True).click()
-    wait_for_app(page, TITLE)
+def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open an Analysis page from the sidebar's Analysis section."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
+    wait_for_app(page, title)
 
 
 def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -57,12 +59,12 @@ def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[n
     box.click()
     page.keyboard.type(text)
     page.get_by_role("option").filter(has_text=text).first.click()
-    wait_for_app(page, TITLE)
+    wait_for_app(page)
 
 
 def click(page, name: str) -> None:  # type: ignore[no-untyped-def]
     panel(page).get_by_role("button", name=name).first.click()
-    wait_for_app(page, TITLE)
+    wait_for_app(page)
 
 
 def rows(url, model):  # type: ignore[no-untyped-def]
@@ -76,8 +78,8 @@ def rows(url, model):  # type: ignore[no-untyped-def]
 def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{analysis_server.url}/analysis")
-    wait_for_app(page, TITLE)
+    page.goto(f"{analysis_server.url}/analysis")  # the single Analysis page's old address
+    wait_for_app(page, CONDENSATION)
 
     # Condensation: a memo, then a pattern code.
     panel(page).get_by_label("Judul memo").fill("Kepercayaan antar OPD")
@@ -99,15 +101,15 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     screenshot(page, "analysis_condensation")
 
     # Display: case-ordered, then role-ordered with a drill-down to the segments.
-    open_tab(page, "Penyajian")
+    open_page(page, DISPLAY)
     panel(page).get_by_text("Matriks urut kasus").click()
-    wait_for_app(page, TITLE)
+    wait_for_app(page)
     panel(page).get_by_text("kutipan terkondensasi", exact=True).wait_for()
     panel(page).locator("[data-testid='stDataFrame']").first.wait_for()
     panel(page).get_by_text("Informan A1").first.wait_for(state="attached")  # the grid's accessible cells
     screenshot(page, "analysis_case_ordered")
     panel(page).get_by_text("Matriks urut peran").click()
-    wait_for_app(page, TITLE)
+    wait_for_app(page)
     choose(page, "Baris", "pemerintah")
     choose(page, "Kolom", "Proses kolaborasi")
     panel(page).get_by_text("masing-masing puskesmas").first.wait_for()
@@ -119,15 +121,14 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     screenshot(page, "analysis_opened_in_coding")
 
     # Conclusions: one with supporting and contradicting evidence, and its triangulation.
-    page.goto(f"{analysis_server.url}/analysis")
-    wait_for_app(page, TITLE)
-    open_tab(page, "Penyajian")
+    page.goto(f"{analysis_server.url}/display")
+    wait_for_app(page, DISPLAY)
     panel(page).get_by_text("Kemunculan bersama").click()
-    wait_for_app(page, TITLE)
+    wait_for_app(page)
     panel(page).locator("[data-testid='stImage'] img").first.wait_for()
     panel(page).get_by_role("button", name="Unduh grafik (SVG)").scroll_into_view_if_needed()
     screenshot(page, "analysis_cooccurrence_network")
-    open_tab(page, "Kesimpulan")
+    open_page(page, CONCLUSIONS)
     panel(page).get_by_label("Pernyataan (proposisi)").fill("Rapat rutin membangun kepercayaan antar OPD.")
     choose(page, "Dimensi", "trust_building")
     click(page, "Tambah kesimpulan")

@@ -14,7 +14,9 @@ TITLES_ID = {
     "codebook": "Buku kode",
     "coding": "Pengodean",
     "suggestions": "Saran kode",
-    "analysis": "Analisis",
+    "analysis": "Kondensasi",  # the Analysis section's first page keeps the /analysis address
+    "display": "Penyajian",
+    "conclusions": "Kesimpulan",
     "review": "Tinjauan",
     "export": "Ekspor",
 }

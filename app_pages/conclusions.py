@@ -1,0 +1,116 @@
+"""Analysis · Conclusions (Miles–Huberman): the conclusions register, evidence for and against,
+triangulation, verification tactics and revisions."""
+
+import streamlit as st
+
+from qualcode.read.views.conclusions import (
+    CONCLUSION_STATUSES,
+    EVIDENCE_STANCES,
+    TACTICS,
+    conclusion_detail,
+    conclusion_register,
+)
+from qualcode.services import analysis as analysis_service
+from qualcode.ui import analysis as ui
+from qualcode.ui import runner, state
+from qualcode.ui.state import tr
+
+CONFIRM_DELETE = "confirm_delete_conclusion"
+
+page, context = ui.open_page("nav.conclusions")
+pid, lang = page.project_id, page.lang
+ss = st.session_state
+code_label = context.code_labels
+theme_names = context.pattern_names
+status_label = lambda v: tr(f"analysis.status_{v}")  # noqa: E731
+
+with st.form("analysis_conclusion", clear_on_submit=True):
+    statement = st.text_area(tr("analysis.statement"))
+    a, b, c = st.columns(3)
+    about_code = a.selectbox(tr("analysis.dimension"), [None, *code_label], format_func=state.label_of(code_label))
+    about_theme = b.selectbox(tr("analysis.theme"), [None, *theme_names], format_func=state.label_of(theme_names))
+    status = c.selectbox(tr("analysis.status"), CONCLUSION_STATUSES, format_func=status_label)
+    if st.form_submit_button(tr("analysis.add_conclusion")):
+        runner.run(lambda s: analysis_service.add_conclusion(s, pid, statement, code_id=about_code,
+                                                             pattern_code_id=about_theme, status=status,
+                                                             actor_id=page.actor),
+                   done=tr("analysis.conclusion_added"))
+with state.reading() as session:
+    register_table = conclusion_register(session, pid, lang)
+if register_table.empty:
+    st.caption(tr("analysis.no_conclusions"))
+    st.stop()
+shown = register_table.assign(status=register_table["status"].map(status_label),
+                              tactics=register_table["tactics"].map(
+                                  lambda ts: ", ".join(tr(f"analysis.tactic_{t}") for t in ts)))
+st.dataframe(shown.drop(columns=["conclusion_id"]), hide_index=True, width="stretch")
+statements = {int(i): s for i, s in zip(register_table["conclusion_id"], register_table["statement"], strict=True)}
+picked = st.selectbox(tr("analysis.conclusion"), list(statements), format_func=lambda i: statements[i][:90],
+                      key="conclusion_pick")
+cid: int = picked if picked is not None else next(iter(statements))
+with state.reading() as session:
+    detail = conclusion_detail(session, pid, cid)
+
+st.markdown(f"#### {tr('analysis.triangulation')}")
+tri = detail.triangulation
+for flag in tri["flags"]:
+    (st.warning if flag != "no_negative" else st.info)(tr(f"analysis.flag_{flag}"))
+if not tri["thin"]:
+    st.success(tr("analysis.triangulated", groups=", ".join(tri["groups"]),
+                  kinds=", ".join(tr(f"kind.{k}") for k in tri["kinds"])))
+g, k = st.columns(2)
+g.dataframe(tri["by_group"], width="stretch")
+k.dataframe(tri["by_kind"].rename(index=lambda v: tr(f"kind.{v}")), width="stretch")
+
+st.markdown(f"#### {tr('analysis.evidence')}")
+evidence = detail.evidence
+if not evidence.empty:
+    evidence = evidence.assign(stance=evidence["stance"].map(lambda v: tr(f"analysis.stance_{v}")),
+                               kind=evidence["kind"].map(lambda v: tr(f"kind.{v}")))
+    st.dataframe(evidence[["stance", "note", "document", "informants", "groups", "kind", "snippet"]],
+                 hide_index=True, width="stretch")
+seg_label = {int(r.segment_id): f"{r.document} · {r.start}: {str(r.snippet)[:70]}"
+             for r in detail.candidates.head(500).itertuples(index=False)}
+with st.form("analysis_evidence", clear_on_submit=True):
+    ev_segment = st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label))
+    ev_stance = st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True,
+                         format_func=lambda v: tr(f"analysis.stance_{v}"))
+    ev_note = st.text_input(tr("analysis.note"))
+    if st.form_submit_button(tr("analysis.link_evidence")) and ev_segment is not None:
+        segment_id: int = ev_segment
+        runner.run(lambda s: analysis_service.link_evidence(s, cid, segment_id, ev_stance, note=ev_note,
+                                                            actor_id=page.actor),
+                   done=tr("analysis.evidence_linked"))
+
+st.markdown(f"#### {tr('analysis.verification')}")
+with st.form("analysis_tactic", clear_on_submit=True):
+    tactic = st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"))
+    tactic_note = st.text_input(tr("analysis.note"))
+    if st.form_submit_button(tr("analysis.record_tactic")):
+        runner.run(lambda s: analysis_service.record_tactic(s, cid, tactic, note=tactic_note, actor_id=page.actor),
+                   done=tr("analysis.tactic_recorded"))
+
+st.markdown(f"#### {tr('analysis.revise')}")
+with st.form("analysis_revise"):
+    new_status = st.selectbox(tr("analysis.status"), CONCLUSION_STATUSES,
+                              index=CONCLUSION_STATUSES.index(detail.status), format_func=status_label)
+    new_statement = st.text_area(tr("analysis.statement"), value=detail.statement)
+    revise_note = st.text_input(tr("analysis.note"))
+    if st.form_submit_button(tr("analysis.save_revision")):
+        runner.run(lambda s: analysis_service.revise_conclusion(s, cid, status=new_status, statement=new_statement,
+                                                                note=revise_note, actor_id=page.actor),
+                   done=tr("analysis.revision_saved"))
+st.dataframe(detail.history, hide_index=True, width="stretch")
+
+if st.button(tr("analysis.delete_conclusion"), key="delete_conclusion"):
+    ss[CONFIRM_DELETE] = cid
+if ss.get(CONFIRM_DELETE) == cid:
+    st.warning(tr("analysis.delete_confirm", statement=statements[cid][:80]))
+    yes, no = st.columns(2)
+    if yes.button(tr("analysis.delete_yes"), type="primary", key="delete_conclusion_yes"):
+        ss.pop(CONFIRM_DELETE, None)
+        runner.run(lambda s: analysis_service.delete_conclusion(s, cid, actor_id=page.actor),
+                   done=tr("analysis.conclusion_deleted"))
+    if no.button(tr("analysis.delete_no"), key="delete_conclusion_no"):
+        ss.pop(CONFIRM_DELETE, None)
+        st.rerun()

@@ -1,0 +1,190 @@
+"""Analysis · Display (Miles–Huberman): frequencies, case- and role-ordered matrices, checklist,
+cross-framework matrix and co-occurrence, each with downloads and a drill-down to the segments
+behind a cell."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from qualcode.read.views import display as views
+from qualcode.read.views.common import DOCUMENT_KINDS
+from qualcode.services import analysis as analysis_service
+from qualcode.ui import analysis as ui
+from qualcode.ui import runner, state
+from qualcode.ui.state import tr
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+page, context = ui.open_page("nav.display")
+pid, lang = page.project_id, page.lang
+code_label = context.code_labels
+book_name = context.book_names
+book_ids = list(book_name)
+
+
+@dataclass
+class Shown:
+    """What a display put on screen, for the downloads and the drill-down below it."""
+
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drill: dict[str, Any] | None = None  # the cell whose segments to list
+    chart_svg: str | None = None
+    chart_json: str | None = None  # the frequency chart's Vega-Lite spec
+    cell_edit: dict[str, Any] | None = None  # a checklist cell to store
+
+
+kind = st.radio(tr("analysis.display"), views.DISPLAYS, format_func=lambda v: tr(f"analysis.display_{v}"),
+                horizontal=True, key="display_kind")
+cols = st.columns(5)
+book = cols[0].selectbox(tr("analysis.codebook"), [None, *book_ids], key="display_book", index=1 if book_ids else 0,
+                         format_func=state.label_of(book_name, tr("analysis.all")))
+people = {m.id: m.name for m in context.people}
+coders = cols[1].multiselect(tr("analysis.coders"), list(people), format_func=state.label_of(people),
+                             key="display_coders", placeholder=tr("analysis.all"))
+kinds = cols[2].multiselect(tr("analysis.kinds"), DOCUMENT_KINDS, format_func=lambda k: tr(f"kind.{k}"),
+                            key="display_kinds", placeholder=tr("analysis.all"))
+chosen_groups = cols[3].multiselect(tr("analysis.groups"), context.groups, key="display_groups",
+                                    placeholder=tr("analysis.all"))
+only_codes = cols[4].multiselect(tr("analysis.codes"), list(code_label), format_func=state.label_of(code_label),
+                                 key="display_codes", placeholder=tr("analysis.all"))
+filters = views.Filters(codebook_ids=(book,) if book and kind in views.BY_CODEBOOK else (),
+                        code_ids=tuple(only_codes), coder_ids=tuple(coders), kinds=tuple(kinds),
+                        groups=tuple(chosen_groups))
+dims = views.dimensions(context.codes, book)
+dim_by_label = dict(zip(dims["label"], dims["code_id"], strict=True))
+
+
+def frequencies(session: Any) -> Shown:
+    table = views.display_table(session, pid, kind, book, filters, lang=lang)
+    st.dataframe(table.drop(columns=["code_id"]), hide_index=True, width="stretch")
+    top = table.head(25)
+    chart = alt.Chart(top).mark_bar().encode(x=alt.X("segments:Q"), y=alt.Y("label:N", sort="-x"),
+                                             tooltip=["label", "segments", "documents", "informants"])
+    st.altair_chart(chart, width="stretch")
+    svg = views.bar_chart_svg(top["label"].tolist(), top["segments"].tolist(), tr("analysis.segments"))
+    row = st.selectbox(tr("analysis.drill_row"), [None, *table["code_id"]], key="drill_freq",
+                       format_func=state.label_of(code_label))
+    return Shown(table, {"all_of": (int(row),)} if row is not None else None, svg, chart.to_json())
+
+
+def matrix(session: Any) -> Shown:
+    """Case-ordered, role-ordered and checklist matrices: a codebook's dimensions by case or group."""
+    if book is None:
+        st.info(tr("analysis.pick_codebook"))
+        return Shown()
+    cell = "count"
+    if kind == "case_ordered":
+        cell = st.radio(tr("analysis.cells"), ["count", "excerpt", "rating"], horizontal=True,
+                        format_func=lambda v: tr(f"analysis.cell_{v}"), key="case_cells")
+    table = views.display_table(session, pid, kind, book, filters, lang=lang, cell=cell)
+    st.dataframe(table, width="stretch")
+    shown = Shown(table)
+    if kind == "checklist" and not table.empty:
+        shown.cell_edit = checklist_form(table)
+    left, right = st.columns(2)
+    if kind == "role_ordered":
+        row = left.selectbox(tr("analysis.drill_row"), [None, *table.index], key="drill_role", format_func=ui.dash)
+    else:
+        case_names = views.cases(session, pid)
+        row = left.selectbox(tr("analysis.drill_row"), [None, *case_names], key="drill_case",
+                             format_func=state.label_of(case_names))
+    col = right.selectbox(tr("analysis.drill_column"), [None, *dim_by_label], key="drill_dim", format_func=ui.dash)
+    if row is not None and col is not None:
+        where = {"group": row} if kind == "role_ordered" else {"case_id": int(row)}
+        shown.drill = {"all_of": (dim_by_label[col],), **where}
+    return shown
+
+
+def checklist_form(table: pd.DataFrame) -> dict[str, Any] | None:
+    with st.form("checklist_cell"):
+        case_names = dict(zip(table["case_id"], table["pseudonym"], strict=False))
+        c1, c2, c3, c4 = st.columns(4)
+        case = c1.selectbox(tr("analysis.informant"), list(case_names), format_func=state.label_of(case_names))
+        dimension = c2.selectbox(tr("analysis.dimension"), list(dim_by_label.values()),
+                                 format_func=state.label_of(code_label))
+        present = c3.checkbox(tr("analysis.present"))
+        strength = c4.select_slider(tr("analysis.strength"), [0, 1, 2, 3], value=1)
+        rating = st.text_input(tr("analysis.rating"))
+        note = st.text_input(tr("analysis.note"))
+        if st.form_submit_button(tr("analysis.save_cell")):
+            return {"case_id": case, "code_id": dimension, "present": present, "strength": strength,
+                    "rating": rating or None, "note": note}
+    return None
+
+
+def cross_framework(session: Any) -> Shown:
+    pair = views.cross_pair(session, pid, context.books)
+    if pair is None:
+        st.info(tr("analysis.pick_codebook"))
+        return Shown()
+    left, right = st.columns(2)
+    rows_book = left.selectbox(tr("analysis.rows_codebook"), book_ids, format_func=state.label_of(book_name),
+                               index=book_ids.index(pair.rows))
+    factor_book = right.selectbox(tr("analysis.factors_codebook"), book_ids, format_func=state.label_of(book_name),
+                                  index=book_ids.index(pair.factors))
+    if rows_book is None or factor_book is None:
+        return Shown()
+    chosen = views.CrossPair(rows_book, factor_book, views.directions(session, factor_book))
+    table = views.display_table(session, pid, kind, book, filters, lang=lang, pair=chosen)
+    st.dataframe(table, width="stretch")
+    row_dims = views.dimensions(context.codes, rows_book)
+    factor_dims = views.dimensions(context.codes, factor_book)
+    a, b, c = st.columns(3)
+    row = a.selectbox(tr("analysis.drill_row"), [None, *row_dims["code_id"]], key="drill_cross_row",
+                      format_func=state.label_of(code_label))
+    col = b.selectbox(tr("analysis.drill_column"), [None, *factor_dims["code_id"]], key="drill_cross_col",
+                      format_func=state.label_of(code_label))
+    direction = c.selectbox(tr("analysis.direction"), chosen.directions, key="drill_cross_dir")
+    drill = {"all_of": (int(row), int(col)), "direction": direction} if row is not None and col is not None else None
+    return Shown(table, drill)
+
+
+def cooccurrence(session: Any) -> Shown:
+    left, right = st.columns(2)
+    scope = left.radio(tr("analysis.scope"), ["segment", "turn"], horizontal=True, key="cooc_scope",
+                       format_func=lambda v: tr(f"analysis.scope_{v}"))
+    level = right.radio(tr("analysis.level"), ["code", "dimension"], horizontal=True, key="cooc_level",
+                        format_func=lambda v: tr(f"analysis.level_{v}"))
+    table = views.display_table(session, pid, kind, book, filters, lang=lang, scope=scope, level=level)
+    st.dataframe(table, width="stretch")
+    shown = Shown(table)
+    if not table.empty:
+        edges = views.cooccurrence_edges(table)
+        sizes = {n: int(table.at[n, n]) for n in table.index}
+        shown.chart_svg = views.network_svg(edges.head(150), sizes)
+        st.image(shown.chart_svg)
+        by_label = dict(zip(table.index, table.attrs["code_ids"], strict=True))
+        a, b = st.columns(2)
+        row = a.selectbox(tr("analysis.drill_row"), [None, *table.index], key="drill_cooc_a", format_func=ui.dash)
+        col = b.selectbox(tr("analysis.drill_column"), [None, *table.columns], key="drill_cooc_b", format_func=ui.dash)
+        if row is not None and col is not None:
+            shown.drill = {"all_of": (by_label[row], by_label[col])}
+    return shown
+
+
+RENDER = {"frequencies": frequencies, "case_ordered": matrix, "role_ordered": matrix, "checklist": matrix,
+          "cross_framework": cross_framework, "cooccurrence": cooccurrence}
+with state.reading() as session:
+    shown = RENDER[kind](session)
+    drill_table = views.cell_segments(session, pid, filters, **shown.drill) if shown.drill else None
+if shown.cell_edit is not None:  # stored after the read session closes (SQLite: one writer)
+    cell_edit = shown.cell_edit
+    runner.run(lambda s: analysis_service.rate_case(s, pid, actor_id=page.actor, **cell_edit),
+               done=tr("analysis.cell_saved"))
+
+d1, d2, d3 = st.columns(3)
+d1.download_button(tr("analysis.download_csv"), views.csv_bytes(shown.table), f"{kind}.csv", "text/csv", key="dl_csv")
+d2.download_button(tr("analysis.download_xlsx"), views.xlsx_bytes(shown.table, kind), f"{kind}.xlsx", XLSX,
+                   key="dl_xlsx")
+if shown.chart_svg:
+    d3.download_button(tr("analysis.download_svg"), shown.chart_svg.encode("utf-8"), f"{kind}.svg", "image/svg+xml",
+                       key="dl_svg")
+if shown.chart_json:
+    d3.download_button(tr("analysis.download_vega"), shown.chart_json.encode("utf-8"), f"{kind}.vl.json",
+                       "application/json", key="dl_vega")
+if drill_table is not None:
+    st.subheader(tr("analysis.cell_segments"))
+    ui.segment_list(drill_table, "drill")

@@ -1,0 +1,46 @@
+"""The Condensation page's reads: memos, the summary sheet of a document, condensed excerpts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.analysis import register
+from qualcode.models import Segment
+from qualcode.read import entities as read_entities
+
+
+@dataclass(frozen=True)
+class SummarySheetView:
+    """A contact summary sheet (empty when the document has none yet) and the document's segments."""
+
+    document_id: int
+    main_themes: str = ""
+    salient_points: str = ""
+    next_questions: str = ""
+    linked: list[int] = field(default_factory=list)  # segment ids
+    segments: dict[int, str] = field(default_factory=dict)  # segment id -> "start: snippet", by offset
+
+
+def memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
+    """Memos matching ``query``: title, body, on (project/document/code/segment), author, updated_at."""
+    return register.search_memos(session, project_id, query)
+
+
+def summary_sheet(session: Session, document_id: int) -> SummarySheetView:
+    sheet = read_entities.summary_sheet(session, document_id)
+    rows = session.execute(select(Segment.id, Segment.start, Segment.snippet).where(Segment.document_id == document_id)
+                           .order_by(Segment.start)).all()
+    segments = {i: f"{start}: {snippet[:70]}" for i, start, snippet in rows}
+    if sheet is None:
+        return SummarySheetView(document_id, segments=segments)
+    return SummarySheetView(document_id, sheet.main_themes, sheet.salient_points, sheet.next_questions,
+                            [s.id for s in sheet.segments], segments)
+
+
+def condensed_excerpts(session: Session, project_id: int, code_id: int) -> pd.DataFrame:
+    """The segments of a code (and its descendants) with informants, groups and their condensation."""
+    return register.condensation_sheet(session, project_id, code_id)

@@ -1,0 +1,81 @@
+"""The Export page's view (what can be filtered and chosen) and the files it prepares on demand.
+
+The files are read-side work: each checks that the reader may read the project, reads, and
+returns bytes; only the .qdpx import writes (``qualcode.services.exchange.import_project``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from qualcode.exports import SegmentFilters, coded_segments, to_csv, to_xlsx
+from qualcode.read import tables as queries
+from qualcode.read.views import common
+from qualcode.report import MatrixChoice, build_report, default_matrices, render_docx, render_html
+from qualcode.services import projects as project_service
+from qualcode.services.auth import require
+from qualcode.services.exchange import export_codebook, export_project
+
+__all__ = ["ExportView", "MatrixChoice", "PreparedReport", "PreparedSegments", "SegmentFilters", "codebook_file",
+           "export_view", "project_file", "report_files", "segment_files"]
+
+
+@dataclass(frozen=True)
+class ExportView:
+    project_name: str
+    slug: str  # the project name as a file name
+    groups: list[str]
+    books: list[common.BookInfo]
+    codes: pd.DataFrame  # queries.code_table: id, key, path, name_id, name_en, colour, codebook, codings
+    coders: list[common.Member]
+    default_matrices: list[MatrixChoice]
+    kinds: tuple[str, ...] = common.DOCUMENT_KINDS
+
+    def code_names(self, lang: str) -> dict[int, str]:
+        return {int(r.id): f"{r.name_id if lang == 'id' else (r.name_en or r.name_id)} ({r.key})"
+                for r in self.codes.itertuples()}
+
+
+@dataclass(frozen=True)
+class PreparedSegments:
+    rows: int
+    csv: bytes
+    xlsx: bytes
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    html: str
+    docx: bytes
+
+
+def export_view(session: Session, project_id: int) -> ExportView:
+    project = project_service.get_project(session, project_id)
+    slug = "".join(c if c.isalnum() else "_" for c in project.name).strip("_") or "project"
+    return ExportView(project.name, slug, list(project.groups), common.codebooks(session, project_id),
+                      queries.code_table(session, project_id), common.members(session, project_id),
+                      default_matrices(session, project_id))
+
+
+def segment_files(session: Session, project_id: int, actor_id: int, filters: SegmentFilters, *,
+                  by: str) -> PreparedSegments:
+    """The coded segments under ``filters`` as CSV and as XLSX (one sheet per code or dimension)."""
+    require(session, project_id, actor_id, "project.read")
+    table = coded_segments(session, project_id, filters)
+    return PreparedSegments(len(table), to_csv(table), to_xlsx(table, by=by))
+
+
+def project_file(session: Session, project_id: int, actor_id: int, profile: str = "standard") -> bytes:
+    return export_project(session, project_id, actor_id=actor_id, profile=profile)
+
+
+def codebook_file(session: Session, codebook_id: int, actor_id: int) -> bytes:
+    return export_codebook(session, codebook_id, actor_id=actor_id)
+
+
+def report_files(session: Session, project_id: int, actor_id: int, lang: str,
+                 matrices: list[MatrixChoice]) -> PreparedReport:
+    report = build_report(session, project_id, actor_id=actor_id, lang=lang, matrices=matrices)
+    return PreparedReport(render_html(report), render_docx(report))

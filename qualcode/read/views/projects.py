@@ -1,0 +1,27 @@
+"""The Projects page's view: every project with its counts, and (with accounts) the user list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from qualcode.read import entities as read_entities
+from qualcode.read import tables as queries
+from qualcode.read.views import common
+
+
+@dataclass(frozen=True)
+class ProjectsView:
+    overview: pd.DataFrame  # id, name, description, documents, codes, codings, created_at
+    me: common.UserInfo | None = None
+    users: list[common.UserInfo] = field(default_factory=list)  # filled for an administrator only
+    roles: tuple[str, ...] = common.ROLES
+
+
+def projects_view(session: Session, user_id: int | None, *, accounts: bool) -> ProjectsView:
+    me = common.user(session, user_id) if accounts else None
+    users = ([common.UserInfo(u.id, u.login, u.display_name, u.is_admin) for u in read_entities.list_users(session)]
+             if me is not None and me.is_admin else [])
+    return ProjectsView(queries.project_overview(session), me, users)
