@@ -316,7 +316,6 @@ def codebook_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qualcode.files.codebook import EXTENSIONS, format_of, write_codebook
-    from qualcode.services import codebooks as codebook_service
     from qualcode.services import projects as project_service
     from qualcode.services.auth import require
 
@@ -326,7 +325,7 @@ def codebook_export(args: argparse.Namespace) -> int:
         project = project_service.find_project(session, args.project)
         actor = acting_user(session, project.id, args.coder)
         require(session, project.id, actor.id, "project.read")
-        books = codebook_service.list_codebooks(session, project.id)
+        books = read_entities.list_codebooks(session, project.id)
         if args.codebook:
             chosen = [b for b in books if b.key == args.codebook]
             if not chosen:
@@ -336,7 +335,7 @@ def codebook_export(args: argparse.Namespace) -> int:
                                 project=args.project, codebooks=", ".join(b.key for b in books))
         else:
             chosen = books
-        spec = codebook_service.codebook_spec(session, chosen[0].id, with_guids=True)
+        spec = read_entities.codebook_spec(session, chosen[0].id, with_guids=True)
     data = write_codebook(spec, fmt)
     if not out.suffix:
         out = out.with_suffix(EXTENSIONS[fmt])

@@ -15,6 +15,7 @@ from qualcode.db import make_engine
 from qualcode.errors import ImportFileError
 from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.migrate import alembic_config
+from qualcode.read import entities as read_entities
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import suggestions as suggestion_service
 from qualcode.services.codings import code_span
@@ -73,8 +74,8 @@ def test_meta_is_stored_exported_and_kept_by_a_csv_refresh(session):
     project = factories.project(session)
     actor = factories.owner(session).id
     book = codebook_service.apply_codebook(session, project.id, parse_codebook(FACTORS, "levers.yaml"), actor_id=actor)
-    assert codebook_service.codebook_spec(session, book.id).meta.directions == ["pro", "contra"]
-    csv = codebook_to_csv(codebook_service.codebook_spec(session, book.id))
+    assert read_entities.codebook_spec(session, book.id).meta.directions == ["pro", "contra"]
+    csv = codebook_to_csv(read_entities.codebook_spec(session, book.id))
     codebook_service.apply_codebook(session, project.id, csv_to_codebook(csv, "levers.csv"), actor_id=actor)
     assert codebook_meta.directions(session, book.id) == ("pro", "contra")
 

@@ -335,6 +335,11 @@ def test_pages_offer_spreadsheets_only_from_the_writer():
     the writer (directly, or through an exporter above)."""
     safe_producers = {"csv_bytes", "xlsx_bytes", "xlsx_sheets", "csv_rows", "to_csv", "to_xlsx", "codebook_to_csv",
                       "write_codebook"}
+    # view-model functions (qualcode/read/views) that build their bytes with one of those count too
+    for path in sorted((ROOT / "qualcode" / "read" / "views").rglob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(fn, ast.FunctionDef) and any(p + "(" in ast.unparse(fn) for p in list(safe_producers)):
+                safe_producers.add(fn.name)
     for path in sorted((ROOT / "app_pages").rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)

@@ -34,6 +34,7 @@ from qualcode.exchange.qdpx import (
 from qualcode.exchange.qdpx_reader import read_qdpx
 from qualcode.i18n import t
 from qualcode.models import Case, Code, Codebook, Coding, Document, Memo, Project, ProjectMember, Segment, User, case_documents
+from qualcode.read import entities as read_entities
 from qualcode.services import audit, guids
 from qualcode.services import codings as coding_service
 from qualcode.services import documents as document_service
@@ -72,7 +73,7 @@ def _code_tree(codes: list[Code], notes: dict[int, list[str]]) -> tuple[list[Cod
 def project_exchange(session: Session, project_id: int) -> QdpxProject:
     """The project as the exchange model: users, codes, codebooks, cases, documents, codings, memos."""
     project = project_service.get_project(session, project_id)
-    users: dict[int, User] = {u.id: u for u, _ in project_service.members(session, project_id)}
+    users: dict[int, User] = {u.id: u for u, _ in read_entities.members(session, project_id)}
     codes = list(session.scalars(select(Code).where(Code.project_id == project_id)))
     code_guid = {c.id: c.guid for c in codes}
     roots, _ = _code_tree(codes, {})

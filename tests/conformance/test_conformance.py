@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from qualcode.errors import ImportFileError, PermissionDenied
 from qualcode.models import AuditEvent, Case, Code, Coding, Document, Memo, Project, Segment, User
+from qualcode.read import entities as read_entities
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.services.exchange import export_project, import_project, report_lines
@@ -259,7 +260,7 @@ def test_imported_users_are_new_identities_never_existing_accounts(session, me):
     coders = set(session.scalars(select(Coding.coder_id).join(Segment).join(Document)
                                  .where(Document.project_id == result.project_id)))
     assert victim.id not in coders and me.id not in coders
-    assert [u.id for u, _ in project_service.members(session, result.project_id)] == [me.id]
+    assert [u.id for u, _ in read_entities.members(session, result.project_id)] == [me.id]
     assert session.get(User, victim.id).display_name == "Ani Asli"
 
 
