@@ -150,3 +150,31 @@ def test_functions_on_sections_and_verdicts():
     assert expected_disagreement([a, b], 10) > 0
     assert [verdict(v) for v in (0.81, 0.8, 0.7, 0.667, 0.5, float("nan"))] == [
         "reliable", "reliable", "tentative", "tentative", "unreliable", "none"]
+
+
+def test_unitizing_agreement_from_the_database(session):
+    """Two coders on one document through the real services: the same span of one code, and a
+    span of another code only one of them marked."""
+    from qualcode.review.reliability import unitizing_agreement
+    from qualcode.services import codings, projects
+    from tests import factories
+
+    project = factories.project(session)
+    owner = projects.get_user_by_login(session, "peneliti")
+    second = projects.create_user(session, "koder2", "Koder Dua")
+    projects.set_member(session, project.id, second.id, "researcher", actor_id=owner.id)
+    codes = factories.codebook(session, project.id, owner.id)
+    doc = factories.document(session, project.id, owner.id)
+    trust, dialogue = codes["trust_building"].id, codes["face_to_face_dialogue"].id
+    for coder in (owner.id, second.id):
+        codings.code_span(session, doc.id, 40, 60, trust, actor_id=coder)
+    codings.code_span(session, doc.id, 100, 120, dialogue, actor_id=owner.id)
+    table = unitizing_agreement(session, project.id, document_ids=[doc.id], coder_ids=[owner.id, second.id])
+    rows = {r.code: r for r in table.itertuples()}
+    assert rows["trust_building"].alpha == pytest.approx(1.0) and rows["trust_building"].verdict == "reliable"
+    assert rows["face_to_face_dialogue"].alpha < 0 and rows["face_to_face_dialogue"].verdict == "unreliable"
+    assert rows["face_to_face_dialogue"].observed == pytest.approx(2 * 20**2 / (2 * doc.length**2))
+    assert rows[OVERALL].units == 3 and pd.isna(rows[OVERALL].code_id)
+    only_trust = unitizing_agreement(session, project.id, document_ids=[doc.id], coder_ids=[owner.id, second.id],
+                                     code_ids=[trust])
+    assert list(only_trust["code"]) == ["trust_building", OVERALL]
