@@ -99,7 +99,7 @@ def review_history(session: Session, project_id: int, *, document_id: int | None
     rows = [(i, "document" if doc is not None else "code", doc, code, title if doc is not None else path, status,
              comment, who, to or "", at)
             for i, doc, code, title, path, status, comment, who, to, at in session.execute(query).all()]
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    return _ids_or_none(pd.DataFrame(rows, columns=HISTORY_COLUMNS), ["document_id", "code_id"])
 
 
 def _aware(at: dt.datetime) -> dt.datetime:
@@ -153,12 +153,20 @@ def review_state(session: Session, project_id: int) -> pd.DataFrame:
                                      .where(ReviewMark.project_id == project_id)).all())
     rows = []
     for row in latest.itertuples():
-        doc = None if pd.isna(row.document_id) else int(row.document_id)
-        code = None if pd.isna(row.code_id) else int(row.code_id)
+        doc, code = row.document_id, row.code_id
         changes = changes_since(session, project_id, row.at, document_id=doc, code_id=code)
         rows.append((row.mark_id, row.target, doc, code, row.name, row.status, row.comment, row.author,
                      assignees.get(row.mark_id), row.assignee, row.at, len(changes)))
-    return pd.DataFrame(rows, columns=STATE_COLUMNS).sort_values("at", ascending=False).reset_index(drop=True)
+    table = pd.DataFrame(rows, columns=STATE_COLUMNS).sort_values("at", ascending=False).reset_index(drop=True)
+    return _ids_or_none(table, ["document_id", "code_id", "assignee_id"])
+
+
+def _ids_or_none(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Id columns as ints or None (not floats with NaN), so a row's ids can go back to a service."""
+    for column in columns:
+        table[column] = pd.Series([None if pd.isna(v) else int(v) for v in table[column]], index=table.index,
+                                  dtype=object)
+    return table
 
 
 def awaiting(session: Session, project_id: int, user_id: int) -> pd.DataFrame:
@@ -173,7 +181,7 @@ def awaiting(session: Session, project_id: int, user_id: int) -> pd.DataFrame:
     coded_codes = set(session.scalars(select(Coding.code_id).where(Coding.coder_id == user_id)))
     mine = []
     for row in open_requests.itertuples():
-        if not pd.isna(row.assignee_id):
+        if row.assignee_id is not None:
             mine.append(int(row.assignee_id) == user_id)
         elif row.target == "document":
             mine.append(row.document_id in coded_docs)
