@@ -1,4 +1,5 @@
-"""Review marks: a supervisor's sign-off on a document or a code (issue 17).
+"""Review marks (a supervisor's sign-off on a document or a code) and sign-in sessions that
+survive a reload (issue 17).
 
 Revision ID: 0007
 Revises: 0005
@@ -52,7 +53,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_review_marks_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_review_marks_document_id"), ["document_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_review_marks_project_id"), ["project_id"], unique=False)
+    op.create_table(
+        "sign_in_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=True),
+        sa.Column("handoff_hash", sa.String(length=64), nullable=True),
+        sa.Column("handoff_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_sign_in_sessions_user_id_users"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_sessions")),
+        sa.UniqueConstraint("handoff_hash", name=op.f("uq_sign_in_sessions_handoff_hash")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_sign_in_sessions_token_hash")),
+    )
+    with op.batch_alter_table("sign_in_sessions") as batch_op:
+        batch_op.create_index(batch_op.f("ix_sign_in_sessions_user_id"), ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("sign_in_sessions")
     op.drop_table("review_marks")

@@ -72,3 +72,25 @@ class ReviewMark(Base):
     def __repr__(self) -> str:
         target = f"doc={self.document_id}" if self.document_id is not None else f"code={self.code_id}"
         return f"<ReviewMark {self.id} {target} {self.status}>"
+
+
+class SignInSession(Base):
+    """A browser that stays signed in on a team server (accounts on): the hash of the token its
+    signed, HTTP-only cookie carries, when it was last active and when it expires. A sign-in
+    first gets a one-time handoff code (hash and expiry), which the browser exchanges for the
+    cookie; signing out revokes the row, so the cookie is dead even if a copy survives."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    handoff_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} user={self.user_id}{' revoked' if self.revoked_at else ''}>"
