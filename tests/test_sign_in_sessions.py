@@ -12,7 +12,7 @@ KEY = b"test-key"
 
 
 def signed_in_cookie(session, user_id):
-    code = sessions.start_session(session, user_id, days=14)
+    _, code = sessions.start_session(session, user_id, days=14)
     cookie, max_age = sessions.redeem_handoff(session, code, KEY)
     assert 14 * 86400 - 5 <= max_age <= 14 * 86400
     assert sessions.redeem_handoff(session, code, KEY) is None, "a handoff code works once"
@@ -48,7 +48,7 @@ def test_forged_stale_or_idle_cookies_sign_nobody_in(session):
 
 def test_stale_handoff_and_revoke_by_cookie(session):
     user = factories.owner(session)
-    code = sessions.start_session(session, user.id)
+    _, code = sessions.start_session(session, user.id)
     session.execute(update(SignInSession).values(handoff_expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     assert sessions.redeem_handoff(session, code, KEY) is None
     cookie = signed_in_cookie(session, user.id)
@@ -63,3 +63,12 @@ def test_secret_key_is_made_once_and_private(tmp_path, monkeypatch):
     assert (tmp_path / "session.key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("QUALCODE_SECRET_KEY", "from-the-environment")
     assert sessions.secret_key(tmp_path) == b"from-the-environment"
+
+
+def test_single_sign_on_identity_maps_to_an_existing_account(session):
+    user = factories.owner(session, "dosen.a")
+    assert sessions.user_for_identity(session, {"preferred_username": "Dosen.A"}).id == user.id
+    assert sessions.user_for_identity(session, {"email": "dosen.a@kampus.ac.id"}, "kampus.ac.id").id == user.id
+    assert sessions.user_for_identity(session, {"email": "dosen.a@lain.example"}, "kampus.ac.id") is None
+    assert sessions.user_for_identity(session, {"email": "dosen.a@kampus.ac.id"}) is None, "no domain, no e-mail match"
+    assert sessions.user_for_identity(session, {"preferred_username": "orang.lain"}) is None

@@ -57,8 +57,8 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def start_session(session: Session, user_id: int, *, days: int = DEFAULT_DAYS) -> str:
-    """A new sign-in session for ``user_id``; returns its one-time handoff code (valid two minutes)."""
+def start_session(session: Session, user_id: int, *, days: int = DEFAULT_DAYS) -> tuple[int, str]:
+    """A new sign-in session for ``user_id``: its id and one-time handoff code (valid two minutes)."""
     code = secrets.token_urlsafe(32)
     now = utcnow()
     row = SignInSession(user_id=user_id, handoff_hash=_hash(code),
@@ -66,7 +66,7 @@ def start_session(session: Session, user_id: int, *, days: int = DEFAULT_DAYS) -
                         last_seen_at=now, expires_at=now + dt.timedelta(days=days))
     session.add(row)
     session.flush()
-    return code
+    return row.id, code
 
 
 def redeem_handoff(session: Session, code: str, key: bytes) -> tuple[str, int] | None:
@@ -132,3 +132,20 @@ def revoke_cookie(session: Session, cookie: str | None, key: bytes) -> None:
     row = _row(session, cookie, key)
     if row is not None:
         revoke(session, row.id)
+
+
+def user_for_identity(session: Session, claims: dict[str, object], email_domain: str = "") -> User | None:
+    """The qualcode account a single sign-on identity (OpenID Connect claims) belongs to: the
+    account whose login is the identity's ``preferred_username`` or, when ``email_domain`` is
+    set (``QUALCODE_SSO_EMAIL_DOMAIN``), the part before the @ of an e-mail address in that
+    domain. Nobody is created here: an administrator makes the account first, with that login."""
+    candidates = [str(claims.get("preferred_username") or "").strip().lower()]
+    email = str(claims.get("email") or "").strip().lower()
+    if email_domain and email.endswith("@" + email_domain.strip().lower()):
+        candidates.append(email.split("@", 1)[0])
+    for login in candidates:
+        if login:
+            user = session.scalar(select(User).where(User.login == login))
+            if user is not None:
+                return user
+    return None
