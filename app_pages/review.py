@@ -259,8 +259,10 @@ with tab_tasks:
                 ids = {"document_id": target} if kind == "document" else {"code_id": target}
                 if review_action(lambda s: mark_review(s, status, actor_id=me, comment=comment, assignee_id=assignee,
                                                        **ids)):
-                    st.toast(tr("review.mark_saved"))
+                    ss["review_saved"] = True
                     st.rerun()
+            if ss.pop("review_saved", False):
+                st.success(tr("review.mark_saved"))
 
     st.subheader(tr("review.state_title"))
     if reviews.empty:
