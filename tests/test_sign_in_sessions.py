@@ -12,10 +12,12 @@ KEY = b"test-key"
 
 
 def signed_in_cookie(session, user_id):
-    _, code = sessions.start_session(session, user_id, days=14)
+    session_id, code = sessions.start_session(session, user_id, days=14)
+    assert sessions.handoff_pending(session, session_id)
     cookie, max_age = sessions.redeem_handoff(session, code, KEY)
     assert 14 * 86400 - 5 <= max_age <= 14 * 86400
     assert sessions.redeem_handoff(session, code, KEY) is None, "a handoff code works once"
+    assert not sessions.handoff_pending(session, session_id)
     return cookie
 
 

@@ -88,6 +88,13 @@ def redeem_handoff(session: Session, code: str, key: bytes) -> tuple[str, int] |
     return f"{token}.{_sign(token, key)}", int((_aware(row.expires_at) - now).total_seconds())
 
 
+def handoff_pending(session: Session, session_id: int) -> bool:
+    """True while the session's handoff code is still waiting to be exchanged for the cookie."""
+    row = session.get(SignInSession, session_id)
+    return bool(row is not None and row.handoff_hash is not None and row.revoked_at is None
+                and row.handoff_expires_at is not None and _aware(row.handoff_expires_at) >= utcnow())
+
+
 def _row(session: Session, cookie: str | None, key: bytes) -> SignInSession | None:
     if not cookie or "." not in cookie:
         return None

@@ -68,6 +68,8 @@ def sso_configured() -> bool:
 
 def restore() -> bool:
     """Sign this browser tab in from the session cookie (or the single sign-on identity)."""
+    st.session_state.pop(SESSION_KEY, None)  # a tab that idled out starts a new session at its next sign-in
+    st.session_state.pop(HANDOFF_KEY, None)
     cookie = st.context.cookies.get(sessions.COOKIE)
     if cookie and not st.session_state.get("auth_cookie_refused"):
         with unit_of_work(state.engine()) as session:
@@ -99,7 +101,13 @@ def keep() -> None:
         with unit_of_work(state.engine()) as session:
             ss[SESSION_KEY], ss[HANDOFF_KEY] = sessions.start_session(session, state.user_id(), days=_days())
     if ss.get(HANDOFF_KEY):
-        _component(data={"code": ss[HANDOFF_KEY], "url": PATH}, key="qualcode_session_cookie")
+        with unit_of_work(state.engine()) as session:
+            pending = sessions.handoff_pending(session, ss[SESSION_KEY])
+        if pending:  # rendered in the sidebar until the browser has its cookie, then never again
+            with st.sidebar:
+                _component(data={"code": ss[HANDOFF_KEY], "url": PATH}, key="qualcode_session_cookie")
+        else:
+            ss.pop(HANDOFF_KEY)
     if time.time() - ss.get(TOUCHED_KEY, 0.0) > sessions.TOUCH_SECONDS:
         with unit_of_work(state.engine()) as session:
             sessions.touch(session, ss[SESSION_KEY])
