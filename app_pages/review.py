@@ -324,8 +324,8 @@ with tab_side:
                     mark = {"missing": ":red[●] ", "boundary": ":orange[◐] "}.get(c.difference, "")
                     col.markdown(f"{mark}`{md(code_keys.get(c.code, c.code))}`  \n{md(c.snippet)}")
             for k, diff in enumerate(row.differences):
-                label = tr(f"review.diff_{diff.kind}", code=code_keys.get(diff.code, diff.code),
-                           coded=", ".join(diff.coded_by), missing=", ".join(diff.not_coded_by))
+                label = tr(f"review.diff_{diff.kind}", code=md(code_keys.get(diff.code, diff.code)),
+                           coded=md(", ".join(diff.coded_by)), missing=md(", ".join(diff.not_coded_by)))
                 if line[0].button(label, key=f"side_diff_{row.number}_{k}", icon=":material/compare_arrows:"):
                     open_in_coding(view.document_id, diff.start)
 
