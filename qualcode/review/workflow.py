@@ -106,17 +106,8 @@ def _aware(at: dt.datetime) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
-def changes_since(session: Session, project_id: int, since: dt.datetime | None, *, document_id: int | None = None,
-                  code_id: int | None = None) -> pd.DataFrame:
-    """What was done to a document's codings (or to a code and its codings) after ``since``
-    (all of it when ``since`` is None), from the audit trail, oldest first. Review marks
-    themselves are not changes."""
-    if (document_id is None) == (code_id is None):
-        raise ValidationError("error.review_target")
-    code_path = None
-    if code_id is not None:
-        code = session.get(Code, code_id)
-        code_path = code.path if code is not None else None
+def _events(session: Session, project_id: int, since: dt.datetime | None) -> list[tuple]:
+    """The project's audit events after ``since`` (review marks left out), oldest first."""
     query = (select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.entity_type,
                     AuditEvent.entity_id, AuditEvent.payload)
              .outerjoin(User, AuditEvent.user_id == User.id)
@@ -124,21 +115,47 @@ def changes_since(session: Session, project_id: int, since: dt.datetime | None, 
              .order_by(AuditEvent.at, AuditEvent.id))
     if since is not None:
         query = query.where(AuditEvent.at > since)
+    return list(session.execute(query).all())
+
+
+def _touching(events: list[tuple], since: dt.datetime | None, document_id: int | None,
+              code_id: int | None, code_path: str | None) -> list[tuple]:
+    """The events after ``since`` that changed the document's codings, or the code and its codings."""
     rows = []
-    for at, user, action, entity, entity_id, payload in session.execute(query).all():
+    after = _aware(since) if since is not None else None
+    for at, user, action, entity, entity_id, payload in events:
+        if after is not None and _aware(at) <= after:
+            continue
         payload = payload or {}
-        state = payload.get("after") or payload.get("before") or {}
+        before_state, after_state = payload.get("before") or {}, payload.get("after") or {}
+        state = after_state if isinstance(after_state, dict) and after_state else before_state
         if not isinstance(state, dict):
             state = {}
         if document_id is not None:
             hit = (entity == "document" and entity_id == document_id) or state.get("document_id") == document_id
         else:
+            paths = {p.get("code") for p in (before_state, after_state) if isinstance(p, dict)}
             hit = (entity == "code" and entity_id == code_id) or (
-                entity == "coding" and code_path is not None
-                and code_path in {(payload.get("before") or {}).get("code"), (payload.get("after") or {}).get("code")})
+                entity == "coding" and code_path is not None and code_path in paths)
         if hit:
             rows.append((at, user or "", action, entity, entity_id, state.get("document_id"), state.get("code", ""),
                          state.get("start"), state.get("end")))
+    return rows
+
+
+def _code_path(session: Session, code_id: int | None) -> str | None:
+    code = session.get(Code, code_id) if code_id is not None else None
+    return code.path if code is not None else None
+
+
+def changes_since(session: Session, project_id: int, since: dt.datetime | None, *, document_id: int | None = None,
+                  code_id: int | None = None) -> pd.DataFrame:
+    """What was done to a document's codings (or to a code and its codings) after ``since``
+    (all of it when ``since`` is None), from the audit trail, oldest first. Review marks
+    themselves are not changes."""
+    if (document_id is None) == (code_id is None):
+        raise ValidationError("error.review_target")
+    rows = _touching(_events(session, project_id, since), since, document_id, code_id, _code_path(session, code_id))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
@@ -151,10 +168,11 @@ def review_state(session: Session, project_id: int) -> pd.DataFrame:
     latest = history.groupby(["target", "document_id", "code_id"], dropna=False, sort=False).tail(1)
     assignees = dict(session.execute(select(ReviewMark.id, ReviewMark.assignee_id)
                                      .where(ReviewMark.project_id == project_id)).all())
+    events = _events(session, project_id, min(latest["at"]).to_pydatetime())  # read once for every target
     rows = []
     for row in latest.itertuples():
         doc, code = row.document_id, row.code_id
-        changes = changes_since(session, project_id, row.at, document_id=doc, code_id=code)
+        changes = _touching(events, row.at.to_pydatetime(), doc, code, _code_path(session, code))
         rows.append((row.mark_id, row.target, doc, code, row.name, row.status, row.comment, row.author,
                      assignees.get(row.mark_id), row.assignee, row.at, len(changes)))
     table = pd.DataFrame(rows, columns=STATE_COLUMNS).sort_values("at", ascending=False).reset_index(drop=True)
