@@ -1,4 +1,6 @@
-"""Review: code frequencies, coding progress, agreement between coders and the audit trail."""
+"""Review: code frequencies, coding progress, agreement between coders (with unitizing alpha),
+review tasks (sign-off, change requests, changes since), two coders side by side, comments and the
+audit trail."""
 
 import math
 import re
@@ -14,6 +16,17 @@ from qualcode.read.measures import code_breakdown, coding_coverage
 from qualcode.read.tables import code_table
 from qualcode.review.comments import add_comment, comment_threads, set_comment_status
 from qualcode.review.queries import audit_choices, audit_trail
+from qualcode.review.reliability import unitizing_agreement
+from qualcode.review.side_by_side import side_by_side
+from qualcode.review.workflow import (
+    REVIEWER_ROLES,
+    REVIEWER_STATUSES,
+    awaiting,
+    changes_since,
+    mark_review,
+    review_history,
+    review_state,
+)
 from qualcode.services import documents as document_service
 from qualcode.ui import state
 from qualcode.ui.state import tr
@@ -28,14 +41,16 @@ lang = state.lang()
 ss = st.session_state
 
 with state.reading() as session:
-    members = [(u.id, u.display_name, u.login) for u, _ in read_entities.members(session, pid)]
+    member_roles = read_entities.members(session, pid)
+    members = [(u.id, u.display_name, u.login) for u, _ in member_roles]
+    my_role = next((role for u, role in member_roles if u.id == state.user_id()), None)
     documents = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
     codings = coding_frame(session, pid, detail=True, speakers=False, lang=lang)
     code_keys = codings.drop_duplicates("code_key").set_index("code_key")["code"].to_dict()
 
-tab_freq, tab_progress, tab_agree, tab_comments, tab_audit = st.tabs(
-    [tr("review.tab_frequencies"), tr("review.tab_progress"), tr("review.tab_agreement"), tr("review.tab_comments"),
-     tr("review.tab_audit")]
+tab_freq, tab_progress, tab_agree, tab_tasks, tab_side, tab_comments, tab_audit = st.tabs(
+    [tr("review.tab_frequencies"), tr("review.tab_progress"), tr("review.tab_agreement"), tr("review.tab_tasks"),
+     tr("review.tab_side"), tr("review.tab_comments"), tr("review.tab_audit")]
 )
 
 
@@ -142,15 +157,25 @@ with tab_agree:
         with state.reading() as session:
             result = compute_agreement(session, pid, document_ids=doc_ids, code_ids=code_ids or None,
                                        coder_ids=coders, level=level, tolerance=int(tolerance))
+            unitizing = unitizing_agreement(session, pid, document_ids=doc_ids, coder_ids=coders,
+                                            code_ids=code_ids or None)
         overall = result.summary[result.summary["code"] == OVERALL].iloc[0]
-        m = st.columns(4)
+        u_overall = unitizing[unitizing["code"] == OVERALL].iloc[0]
+        m = st.columns(5)
         m[0].metric(tr("review.percent_agreement"), fmt(overall["percent_agreement"], percent=True))
         m[1].metric(tr("review.kappa"), fmt(overall["kappa"]) if len(coders) == 2 else tr("review.kappa_two_only"))
         m[2].metric(tr("review.alpha"), fmt(overall["alpha"]))
-        m[3].metric(tr("review.units"), int(overall["units"]))
+        m[3].metric(tr("review.u_alpha"), fmt(u_overall["alpha"]), delta=tr(f"review.verdict_{u_overall['verdict']}"),
+                    delta_color={"reliable": "normal", "tentative": "off"}.get(u_overall["verdict"], "inverse"),
+                    delta_arrow="off", help=tr("review.u_alpha_help"))
+        m[4].metric(tr("review.units"), int(overall["units"]))
+        st.caption(tr("review.thresholds"))
         if level == "segment":
             st.caption(tr("review.segment_note"))
-        summary = result.summary.drop(columns="code_id").copy()
+        summary = result.summary.merge(unitizing[["code", "alpha", "verdict"]].rename(
+            columns={"alpha": "u_alpha", "verdict": "u_verdict"}), on="code", how="left")
+        summary["u_verdict"] = [tr(f"review.verdict_{v}") if isinstance(v, str) else "" for v in summary["u_verdict"]]
+        summary = summary.drop(columns="code_id")
         summary["code"] = [tr("review.overall") if k == OVERALL else code_keys.get(k, k) for k in summary["code"]]
         st.subheader(tr("review.per_code"))
         st.dataframe(
@@ -171,6 +196,140 @@ with tab_agree:
         if len(result.disagreements) > MAX_DISAGREEMENTS:
             st.caption(tr("review.more_disagreements", shown=MAX_DISAGREEMENTS, count=len(result.disagreements)))
 
+
+def review_action(act) -> bool:  # type: ignore[no-untyped-def]
+    """One review step in one transaction; the form fields start empty again after it."""
+    try:
+        with state.action() as session:
+            act(session)
+    except state.ActionFailed:
+        return False
+    ss["review_nonce"] = ss.get("review_nonce", 0) + 1
+    return True
+
+
+def target_label(row) -> str:  # type: ignore[no-untyped-def]
+    kind = tr("review.target_document") if row["target"] == "document" else tr("review.target_code")
+    return f"{kind}: {row['name']}"
+
+
+with tab_tasks:
+    nonce = ss.get("review_nonce", 0)
+    me = state.user_id()
+    with state.reading() as session:
+        reviews = review_state(session, pid)
+        mine = awaiting(session, pid, me) if me is not None else reviews.iloc[0:0]
+    st.subheader(tr("review.awaiting", count=len(mine)))
+    if mine.empty:
+        st.caption(tr("review.awaiting_none"))
+    for item in mine.to_dict("records"):
+        with st.container(border=True):
+            st.markdown(f"**{md(target_label(item))}** · _{tr('review.status_changes_requested')}_  \n"
+                        f"{md(item['reviewer'])}: {md(item['comment'])}")
+            st.caption(tr("review.changes_count", count=int(item["changes"])))
+            reply = st.text_input(tr("review.fixed_comment"), key=f"fixed_text_{item['mark_id']}_{nonce}")
+            cols = st.columns(2)
+            if cols[0].button(tr("review.mark_fixed"), key=f"fixed_{item['mark_id']}", type="primary"):
+                if review_action(lambda s, it=item, text=reply: mark_review(
+                        s, "fixed", actor_id=me, document_id=it["document_id"], code_id=it["code_id"], comment=text)):
+                    st.rerun()
+            if item["document_id"] is not None and cols[1].button(tr("review.open"), key=f"fixed_open_{item['mark_id']}"):
+                open_in_coding(int(item["document_id"]), 0)
+
+    if my_role in REVIEWER_ROLES:
+        with st.expander(tr("review.mark_title"), expanded=True):
+            kind = st.radio(tr("review.target"), ["document", "code"], horizontal=True, key="mark_kind",
+                            format_func=lambda k: tr(f"review.target_{k}"))
+            with state.reading() as session:
+                code_rows = code_table(session, pid)
+            if kind == "document":
+                target = st.selectbox(tr("review.target_document"), [d for d, _ in documents],
+                                      format_func=dict(documents).get, key="mark_document")
+            else:
+                code_names = {int(r.id): f"{r.key} · {(r.name_en if lang == 'en' and r.name_en else r.name_id)}"
+                              for r in code_rows.itertuples()}
+                target = st.selectbox(tr("review.target_code"), list(code_names), format_func=code_names.get,
+                                      key="mark_code")
+            status = st.selectbox(tr("review.mark_status"), REVIEWER_STATUSES, key="mark_status",
+                                  format_func=lambda v: tr(f"review.status_{v}"))
+            comment = st.text_area(tr("review.mark_comment"), key=f"mark_comment_{nonce}")
+            others = [m for m in members if m[0] != me]
+            assignee = st.selectbox(tr("review.assignee"), [None] + [m[0] for m in others], key="mark_assignee",
+                                    format_func=lambda u: tr("review.assignee_all") if u is None else dict(
+                                        (m[0], m[1]) for m in others)[u])
+            if st.button(tr("review.mark_save"), key="mark_save", type="primary", disabled=target is None):
+                ids = {"document_id": target} if kind == "document" else {"code_id": target}
+                if review_action(lambda s: mark_review(s, status, actor_id=me, comment=comment, assignee_id=assignee,
+                                                       **ids)):
+                    ss["review_saved"] = True
+                    st.rerun()
+            if ss.pop("review_saved", False):
+                st.success(tr("review.mark_saved"))
+
+    st.subheader(tr("review.state_title"))
+    if reviews.empty:
+        st.caption(tr("review.state_none"))
+    else:
+        shown = reviews.assign(target=[target_label(r) for r in reviews.to_dict("records")],
+                               status=[tr(f"review.status_{v}") for v in reviews["status"]])
+        st.dataframe(shown[["target", "status", "comment", "reviewer", "assignee", "at", "changes"]].rename(
+            columns={c: tr(f"review.col_{c}") for c in shown.columns}), hide_index=True, width="stretch")
+        choice = st.selectbox(tr("review.since_target"), list(range(len(reviews))), key="since_target",
+                              format_func=lambda i: target_label(reviews.iloc[i]))
+        row = reviews.iloc[choice]
+        doc_id, code_id = row["document_id"], row["code_id"]
+        with state.reading() as session:
+            changed = changes_since(session, pid, row["at"].to_pydatetime(), document_id=doc_id, code_id=code_id)
+            history = review_history(session, pid, document_id=doc_id, code_id=code_id)
+        st.markdown(f"**{tr('review.since_title', count=len(changed))}**")
+        if changed.empty:
+            st.caption(tr("review.since_none"))
+        else:
+            st.dataframe(changed[["at", "user", "action", "code", "start", "end"]].rename(
+                columns={c: tr(f"review.col_{c}") for c in changed.columns}), hide_index=True, width="stretch")
+        st.markdown(f"**{tr('review.history_title')}**")
+        history = history.assign(status=[tr(f"review.status_{v}") for v in history["status"]])
+        st.dataframe(history[["at", "author", "status", "comment", "assignee"]].rename(
+            columns={c: tr(f"review.col_{c}") for c in history.columns}), hide_index=True, width="stretch")
+
+with tab_side:
+    names = {m[0]: m[1] for m in members}
+    coding_logins = set(codings["coder_login"])
+    side_default = [m[0] for m in members if m[2] in coding_logins][:2]
+    side_coders = st.multiselect(tr("review.coders"), [m[0] for m in members], default=side_default,
+                                 format_func=names.get, key="side_coders")
+    shared_docs = codings[codings["coder_login"].isin([m[2] for m in members if m[0] in side_coders])]
+    doc_choices = [d for d, _ in documents if d in set(shared_docs["document_id"])]
+    side_doc = st.selectbox(tr("review.side_document"), doc_choices, format_func=dict(documents).get,
+                            key="side_doc")
+    if len(side_coders) < 2:
+        st.info(tr("review.need_two_coders"))
+    elif side_doc is not None:
+        with state.reading() as session:
+            view = side_by_side(session, pid, side_doc, side_coders, ss.get(f"side_window_{side_doc}", 0))
+        if view.windows > 1:
+            ss[f"side_window_{side_doc}"] = st.number_input(
+                tr("review.side_window", count=view.windows), min_value=1, max_value=view.windows,
+                value=view.window + 1, key=f"side_window_input_{side_doc}") - 1
+        st.caption(tr("review.side_help", count=view.differences))
+        widths = [4] + [2] * len(view.coders)
+        head = st.columns(widths)
+        head[0].markdown(f"**{tr('review.side_text')}**")
+        for col, name in zip(head[1:], view.coders, strict=True):
+            col.markdown(f"**{md(name)}**")
+        for row in view.rows:
+            line = st.columns(widths, border=bool(row.differences))
+            speaker = f"**{md(row.speaker)}** " if row.speaker else ""
+            line[0].markdown(f"{speaker}{md(row.text)}")
+            for col, margin in zip(line[1:], row.margins, strict=True):
+                for c in margin:
+                    mark = {"missing": ":red[●] ", "boundary": ":orange[◐] "}.get(c.difference, "")
+                    col.markdown(f"{mark}`{md(code_keys.get(c.code, c.code))}`  \n{md(c.snippet)}")
+            for k, diff in enumerate(row.differences):
+                label = tr(f"review.diff_{diff.kind}", code=md(code_keys.get(diff.code, diff.code)),
+                           coded=md(", ".join(diff.coded_by)), missing=md(", ".join(diff.not_coded_by)))
+                if line[0].button(label, key=f"side_diff_{row.number}_{k}", icon=":material/compare_arrows:"):
+                    open_in_coding(view.document_id, diff.start)
 
 
 with tab_comments:

@@ -98,6 +98,7 @@ class Report:
     chart: list[tuple[str, int]]  # (code, segments), most coded first
     matrices: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     conclusions: list[ConclusionSection] = field(default_factory=list)
+    review: ReviewAppendix | None = None  # supervision appendix (issue 17), see the end of this module
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -231,6 +232,7 @@ def build_report(session: Session, project_id: int, *, actor_id: int, lang: str 
         codebooks=_codebooks(session, project_id, lang), frequencies=frequencies, chart=chart,
         matrices=[_matrix(session, project_id, c, lang) for c in choices if c.kind in MATRIX_KINDS],
         conclusions=_conclusions(session, project_id, lang),
+        review=review_appendix(session, project_id, lang),
     )
 
 
@@ -344,6 +346,7 @@ def render_html(report: Report) -> str:
         out.append(_html_table(c.by_kind.rename_axis(tr("report.col_kind"))))
         for flag in c.flags:
             out.append(f'<p class="flag">{e(tr(f"report.flag_{flag}"))}</p>')
+    out.extend(_review_html(report))
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -424,6 +427,106 @@ def render_docx(report: Report) -> bytes:
         _docx_table(doc, c.by_kind.rename_axis(tr("report.col_kind")))
         for flag in c.flags:
             doc.add_paragraph(tr(f"report.flag_{flag}"))
+    _review_docx(doc, report)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+# --- appendix: supervision (issue 17) -------------------------------------------------------------
+
+@dataclass
+class ReviewAppendix:
+    """Reliability of unitizing and the review trail, with headers in the report's language."""
+
+    coders: str  # the coders compared, "" when fewer than two coded the same documents
+    unitizing: pd.DataFrame  # code, units, alpha, verdict
+    state: pd.DataFrame  # latest mark per document or code, with the changes since it
+    history: pd.DataFrame  # every mark, oldest first
+
+
+def review_appendix(session: Session, project_id: int, lang: str) -> ReviewAppendix:
+    """Unitizing alpha of every coder on the documents at least two of them coded, the review
+    status of each document and code, and the whole review history."""
+    from qualcode.analysis.agreement import coding_frame
+    from qualcode.review.reliability import unitizing_agreement
+    from qualcode.review.workflow import review_history, review_state
+
+    tr = lambda key, **p: t(key, lang, **p)  # noqa: E731
+    frame = coding_frame(session, project_id)
+    shared = frame.groupby("document_id")["coder_id"].nunique()
+    doc_ids = [int(d) for d, n in shared.items() if n >= 2]
+    coder_ids = sorted({int(c) for c in frame[frame["document_id"].isin(doc_ids)]["coder_id"]})
+    unitizing = pd.DataFrame()
+    coders = ""
+    if len(coder_ids) >= 2:
+        table = unitizing_agreement(session, project_id, document_ids=doc_ids, coder_ids=coder_ids)
+        coders = ", ".join(sorted(set(frame[frame["coder_id"].isin(coder_ids)]["coder"])))
+        unitizing = pd.DataFrame({
+            tr("report.col_code"): [tr("review.overall") if c == "overall" else c for c in table["code"]],
+            tr("review.col_units"): table["units"],
+            tr("review.col_u_alpha"): [f"{a:.3f}" if a == a else "–" for a in table["alpha"]],
+            tr("review.col_u_verdict"): [tr(f"review.verdict_{v}") for v in table["verdict"]],
+        })
+    kind = lambda target: tr(f"review.target_{target}")  # noqa: E731
+    state = review_state(session, project_id)
+    state = pd.DataFrame({
+        tr("review.col_target"): [f"{kind(r.target)}: {_clean(r.name)}" for r in state.itertuples()],
+        tr("review.col_status"): [tr(f"review.status_{v}") for v in state["status"]],
+        tr("review.col_comment"): [_clean(v) for v in state["comment"]],
+        tr("review.col_reviewer"): [_clean(v) for v in state["reviewer"]],
+        tr("review.col_at"): [_when(v) for v in state["at"]],
+        tr("review.col_changes"): state["changes"],
+    })
+    history = review_history(session, project_id)
+    history = pd.DataFrame({
+        tr("review.col_at"): [_when(v) for v in history["at"]],
+        tr("review.col_target"): [f"{kind(r.target)}: {_clean(r.name)}" for r in history.itertuples()],
+        tr("review.col_status"): [tr(f"review.status_{v}") for v in history["status"]],
+        tr("review.col_comment"): [_clean(v) for v in history["comment"]],
+        tr("review.col_author"): [_clean(v) for v in history["author"]],
+        tr("review.col_assignee"): [_clean(v) for v in history["assignee"]],
+    })
+    return ReviewAppendix(coders=coders, unitizing=unitizing, state=state, history=history)
+
+
+def _when(value: object) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M") if value is not None and value == value else ""
+
+
+def _review_parts(report: Report) -> list[tuple[str, str | pd.DataFrame]]:
+    """The appendix as ("h2"/"h3"/"p"/"table", content) in order, shared by both renderers."""
+    tr, review = report.tr, report.review
+    if review is None:
+        return []
+    parts: list[tuple[str, str | pd.DataFrame]] = [("h2", tr("report.h_review")), ("h3", tr("report.h_unitizing"))]
+    if review.unitizing.empty:
+        parts.append(("p", tr("report.no_unitizing")))
+    else:
+        parts += [("p", tr("report.unitizing_note", coders=review.coders)), ("p", tr("review.thresholds")),
+                  ("table", review.unitizing)]
+    parts.append(("h3", tr("report.h_review_state")))
+    parts.append(("table", review.state) if not review.state.empty else ("p", tr("review.state_none")))
+    parts.append(("h3", tr("report.h_review_history")))
+    parts.append(("table", review.history) if not review.history.empty else ("p", tr("review.state_none")))
+    return parts
+
+
+def _review_html(report: Report) -> list[str]:
+    out = []
+    for kind, content in _review_parts(report):
+        if kind == "table":
+            out.append(_html_table(content))  # type: ignore[arg-type]
+        else:
+            out.append(f"<{kind}>{escape(str(content))}</{kind}>")
+    return out
+
+
+def _review_docx(doc: DocxFile, report: Report) -> None:
+    for kind, content in _review_parts(report):
+        if kind == "table":
+            _docx_table(doc, content)  # type: ignore[arg-type]
+        elif kind == "p":
+            doc.add_paragraph(str(content))
+        else:
+            doc.add_heading(str(content), level=int(kind[1]) - 1)

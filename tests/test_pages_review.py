@@ -71,7 +71,7 @@ def test_demo_codings_sheet_problems_name_the_file_and_line(demo, tmp_path):
 def test_frequencies_and_progress(demo):
     at = open_review()
     assert [t.label for t in at.tabs] == ["Frekuensi kode", "Kemajuan pengodean", "Kesepakatan antarkoder",
-                                           "Komentar", "Jejak audit"]
+                                           "Tugas tinjauan", "Berdampingan", "Komentar", "Jejak audit"]
     frequencies = at.dataframe[0].value
     assert {"Koder Kedua", "Peneliti Utama", "Total"} <= set(frequencies.columns)
     assert frequencies["Total"].sum() == 60
@@ -91,6 +91,11 @@ def test_agreement_between_the_demo_coders(demo):
     assert percent.endswith("%") and 50 < float(percent.split()[0]) < 100
     kappa, alpha = float(metric(at, "Kappa Cohen")), float(metric(at, "Alpha Krippendorff"))
     assert 0.3 < kappa < 1 and 0.3 < alpha < 1
+    u_alpha = next(m for m in at.metric if m.label == "Alpha unitisasi (uα)")
+    assert -1 < float(u_alpha.value) <= 1 and u_alpha.delta in {"andal", "sementara", "tidak andal"}
+    assert any("α ≥ ,800 andal" in c.value for c in at.caption)
+    per_code = next(d.value for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
+    assert per_code["Alpha unitisasi"].notna().all()
     assert any(s.value.startswith("Ketidaksepakatan (") for s in at.subheader)
     at.selectbox(key="agree_level").set_value("segment").run()
     assert metric(at, "Alpha Krippendorff") == "–"
@@ -163,3 +168,62 @@ def test_supervisor_comments_on_a_coding_and_the_thread_is_resolved(demo):
     at.button(key="comment_add").click().run()
     at.radio(key="comment_status").set_value("open").run()
     assert any(r"\*\*tebal\*\* \!\[x\]\(http://contoh.invalid/x.png\)" in m.value for m in at.markdown)
+
+
+def test_review_tasks_request_fix_approve(demo):
+    """A supervisor asks for changes on a document, the researcher who coded it sees the request,
+    marks it fixed, and the supervisor approves; the status table follows each step."""
+    from qualcode.services import projects
+
+    with unit_of_work(demo) as session:
+        owner = projects.get_user_by_login(session, "peneliti")
+        koder2 = projects.get_user_by_login(session, "koder2")
+        sup = projects.create_user(session, "pembimbing", "Bu Pembimbing")
+        project_id = session.scalar(select(Document.project_id))
+        projects.set_member(session, project_id, sup.id, "supervisor", actor_id=owner.id)
+        doc_id = session.scalar(select(Document.id).where(Document.original_filename == "W02_blud.txt"))
+        sup_id, koder2_id = sup.id, koder2.id
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(REVIEW)
+    at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id
+    at.run()
+    assert any(c.value == "Belum ada yang ditinjau." for c in at.caption)
+    at.selectbox(key="mark_document").set_value(doc_id).run()
+    at.selectbox(key="mark_status").set_value("changes_requested").run()
+    at.button(key="mark_save").click().run()
+    assert any("memerlukan komentar" in e.value for e in at.error), "a change request needs a comment"
+    at.text_area(key="mark_comment_0").input("Perluas segmen tentang kepercayaan.").run()
+    at.button(key="mark_save").click().run()
+    assert not at.exception and not at.error
+    assert any(s.value == "Menunggu Anda (0)" for s in at.subheader)
+
+    at.session_state["user_id"] = at.session_state["sidebar_user"] = koder2_id
+    at.run()
+    assert any(s.value == "Menunggu Anda (1)" for s in at.subheader)
+    assert any("Perluas segmen tentang kepercayaan." in m.value for m in at.markdown)
+    assert not any(b.key == "mark_save" for b in at.button), "a researcher does not sign off"
+    fixed = next(b for b in at.button if b.key and b.key.startswith("fixed_") and "open" not in b.key)
+    at.text_input(key=f"fixed_text_{fixed.key.split('_')[1]}_1").input("Sudah.").run()
+    fixed.click().run()
+    assert any(s.value == "Menunggu Anda (0)" for s in at.subheader)
+
+    at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id
+    at.run()
+    at.selectbox(key="mark_document").set_value(doc_id).run()
+    at.selectbox(key="mark_status").set_value("approved").run()
+    at.button(key="mark_save").click().run()
+    state = next(d.value for d in at.dataframe if "Yang ditinjau" in d.value.columns)
+    assert list(state["Status"]) == ["disetujui"]
+    history = next(d.value for d in at.dataframe if "Oleh" in d.value.columns and "Yang ditinjau" not in d.value.columns)
+    assert list(history["Status"]) == ["perlu perubahan", "sudah diperbaiki, siap ditinjau", "disetujui"]
+
+
+def test_side_by_side_opens_a_difference(demo):
+    at = open_review()
+    assert len(at.multiselect(key="side_coders").value) == 2
+    diff = next(b for b in at.button if b.key and b.key.startswith("side_diff_"))
+    assert any("perbedaan di bagian ini" in c.value for c in at.caption)
+    diff.click().run()
+    assert not at.exception
+    assert any(t.value == "Pengodean" for t in at.title)
+    assert at.session_state["coding_view"] == "all"

@@ -147,3 +147,35 @@ def test_export_page_prepares_the_report_with_a_preview(demo_url):
     assert not at.exception, [e.value for e in at.exception]
     assert "Laporan penelitian: " + DEMO_PROJECT == at.session_state["ex_report"][1].split("<title>")[1].split("<")[0]
     assert any(s.value == "Pratinjau" for s in at.subheader)
+
+
+def test_report_appendix_carries_unitizing_alpha_and_the_review_trail(session):
+    """Two coders on one document, a change request and an approval: both renderers show the
+    supervision appendix with the same headings, the unitizing alpha and the review history."""
+    from qualcode.review.workflow import mark_review
+    from qualcode.services import codings, projects
+
+    project = factories.project(session)
+    owner = factories.owner(session)
+    second = projects.create_user(session, "koder2", "Koder Dua")
+    projects.set_member(session, project.id, second.id, "researcher", actor_id=owner.id)
+    sup = projects.create_user(session, "pembimbing", "Bu <b>Pembimbing</b>")
+    projects.set_member(session, project.id, sup.id, "supervisor", actor_id=owner.id)
+    codes = factories.codebook(session, project.id, owner.id)
+    doc = factories.document(session, project.id, owner.id)
+    for coder, end in ((owner.id, 60), (second.id, 64)):
+        codings.code_span(session, doc.id, 40, end, codes["trust_building"].id, actor_id=coder)
+    mark_review(session, "changes_requested", document_id=doc.id, actor_id=sup.id, comment="Cek <batas> segmen.")
+    mark_review(session, "approved", document_id=doc.id, actor_id=sup.id)
+    report = build_report(session, project.id, actor_id=owner.id, lang="en")
+    html = render_html(report)
+    assert "<h2>Appendix: supervision</h2>" in html
+    assert "Cek &lt;batas&gt; segmen." in html and "Bu &lt;b&gt;Pembimbing&lt;/b&gt;" in html
+    assert "changes requested" in html and "approved" in html
+    table = report.review.unitizing.set_index("Code")
+    assert table.loc["trust_building", "Unitizing verdict"] in {"reliable", "tentative", "unreliable"}
+    assert list(report.review.history["Status"]) == ["changes requested", "approved"]
+    doc_file = DocxDocument(io.BytesIO(render_docx(report)))
+    headings = [p.text for p in doc_file.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[-4:] == ["Appendix: supervision", "Agreement on coded spans (Krippendorff's unitizing alpha)",
+                             "Review status of documents and codes", "Review history"]

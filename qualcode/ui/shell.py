@@ -108,8 +108,9 @@ def _signed_in_box() -> None:
         name = sidebar_view.display_name(session, state.user_id())
     st.markdown(tr("auth.signed_in_as", name=name))
     if st.button(tr("auth.sign_out"), key="sign_out", icon=":material/logout:"):
-        from qualcode.ui import auth
+        from qualcode.ui import auth, session_cookie
 
+        session_cookie.forget()
         auth.sign_out()
         st.rerun()
 

@@ -64,11 +64,11 @@ class Server:
     log: Path
 
 
-def start_server(database_url: str, log: Path, **extra_env: str) -> Server:
+def start_server(database_url: str, log: Path, script: str = "app.py", **extra_env: str) -> Server:
     port = free_port()
     env = dict(os.environ, QUALCODE_DATABASE_URL=database_url, QUALCODE_LANGUAGE="id", **extra_env)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
@@ -90,9 +90,9 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> Server:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path, **extra_env: str) -> Iterator[Server]:
-    """``streamlit run app.py`` for the duration of the block, stopped afterwards."""
-    server = start_server(database_url, log, **extra_env)
+def running_server(database_url: str, log: Path, script: str = "app.py", **extra_env: str) -> Iterator[Server]:
+    """``streamlit run app.py`` (or ``script``) for the duration of the block, stopped afterwards."""
+    server = start_server(database_url, log, script, **extra_env)
     try:
         yield server
     finally:
