@@ -25,6 +25,7 @@ from spacy.attrs import ORTH as ORTH_ATTR
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -230,12 +231,16 @@ def build_nlp() -> Language:
     nlp = spacy.blank("id")
     # Keep hyphenated and reduplicated words whole (kantor-kantor, masing-masing, top-down).
     infixes = [p for p in nlp.Defaults.infixes if not re.search(p, "kantor-kantor")]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    nlp.tokenizer.prefix_search = _guarded_prefix_search(nlp)
-    nlp.tokenizer.suffix_search = _guarded_suffix_search(nlp)
+    rules = dict(nlp.tokenizer.rules or {})
     for abbreviation in word_lists()["abbreviations"]:
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-        nlp.tokenizer.add_special_case(abbreviation.lower(), [{ORTH: abbreviation.lower()}])
+        rules[abbreviation] = [{ORTH: abbreviation}]
+        rules[abbreviation.lower()] = [{ORTH: abbreviation.lower()}]
+    # One new tokenizer with every setting at once: each setter on an existing tokenizer reloads
+    # spaCy's 16,000 Indonesian special cases (about half a second each).
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=rules, prefix_search=_guarded_prefix_search(nlp), suffix_search=_guarded_suffix_search(nlp),
+        infix_finditer=compile_infix_regex(infixes).finditer, token_match=nlp.tokenizer.token_match,
+        url_match=nlp.tokenizer.url_match)
     nlp.add_pipe("qualcode_normal_forms")
     nlp.add_pipe("sentencizer")
     return nlp
