@@ -88,6 +88,8 @@ def normal_form(word: str) -> str:
     lower = word.lower()
     form = _FORMS.get(lower)
     if form is None:
+        if len(_FORMS) >= MAX_FORMS:  # bound the memory of a long-lived process (~100 bytes a word)
+            _FORMS.clear()
         form = _FORMS[lower] = _compute_form(lower)
         store = word_form_store()
         if store is not None:
@@ -96,6 +98,7 @@ def normal_form(word: str) -> str:
 
 
 _FORMS: dict[str, str] = {}
+MAX_FORMS = 1_000_000
 
 
 class WordFormStore:
