@@ -1,10 +1,17 @@
-"""Evaluation of code suggestions on bench/data/eval_passages.yaml (kept apart from corpora/).
+"""Evaluation of code suggestions on two sets, reported separately:
 
-Reports, per codebook, the top-1 and top-3 accuracy of codebook-only suggestions at the level of
-the framework's dimensions (Ansell & Gash: starting conditions, institutional design, facilitative
-leadership, the five process steps, outcomes; Najam: the five Cs, direction reported apart), then
-learning curves of the learned model and of the blend after 5, 10, 20 and 50 coded examples per
-dimension (where the set has that many; the rest of the passages are the test set).
+- the synthetic set, bench/data/eval_passages.yaml (written alongside the codebooks; kept apart
+  from corpora/);
+- the real-text set, bench/data/real_passages.yaml: passages of published Indonesian studies read
+  in place from ../shared/seeds (bench/real_passages.py; skipped with a message when absent).
+
+Per set and codebook: top-1 and top-3 accuracy at the level of the framework's dimensions
+(Ansell & Gash: starting conditions, institutional design, facilitative leadership, the five
+process steps, outcomes; Najam: the five Cs), beside two baselines (TF-IDF similarity to each
+code's profile alone, and the majority class); the same per dimension with where the misses go;
+for Najam, how often the direction (supporting / inhibiting) is right; then a learning curve of
+the learned model and of the blend after 5, 10, 20 and 50 coded examples per dimension (where the
+set has that many), averaged over three draws.
 
 Run: ``.venv/bin/python -m bench.suggest_eval``
 """
@@ -12,12 +19,14 @@ Run: ``.venv/bin/python -m bench.suggest_eval``
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import yaml
 
+from bench import real_passages
 from qualcode.codebooks import load_codebook_file
 from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel
 
@@ -59,48 +68,113 @@ def accuracy(rankings: list[list[str]], truths: list[set[str]], k: int) -> float
     return hits / max(1, len(truths))
 
 
-def main() -> None:
+@dataclass
+class Item:
+    id: str
+    source: str
+    codebook: str
+    labels: tuple[str, ...]
+    text: str
+
+
+def synthetic_set() -> list[Item]:
     passages = yaml.safe_load(DATA.read_text(encoding="utf-8"))["passages"]
-    print(f"evaluation set: {len(passages)} passages ({DATA.relative_to(ROOT)})")
+    return [Item(p["id"], "synthetic", p["codebook"], tuple(p["labels"]), p["text"]) for p in passages]
+
+
+def real_set() -> list[Item] | None:
+    try:
+        return [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load()]
+    except FileNotFoundError as missing:
+        print(f"\n(real-text set skipped: {missing} not found; it is read in place from ../shared/seeds)")
+        return None
+
+
+def _row(label: str, rankings: list[list[str]], truths: list[set[str]]) -> str:
+    return f"  {label:<34} top-1 {accuracy(rankings, truths, 1):.3f}   top-3 {accuracy(rankings, truths, 3):.3f}"
+
+
+def evaluate(name: str, items: list[Item], *, curve: bool) -> None:
+    print(f"\n######## {name}: {len(items)} passages from {len({i.source for i in items})} source(s)")
+    overall: dict[str, list[tuple[list[str], set[str]]]] = defaultdict(list)
     for codebook in ("ansell_gash_2008", "najam_5c_1995"):
         codes, dimension = code_infos(codebook)
-        items = [p for p in passages if p["codebook"] == codebook]
-        texts = [p["text"] for p in items]
-        truths = [{dimension[label] for label in p["labels"] if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
-                  for p in items]
+        chosen = [p for p in items if p.codebook == codebook]
+        if not chosen:
+            continue
+        texts = [p.text for p in chosen]
+        truths = [{dimension[label] for label in p.labels if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
+                  for p in chosen]
         suggester = CodebookSuggester(codes)
         docs = suggester.docs(texts)
-        scores, _, _ = suggester.scores(docs)
+        scores, _, similarity = suggester.scores(docs)
         rankings = dimension_ranking(scores, codes, dimension)
-        dims = sorted({d for t in truths for d in t})
-        print(f"\n== {codebook}: {len(items)} passages, {len(dims)} dimensions (chance top-1 {1 / len(dims):.2f})")
-        print(f"codebook only   top-1 {accuracy(rankings, truths, 1):.3f}   top-3 {accuracy(rankings, truths, 3):.3f}")
+        tfidf = dimension_ranking(similarity, codes, dimension)
+        counts = Counter(d for t in truths for d in t)
+        majority = [[d for d, _ in counts.most_common()]] * len(truths)
+        dims = sorted(counts)
+        print(f"\n== {codebook}: {len(chosen)} passages, {len(dims)} dimensions")
+        print(_row("codebook suggestions", rankings, truths))
+        print(_row("baseline: TF-IDF to code profile", tfidf, truths))
+        print(_row("baseline: majority class", majority, truths))
+        overall["codebook"] += list(zip(rankings, truths, strict=True))
+        overall["tfidf"] += list(zip(tfidf, truths, strict=True))
+        overall["majority"] += list(zip(majority, truths, strict=True))
+        print("  per dimension (n, top-1, top-3; misses go to):")
+        for dim in dims:
+            rows = [i for i, t in enumerate(truths) if dim in t]
+            r = [rankings[i] for i in rows]
+            t = [truths[i] for i in rows]
+            misses = Counter(rankings[i][0] for i in rows if rankings[i][0] not in truths[i])
+            print(f"    {dim:<38} {len(rows):>3}  {accuracy(r, t, 1):.2f}  {accuracy(r, t, 3):.2f}  "
+                  f"{', '.join(f'{d} {n}' for d, n in misses.most_common(3))}")
         if codebook == "najam_5c_1995":
-            direction_truth = [next((lb for lb in p["labels"] if lb in DIRECTIONS), None) for p in items]
-            dsug = CodebookSuggester([CodeInfo(d, f"direction/{d}", *_direction_text(d)) for d in DIRECTIONS])
-            dscores, _, _ = dsug.scores(dsug.docs(texts))
-            guesses = [DIRECTIONS[int(np.argmax(r))] if r.max() > 0 else None for r in dscores]
-            known = [(g, t) for g, t in zip(guesses, direction_truth, strict=True) if t]
-            print(f"direction (supporting/inhibiting) accuracy {sum(g == t for g, t in known) / len(known):.3f} "
-                  f"({sum(g is None for g, _ in known)} passages without any direction cue)")
-        by_dim: dict[str, list[int]] = defaultdict(list)
-        for i, truth in enumerate(truths):
-            for d in truth:
-                by_dim[d].append(i)
-        smallest = min(len(v) for v in by_dim.values())
-        print(f"learning curve (examples per dimension -> top-1 / top-3 on the held-out passages; "
-              f"smallest dimension has {smallest} passages):")
-        for n in (5, 10, 20, 50):
-            if n >= smallest:
-                print(f"  n={n:>2}: not enough passages (needs more than {n} per dimension)")
-                continue
-            rng = random.Random(n)
+            direction(chosen, texts)
+        if curve:
+            learning_curve(chosen, texts, docs, scores, truths, codes, dimension)
+    print("\n== overall (both frameworks)")
+    for method, label in (("codebook", "codebook suggestions"), ("tfidf", "baseline: TF-IDF to code profile"),
+                          ("majority", "baseline: majority class (per framework)")):
+        pairs = overall[method]
+        print(_row(label, [p[0] for p in pairs], [p[1] for p in pairs]))
+
+
+def direction(items: list[Item], texts: list[str]) -> None:
+    """Supporting or inhibiting, from the direction codes' indicators and definitions."""
+    truth = [next((lb for lb in p.labels if lb in DIRECTIONS), None) for p in items]
+    dsug = CodebookSuggester([CodeInfo(d, f"direction/{d}", *_direction_text(d)) for d in DIRECTIONS])
+    dscores, _, _ = dsug.scores(dsug.docs(texts))
+    guesses = [DIRECTIONS[int(np.argmax(r))] if r.max() > 0 else None for r in dscores]
+    known = [(g, t) for g, t in zip(guesses, truth, strict=True) if t]
+    majority = Counter(t for _, t in known).most_common(1)[0][0]
+    print(f"  direction (supporting/inhibiting): right {sum(g == t for g, t in known) / len(known):.3f} of {len(known)} "
+          f"({sum(g is None for g, _ in known)} without any direction cue) | majority class "
+          f"{sum(t == majority for _, t in known) / len(known):.3f}")
+
+
+def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None:  # type: ignore[no-untyped-def]
+    """Model and blend after n coded examples per dimension, tested on the other passages of the
+    same study (training and test passages never share a source document)."""
+    by_dim: dict[str, list[int]] = defaultdict(list)
+    for i, truth in enumerate(truths):
+        for d in truth:
+            by_dim[d].append(i)
+    dims = sorted(by_dim)
+    smallest = min(len(v) for v in by_dim.values())
+    print(f"  learning curve (n coded examples per dimension; test = the other passages; smallest dimension "
+          f"has {smallest}):")
+    for n in (5, 10, 20, 50):
+        if n >= smallest:
+            print(f"    n={n:>2}: not enough passages (needs more than {n} per dimension)")
+            continue
+        results = []
+        for seed in range(3):  # three draws, averaged
+            rng = random.Random(1000 * n + seed)
             train = sorted({i for d in dims for i in rng.sample(by_dim[d], n)})
             test = [i for i in range(len(items)) if i not in set(train)]
             model = LearnedModel().fit([texts[i] for i in train], [truths[i] for i in train], min_examples=2,
                                        cross_validate=False)
-            test_docs = [docs[i] for i in test]
-            probabilities, _ = model.predict(test_docs)
+            probabilities, _ = model.predict([docs[i] for i in test])
             model_scores = np.zeros((len(test), len(codes)))
             blend = scores[test].copy()
             for c, code in enumerate(codes):
@@ -110,11 +184,19 @@ def main() -> None:
                     w = model.weight(dim)
                     blend[:, c] = (1 - w) * scores[test, c] + w * probabilities[dim]
             t_truth = [truths[i] for i in test]
-            m_rank = dimension_ranking(model_scores, codes, dimension)
-            b_rank = dimension_ranking(blend, codes, dimension)
-            print(f"  n={n:>2}: model top-1 {accuracy(m_rank, t_truth, 1):.3f} top-3 {accuracy(m_rank, t_truth, 3):.3f} | "
-                  f"blend top-1 {accuracy(b_rank, t_truth, 1):.3f} top-3 {accuracy(b_rank, t_truth, 3):.3f} "
-                  f"({len(test)} test passages)")
+            results.append([accuracy(dimension_ranking(m, codes, dimension), t_truth, k)
+                            for m in (scores[test], model_scores, blend) for k in (1, 3)])
+        mean = np.mean(results, axis=0)
+        verdict = "blend beats codebook-only" if mean[4] > mean[0] else "blend does NOT beat codebook-only"
+        print(f"    n={n:>2}: codebook {mean[0]:.3f}/{mean[1]:.3f} | model {mean[2]:.3f}/{mean[3]:.3f} | "
+              f"blend {mean[4]:.3f}/{mean[5]:.3f} (top-1/top-3, {len(test)} test passages, 3 draws): {verdict}")
+
+
+def main() -> None:
+    evaluate(f"synthetic set ({DATA.relative_to(ROOT)})", synthetic_set(), curve=True)
+    real = real_set()
+    if real:
+        evaluate("real-text set (bench/data/real_passages.yaml, read from ../shared/seeds)", real, curve=True)
 
 
 def _direction_text(direction: str) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:

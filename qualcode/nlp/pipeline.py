@@ -1,17 +1,20 @@
 """The Indonesian text pipeline: ``spacy.blank("id")`` with transcript-aware tokenisation,
-normalisation of informal spellings, lemmas from spaCy's lookup table with a Sastrawi stemmer
-fallback, and case folding, so "Pemerintah", "pemerintah" and "pemkab" meet, and "percaya",
-"kepercayaan" and "dipercaya" share one form.
+normalisation of informal spellings, lemmas from spaCy's lookup table with a stemmer fallback
+(qualcode.nlp.stemmer, over PySastrawi's root dictionary), and case folding, so "Pemerintah",
+"pemerintah" and "pemkab" meet, and "percaya", "kepercayaan" and "dipercaya" share one form.
 
 Building the pipeline costs about two seconds: ``get_nlp()`` builds it once per process.
 Every token's normalised lemma is written to ``token.norm_`` so spaCy's ``PhraseMatcher`` and
-``Matcher`` can match on ``NORM``.
+``Matcher`` can match on ``NORM``. Each distinct lower-case word is normalised once; the forms
+persist across restarts in a word-form file beside the database (``WordFormStore``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy
@@ -22,8 +25,12 @@ from spacy.attrs import ORTH as ORTH_ATTR
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
+
+from qualcode.config import default_data_dir
+from qualcode.nlp.stemmer import roots, stem
 
 DATA = Path(__file__).parent / "data" / "indonesian.yaml"
 WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
@@ -51,25 +58,8 @@ def _tables():  # type: ignore[no-untyped-def]
     return _Norms(), load_lookups("id", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
-@cache
-def _stemmer():  # type: ignore[no-untyped-def]
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    stemmer = StemmerFactory().create_stemmer()
-    # Sastrawi keeps its 30,000-word root dictionary in a list, so every lookup is a linear scan
-    # (about 40 ms a word); a set gives the same answers about a thousand times faster.
-    dictionary = getattr(getattr(stemmer, "delegatedStemmer", None), "dictionary", None)
-    if dictionary is not None and isinstance(getattr(dictionary, "words", None), list):
-        dictionary.words = set(dictionary.words)
-    return stemmer
-
-
-@lru_cache(maxsize=200_000)
-def normal_form(word: str) -> str:
-    """The form a word is matched on: lower-cased, informal spelling normalised, lemmatised
-    (spaCy's lookup table, else the Sastrawi stemmer), reduplication folded (kantor-kantor ->
-    kantor)."""
-    lower = word.lower()
+def _compute_form(lower: str) -> str:
+    """The normal form of a lower-case word (see ``normal_form``), computed."""
     if not WORD_RE.match(lower):
         return lower
     norms, lemmas = _tables()
@@ -83,9 +73,97 @@ def normal_form(word: str) -> str:
             lower = first
     lemma = lemmas.get(lower)
     if lemma is None and len(lower) > 4:
-        lemma = _stemmer().stem(lower) or lower
+        lemma = stem(lower)
     lemma = lemma or lower
     return norms.get(lemma, lemma) if lemma not in keep else lemma
+
+
+def normal_form(word: str) -> str:
+    """The form a word is matched on: lower-cased, informal spelling normalised, lemmatised
+    (spaCy's lookup table, else the stemmer over PySastrawi's root dictionary), reduplication
+    folded (kantor-kantor -> kantor), negation folded (ketidakpercayaan -> percaya).
+
+    Computed once per distinct lower-case word; the forms persist across restarts in the word
+    form store (``word_form_store``)."""
+    lower = word.lower()
+    form = _FORMS.get(lower)
+    if form is None:
+        if len(_FORMS) >= MAX_FORMS:  # bound the memory of a long-lived process (~100 bytes a word)
+            _FORMS.clear()
+        form = _FORMS[lower] = _compute_form(lower)
+        store = word_form_store()
+        if store is not None:
+            store.pending.append((lower, form))
+    return form
+
+
+_FORMS: dict[str, str] = {}
+MAX_FORMS = 1_000_000
+
+
+class WordFormStore:
+    """Word forms kept beside the database, so a restarted app (or another app process on the
+    same server) does not lemmatise the same words again.
+
+    One append-only text file of ``word<TAB>form`` lines per version of the rules (the file name
+    carries a hash of the word lists and the stemmer), so a change of the rules starts a new file.
+    Several processes may append at once: each flush is one ``write`` of whole lines on a file
+    opened with ``O_APPEND``, and a reader skips any line that is not exactly two fields. A lost
+    or duplicated line only costs the time of computing that form again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"word-forms-{_rules_version()}.tsv"
+        self.pending: list[tuple[str, str]] = []
+
+    def load(self) -> int:
+        """Read the stored forms into the in-process table; returns how many lines were read."""
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return 0
+        count = 0
+        for line in text.split("\n"):
+            fields = line.split("\t")
+            if len(fields) == 2 and fields[0] and fields[1]:
+                _FORMS.setdefault(fields[0], fields[1])
+                count += 1
+        return count
+
+    def flush(self) -> None:
+        """Append the forms computed since the last flush (nothing when there are none)."""
+        if not self.pending:
+            return
+        data = "".join(f"{w}\t{f}\n" for w, f in self.pending if not any(c in w + f for c in "\t\n\r"))
+        self.pending.clear()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data.encode("utf-8"))
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # a read-only or full disk: the forms are computed again next time
+
+
+@cache
+def _rules_version() -> str:
+    digest = hashlib.sha256(DATA.read_bytes())
+    digest.update((Path(__file__).parent / "stemmer.py").read_bytes())
+    digest.update(str(len(roots())).encode())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def word_form_store() -> WordFormStore | None:
+    """The store in the folder ``QUALCODE_WORD_FORMS`` (``off`` for none), by default the data
+    folder beside the SQLite database (``QUALCODE_DATA_DIR``). Read once per process."""
+    setting = os.environ.get("QUALCODE_WORD_FORMS", "").strip()
+    if setting.lower() in ("off", "0", "none"):
+        return None
+    store = WordFormStore(Path(setting) if setting else default_data_dir())
+    store.load()
+    return store
 
 
 @cache
@@ -112,17 +190,60 @@ def set_normal_forms(doc: Doc) -> Doc:
             norm = cache[orth] = strings.add(normal_form(strings[orth]))
         norms[i] = norm
     doc.from_array([NORM_ATTR], norms.reshape(-1, 1))
+    store = word_form_store()
+    if store is not None and store.pending:
+        store.flush()
     return doc
 
 
+def _guarded_prefix_search(nlp: Language):  # type: ignore[no-untyped-def]
+    """spaCy's prefix regex, skipped for a word that starts with a letter or digit no prefix can
+    start with. The regex is an alternation of some 170 patterns ending in an empty one, so for a
+    plain word every pattern is tried (about 30 microseconds, the tokenizer's largest cost on new
+    words) only to match nothing; the answer for such a word is "no prefix" (``None``), the
+    same as the empty match. The patterns that start with a letter are the currency ones (Rp, US$,
+    IDR ...); words starting with their first letters still go through the regex."""
+    full = nlp.tokenizer.prefix_search
+    firsts = frozenset(p[0] for p in nlp.Defaults.prefixes if p[:1].isalnum())
+
+    def search(string: str):  # type: ignore[no-untyped-def]
+        first = string[:1]
+        if first.isalnum() and first not in firsts:
+            return None
+        return full(string)
+
+    return search
+
+
+def _guarded_suffix_search(nlp: Language):  # type: ignore[no-untyped-def]
+    """spaCy's suffix regex, skipped for a word that ends with a letter or digit and has no
+    digit, apostrophe or hyphen: the only suffix patterns that end in a letter are "'s", units
+    after a number (10km), and "-nya"/"-ku"/"-mu" after a hyphen."""
+    full = nlp.tokenizer.suffix_search
+
+    def search(string: str):  # type: ignore[no-untyped-def]
+        if string[-1:].isalnum() and string.isalpha():
+            return None
+        return full(string)
+
+    return search
+
+
 def build_nlp() -> Language:
+    _tables(), roots()  # load the lookup tables and the root dictionary now, not on the first text
     nlp = spacy.blank("id")
     # Keep hyphenated and reduplicated words whole (kantor-kantor, masing-masing, top-down).
     infixes = [p for p in nlp.Defaults.infixes if not re.search(p, "kantor-kantor")]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    rules = dict(nlp.tokenizer.rules or {})
     for abbreviation in word_lists()["abbreviations"]:
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-        nlp.tokenizer.add_special_case(abbreviation.lower(), [{ORTH: abbreviation.lower()}])
+        rules[abbreviation] = [{ORTH: abbreviation}]
+        rules[abbreviation.lower()] = [{ORTH: abbreviation.lower()}]
+    # One new tokenizer with every setting at once: each setter on an existing tokenizer reloads
+    # spaCy's 16,000 Indonesian special cases (about half a second each).
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=rules, prefix_search=_guarded_prefix_search(nlp), suffix_search=_guarded_suffix_search(nlp),
+        infix_finditer=compile_infix_regex(infixes).finditer, token_match=nlp.tokenizer.token_match,
+        url_match=nlp.tokenizer.url_match)
     nlp.add_pipe("qualcode_normal_forms")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -131,6 +252,7 @@ def build_nlp() -> Language:
 @cache
 def get_nlp() -> Language:
     """The pipeline, built once per process (about two seconds)."""
+    word_form_store()  # read the stored word forms while the pipeline is built
     return build_nlp()
 
 

@@ -1,0 +1,97 @@
+"""The real-text evaluation set: passages of published Indonesian studies, read in place.
+
+``bench/data/real_passages.yaml`` holds, per passage, its source, its labels and a locator (a
+short phrase of the source); the texts themselves stay in ``../shared/seeds`` (their licences do
+not let this repository redistribute them). ``load()`` extracts each passage: the sentence or the
+line that holds the phrase, with Markdown emphasis removed.
+
+Run ``.venv/bin/python -m bench.real_passages`` to print the extracted set (a check that every
+locator still finds its passage).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data" / "real_passages.yaml"
+SEEDS = ROOT.parent / "shared" / "seeds"
+SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bNo\.)\s+(?=[A-Z0-9(\"“])")
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    source: str
+    codebook: str
+    labels: tuple[str, ...]
+    text: str
+
+
+def _clean(line: str) -> str:
+    line = re.sub(r"[*_#`]+", "", line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _extract(lines: list[str], locate: str, span: str) -> str | None:
+    wanted = _clean(locate).lower()
+    for line in lines:
+        if wanted not in line.lower():
+            continue
+        if span == "line":
+            return line
+        at = line.lower().index(wanted)
+        out, position = [], 0
+        for sentence in SENTENCE_END.split(line):
+            start, end = position, position + len(sentence)
+            if start <= at + len(wanted) and at < end:
+                out.append(sentence)
+            position = end + 1
+        return " ".join(out) if out else line
+    return None
+
+
+def sources() -> list[dict]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))["sources"]
+
+
+def load(seeds: Path = SEEDS) -> list[Passage]:
+    """The passages found in ``seeds``; raises ``FileNotFoundError`` when the folder is absent and
+    ``LookupError`` when a locator no longer finds its passage."""
+    spec = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    if not seeds.is_dir():
+        raise FileNotFoundError(seeds)
+    files = {}
+    for source in spec["sources"]:
+        path = seeds / source["file"]
+        if path.is_file():
+            files[source["id"]] = [_clean(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
+    out = []
+    for item in spec["passages"]:
+        lines = files.get(item["source"])
+        if lines is None:
+            continue
+        text = _extract(lines, item["locate"], item.get("span", "sentence"))
+        if text is None:
+            raise LookupError(f"{item['id']}: {item['locate']!r} not found in {item['source']}")
+        out.append(Passage(item["id"], item["source"], item["codebook"], tuple(item["labels"]), text))
+    return out
+
+
+def main() -> None:
+    try:
+        passages = load()
+    except FileNotFoundError as missing:
+        print(f"{missing} not found: the real-text set needs ../shared/seeds")
+        return
+    for p in passages:
+        print(f"{p.id:<8} {p.codebook:<17} {','.join(p.labels):<50} {p.text[:110]}")
+    print(f"{len(passages)} passages from {len({p.source for p in passages})} sources")
+
+
+if __name__ == "__main__":
+    main()
