@@ -12,6 +12,7 @@ from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
 from qualcode.services.imports import import_files, read_metadata_sheet, set_interviewer
 from qualcode.ui import state
+from qualcode.ui.markup import inline, literal, message
 from qualcode.ui.state import tr
 
 TURNS_PER_PAGE = 40
@@ -46,9 +47,9 @@ with tab_import:
                 except QualcodeError:
                     continue
                 rows = [row for item in texts for row in preview(item.text, mapping)]
-                st.markdown(f"**{upload.name}**: " + tr("documents.replacements", count=len(rows)))
+                st.markdown(f"**{inline(upload.name)}**: " + tr("documents.replacements", count=len(rows)))
                 for before, original, pseudonym, after in rows:
-                    st.markdown(f"…{before}~~{original}~~ **{pseudonym}**{after}…")
+                    st.markdown(f"…{literal(before)}~~{literal(original)}~~ **{literal(pseudonym)}**{literal(after)}…")
     if st.button(tr("documents.import"), type="primary", disabled=not uploads, key="doc_import"):
         bar = st.progress(0.0, text=tr("documents.importing"))
 
@@ -66,11 +67,11 @@ with tab_import:
                 if outcome.status == "imported":
                     st.success(tr("documents.imported", file=outcome.file, count=len(outcome.document_ids)))
                 elif outcome.status == "duplicate":
-                    st.warning(outcome.message(lang))
+                    st.warning(message(outcome, lang))
                 else:
-                    st.error(outcome.message(lang))
+                    st.error(message(outcome, lang))
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
         except state.ActionFailed:
             pass
 
@@ -108,8 +109,8 @@ with tab_list:
             all_cases = {c.id: c.pseudonym for c in case_service.list_cases(session, pid)}
             text = document.text if not turns else ""
             labels = list(dict.fromkeys(t.speaker for t in turns))
-        st.subheader(document.title)
-        st.caption(f"{tr('kind.' + document.kind)} · {document.original_filename} · "
+        st.subheader(inline(document.title))
+        st.caption(f"{tr('kind.' + document.kind)} · {inline(document.original_filename)} · "
                    f"{tr('documents.length')}: {document.length}")
         chosen_cases = st.multiselect(tr("documents.cases"), list(all_cases), default=linked,
                                       format_func=all_cases.get, key=f"doc_cases_{doc_id}")
@@ -126,6 +127,7 @@ with tab_list:
         if labels:
             current = document.interviewer_label if document.interviewer_label in labels else labels[0]
             label = st.radio(tr("documents.interviewer_label"), labels, index=labels.index(current), horizontal=True,
+                             format_func=inline,
                              help=tr("documents.interviewer_help"), key=f"doc_interviewer_{doc_id}")
             if label != document.interviewer_label and st.button(tr("documents.confirm_interviewer"),
                                                                   key=f"doc_confirm_{doc_id}"):
@@ -144,7 +146,7 @@ with tab_list:
                 who = tr("documents.interviewer") if turn.is_interviewer else tr("documents.informant")
                 stamp = f" · {turn.timestamp}" if turn.timestamp else ""
                 with st.container(border=True):
-                    st.caption(f"#{turn.number} · **{turn.speaker}** ({who}){stamp}")
+                    st.caption(f"#{turn.number} · **{inline(turn.speaker)}** ({who}){inline(stamp)}")
                     st.text(full[turn.text_start:turn.end])
         else:
             st.text(text[:20000] + ("…" if len(text) > 20000 else ""))
@@ -209,6 +211,6 @@ with tab_cases:
                                                        actor_id=uid)
             st.success(tr("cases.sheet_imported", count=count))
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
         except state.ActionFailed:
             pass

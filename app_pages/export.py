@@ -11,6 +11,8 @@ from qualcode.services.auth import require
 from qualcode.services.codebooks import list_codebooks
 from qualcode.services.exchange import export_codebook, export_project, import_project
 from qualcode.ui import state
+from qualcode.ui.frame import sandboxed_html
+from qualcode.ui.markup import message
 from qualcode.ui.state import tr
 
 COUNTINGS = {"codepoints": "export.counting_codepoints", "utf16": "export.counting_utf16",
@@ -65,7 +67,7 @@ with tab_segments:
             st.session_state["ex_segments"] = (repr((filters, by)), len(table), csv_bytes, to_xlsx(table, by=by))
             bar.progress(1.0, text=tr("export.rows", count=len(table)))
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
     prepared = st.session_state.get("ex_segments")
     if prepared and prepared[0] == repr((filters, by)):  # files made for other filters are not offered
         _, count, csv_bytes, xlsx_bytes = prepared
@@ -84,7 +86,7 @@ with tab_project:
                 st.session_state["ex_qdpx"] = export_project(session, pid, actor_id=uid)
             bar.progress(1.0, text=".qdpx")
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
     if st.session_state.get("ex_qdpx"):
         st.download_button(tr("export.download_qdpx"), st.session_state["ex_qdpx"], f"{slug}.qdpx",
                            "application/zip", key="ex_dl_qdpx")
@@ -101,7 +103,7 @@ with tab_codebook:
                 qdc = export_codebook(session, chosen, actor_id=uid)
             st.download_button(tr("export.download_qdc"), qdc, f"{keys[chosen]}.qdc", "application/xml", key="ex_dl_qdc")
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
 
 with tab_import:
     st.write(tr("export.import_help"))
@@ -137,8 +139,6 @@ with tab_import:
             st.rerun()
 
 with tab_report:  # the study report (issue 8): qualcode/report.py
-    import streamlit.components.v1 as components
-
     from qualcode.report import MatrixChoice, build_report, default_matrices, render_docx, render_html
 
     st.write(tr("report.help"))
@@ -158,7 +158,7 @@ with tab_report:  # the study report (issue 8): qualcode/report.py
             st.session_state["ex_report"] = (wanted, render_html(report), render_docx(report))
             bar.progress(1.0, text=tr("report.tab"))
         except QualcodeError as exc:
-            st.error(exc.message(lang))
+            st.error(message(exc, lang))
     made = st.session_state.get("ex_report")
     if made and made[0] == wanted:  # a report made for other choices is not offered
         _, report_html, report_docx = made
@@ -168,4 +168,4 @@ with tab_report:  # the study report (issue 8): qualcode/report.py
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
                            key="ex_dl_report_html")
         st.subheader(tr("report.preview"))
-        components.html(report_html, height=700, scrolling=True)
+        sandboxed_html(report_html, title=tr("report.preview"), height=700, key="ex_report_preview")

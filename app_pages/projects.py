@@ -9,6 +9,7 @@ from qualcode.models import ROLES, User
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.ui import state
+from qualcode.ui.markup import inline, literal
 from qualcode.ui.state import tr
 
 st.title(tr("nav.projects"))
@@ -23,7 +24,7 @@ else:
     for row in overview.itertuples():
         with st.container(border=True):
             left, right = st.columns([4, 1])
-            left.markdown(f"**{row.name}**" + (f"  \n{row.description}" if row.description else ""))
+            left.markdown(f"**{inline(row.name)}**" + (f"  \n{literal(row.description)}" if row.description else ""))
             left.caption(tr("projects.counts", documents=row.documents, codes=row.codes, codings=row.codings))
             if row.id == current:
                 right.button(tr("projects.is_open"), key=f"open_{row.id}", disabled=True)

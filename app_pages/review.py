@@ -161,8 +161,8 @@ with tab_agree:
             st.success(tr("review.no_disagreements"))
         for i, row in enumerate(result.disagreements.head(MAX_DISAGREEMENTS).itertuples()):
             line = st.columns([3, 6, 1], vertical_alignment="center")
-            line[0].markdown(f"**{row.document}**  \n{code_keys.get(row.code, row.code)}")
-            quote = f"> {row.text}  \n" if row.text else ""
+            line[0].markdown(f"**{md(row.document)}**  \n{md(code_keys.get(row.code, row.code))}")
+            quote = f"> {md(row.text)}  \n" if row.text else ""
             line[1].markdown(quote + tr("review.who", coded=row.coded_by, missing=row.not_coded_by))
             if line[2].button(tr("review.open"), key=f"agree_open_{i}"):
                 open_in_coding(int(row.document_id), int(row.start))

@@ -293,6 +293,9 @@ def render_html(report: Report) -> str:
     """A standalone HTML page: no scripts, no external assets; every text from the database escaped."""
     tr, e = report.tr, escape
     out = [f'<!DOCTYPE html><html lang="{e(report.lang)}"><head><meta charset="utf-8">',
+           # Nothing in the report may fetch anything or run: a policy the browser enforces too.
+           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+           'style-src \'unsafe-inline\'; img-src data:">',
            f"<title>{e(tr('report.title', project=report.project))}</title><style>{STYLE}</style></head><body>",
            f"<h1>{e(tr('report.title', project=report.project))}</h1>"]
     if report.description:
