@@ -370,7 +370,7 @@ def render_docx(report: Report) -> bytes:
     tr = report.tr
     doc = DocxDocument()
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = tr("report.title", project=report.project)
+    doc.core_properties.title = tr("report.title", project=report.project)[:255]  # Word's limit for a property
     doc.core_properties.language = report.lang
     doc.add_heading(tr("report.title", project=report.project), level=0)
     if report.description:

@@ -13,6 +13,7 @@ only ``unsafe_allow_html`` in the app (tests/test_markup.py holds the line).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -26,6 +27,8 @@ _INLINE = re.compile(r"([\\`*\[\]<>#|~$&!{}]|(?<!\w)_|_(?!\w))")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 FALLBACK_COLOUR = "#999999"
+# The tab's icon, served by the app itself (a ":material/...:" page icon is fetched from Google).
+FAVICON = str(Path(__file__).parent / "assets" / "favicon.svg")
 
 
 def literal(value: object) -> str:
@@ -33,6 +36,8 @@ def literal(value: object) -> str:
     text = _INLINE.sub(r"\\\1", "" if value is None else str(value)).replace("\r\n", "\n")
     text = _LINE_START.sub(lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)),
                            text)
+    # GitHub-flavoured Markdown would turn a bare address into a link; an escaped ":" or "." stops it.
+    text = text.replace("://", "\\://").replace("www.", "www\\.")
     return text.replace("\n", "  \n")
 
 
