@@ -39,7 +39,7 @@ TAG = re.compile(r"<(?!/?(p|br)\s*/?>)[a-zA-Z/!]")
 def visible_text(html: str) -> str:
     from html import unescape
 
-    return unescape(re.sub(r"<[^>]+>", "", html))
+    return unescape(re.sub(r"<[^>]+>", "", html)).replace(markup.WORD_JOINER, "")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -55,6 +55,13 @@ def test_inline_and_quote_keep_text_literal(payload):
     assert not TAG.search(RENDERER.render(markup.inline(payload)))
     quoted = RENDERER.render(markup.quote(payload, limit=40))
     assert not TAG.search(quoted.replace("<blockquote>", "").replace("</blockquote>", ""))
+
+
+def test_bare_addresses_are_broken_invisibly_so_no_renderer_links_them():
+    shown = markup.literal("lihat https://evil.example/x, www.evil.example dan budi@evil.example")
+    for linkable in ("https://", "www.", "i@e"):
+        assert linkable not in shown
+    assert shown.replace(markup.WORD_JOINER, "") == "lihat https://evil.example/x, www.evil.example dan budi@evil.example"
 
 
 def test_swatch_takes_only_a_hex_colour():

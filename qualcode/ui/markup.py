@@ -25,6 +25,8 @@ import streamlit as st
 # ("_" between two letters or digits, as in snake_case keys, can start nothing and stays.)
 _INLINE = re.compile(r"([\\`*\[\]<>#|~$&!{}]|(?<!\w)_|_(?!\w))")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+_AUTOLINK = re.compile(r"[A-Za-z]:/|[Ww]\.|@", re.ASCII)
+WORD_JOINER = "\u2060"
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 FALLBACK_COLOUR = "#999999"
 # The tab's icon, served by the app itself (a ":material/...:" page icon is fetched from Google).
@@ -36,8 +38,9 @@ def literal(value: object) -> str:
     text = _INLINE.sub(r"\\\1", "" if value is None else str(value)).replace("\r\n", "\n")
     text = _LINE_START.sub(lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)),
                            text)
-    # GitHub-flavoured Markdown would turn a bare address into a link; an escaped ":" or "." stops it.
-    text = text.replace("://", "\\://").replace("www.", "www\\.")
+    # GitHub-flavoured Markdown turns bare addresses into links after escapes are resolved, so
+    # an invisible word joiner (U+2060) breaks them: "https:", "www." and "@" link nothing.
+    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
     return text.replace("\n", "  \n")
 
 
