@@ -1,7 +1,6 @@
 """Review: code frequencies, coding progress, agreement between coders and the audit trail."""
 
 import math
-import re
 
 import altair as alt
 import streamlit as st
@@ -14,6 +13,7 @@ from qualcode.services import documents as document_service
 from qualcode.services import projects as project_service
 from qualcode.services.codings import codings_for_document
 from qualcode.ui import state
+from qualcode.ui.markup import literal
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
 
@@ -39,7 +39,7 @@ tab_freq, tab_progress, tab_agree, tab_comments, tab_audit = st.tabs(
 
 def md(text: str) -> str:
     """User text shown as Markdown literally (no links, images, emphasis or HTML from a comment)."""
-    return re.sub(r"([\\`*_\[\]()!<>#|~])", r"\\\1", str(text)).replace("\n", "  \n")
+    return literal(text)
 
 
 def fmt(value: float, percent: bool = False) -> str:
