@@ -169,3 +169,21 @@ def test_a_read_only_database_file_refuses_writes_with_a_message(study, tmp_path
     with pytest.raises(db.StorageError) as err, unit_of_work(read_only) as s:
         project_service.create_project(s, "Tidak bisa", owner_id=1)
     assert err.value.key in ("db.read_only", "db.unavailable")
+
+
+def test_the_page_says_another_action_is_running_when_a_write_meets_a_lock(study, monkeypatch, short_busy_timeout):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", study)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Proyek saat impor")
+    before = counts(make_engine(study))
+    other = hold_write_lock(study)
+    try:
+        next(b for b in at.button if b.label == "Buat proyek").click().run()
+    finally:
+        other.rollback()
+        other.close()
+    assert not at.exception
+    assert any(e.value.startswith("Tindakan lain masih menulis ke basis data") for e in at.error)
+    assert counts(make_engine(study)) == before
