@@ -102,3 +102,33 @@ def test_failed_and_successful_sign_ins_are_in_the_audit_trail(engine, budi):
         ("account.sign_in", budi, budi)]
     assert [e.payload["after"]["login"] for e in events] == ["budi", "tidak-ada", "budi"]
     assert {e.payload["after"]["client"] for e in events} == {"10.0.0.5"}
+
+
+def test_the_sign_in_page_says_when_signing_in_is_locked(sqlite_url, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from qualcode.db import make_engine
+    from qualcode.security.throttle import Limits
+
+    engine = make_engine(sqlite_url)
+    with unit_of_work(engine) as s:
+        accounts.create_account(s, "admin", "rahasia123", is_admin=True, actor_id=None)
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("QUALCODE_ACCOUNTS", "1")
+    monkeypatch.setattr(accounts, "LIMITS", Limits(free_failures=1, lock_after=2))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+
+    def attempt(password: str) -> list[str]:
+        at.text_input[0].input("admin")
+        at.text_input[1].input(password)
+        at.button[0].click().run()
+        assert not at.exception
+        return [e.value for e in at.error]
+
+    assert attempt("salah-satu") == ["Nama login atau kata sandi salah."]
+    assert attempt("salah-dua") == ["Nama login atau kata sandi salah."]
+    locked = attempt("rahasia123")  # the right password, but the login is locked
+    assert len(locked) == 1 and locked[0].startswith("Terlalu banyak percobaan masuk yang gagal")
+    assert attempts(engine, "admin") == ["wrong", "wrong", "refused"]

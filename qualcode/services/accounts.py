@@ -126,14 +126,14 @@ def _record(session: Session, login: str, client: str, outcome: str, now: dt.dat
 
 
 def sign_in(engine: Engine, login: str, password: str, *, client: str = "local", now: dt.datetime | None = None,
-            limits: Limits = LIMITS) -> int:
+            limits: Limits | None = None) -> int:
     """Check a password within the limits and return the user's id.
 
     Every attempt is stored and audited, the failed ones in a transaction of their own (the
     refusal must not roll its own record back). While a login or a client is limited, the
     attempt is refused without checking the password, saying how long to wait.
     """
-    now = now or utcnow()
+    now, limits = now or utcnow(), limits or LIMITS
     outcome, user_id = "wrong", None
     with unit_of_work(engine) as session:
         wait = sign_in_verdict(session, login, client, now=now, limits=limits)

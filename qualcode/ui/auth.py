@@ -37,9 +37,10 @@ def client_address() -> str:
     """Where the attempt comes from, for the per-client limit. Behind a reverse proxy every
     browser shares the proxy's address unless it passes the browser's on (X-Forwarded-For, taken
     only from a proxy on this machine)."""
-    address = st.context.ip_address or "local"
+    address = st.context.ip_address
+    address = address if isinstance(address, str) and address else "local"
     forwarded = st.context.headers.get("X-Forwarded-For", "")
-    if forwarded and address in ("local", "127.0.0.1", "::1"):
+    if isinstance(forwarded, str) and forwarded and address in ("local", "127.0.0.1", "::1"):
         address = forwarded.split(",")[-1].strip() or address
     return address[:100]
 
