@@ -46,11 +46,8 @@ def sqlite_counts(path: Path) -> dict[str, int]:
         conn.close()
 
 
-@pytest.fixture
-def study(tmp_path) -> tuple[str, Path]:
-    """A SQLite file at head holding a small study: documents with turns, codes, codings, memos."""
-    path = tmp_path / "data" / "qualcode.sqlite3"
-    url = f"sqlite:///{path}"
+def fill(url: str) -> None:
+    """A small study at head: documents with turns, codes, codings, memos."""
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(engine) as s:
@@ -64,7 +61,24 @@ def study(tmp_path) -> tuple[str, Path]:
             coding = code_span(s, doc_id, 3, 20, book["trust_building"].id, actor_id=owner)
             memos.add_memo(s, project.id, "catatan", actor_id=owner, segment_id=coding.segment_id)
     engine.dispose()
+
+
+@pytest.fixture
+def study(tmp_path) -> tuple[str, Path]:
+    """A SQLite file holding a small study."""
+    path = tmp_path / "data" / "qualcode.sqlite3"
+    url = f"sqlite:///{path}"
+    fill(url)
     return url, path
+
+
+def test_down_and_up_again_keeps_every_row_on_every_backend(empty_db_url):
+    fill(empty_db_url)
+    before = counts(empty_db_url)
+    downgrade(empty_db_url, "0001")
+    assert counts(empty_db_url) == before
+    upgrade(empty_db_url)
+    assert counts(empty_db_url) == before
 
 
 def backups(path: Path) -> list[Path]:
