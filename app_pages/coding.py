@@ -39,7 +39,9 @@ with state.reading() as session:
     docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
     progress = coding_progress(session, pid)
     codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
-    people = [(u.id, u.display_name) for u, _ in project_service.members(session, pid)]
+    members = project_service.members(session, pid)
+    people = [(u.id, u.display_name) for u, _ in members]
+    i_own_the_project = any(u.id == uid and role == "owner" for u, role in members)
 if not docs:
     st.info(tr("documents.empty"))
     st.stop()
@@ -229,9 +231,10 @@ with side:
                                 coding_service.resize_coding(s, cid, int(ns), int(ne), actor_id=uid),
                                 undo.resized(cid, a, b))[1]):
                             st.rerun()
+                if coder_id == uid or i_own_the_project:  # the owner may remove anyone's (audited)
                     if st.button(tr("coding.remove"), key=f"remove_{coding_id}"):
-                        def remove(session, cid=coding_id):  # type: ignore[no-untyped-def]
-                            entry = undo.removed(session.get(Coding, cid))
+                        def remove(session, cid=coding_id, own=coder_id == uid):  # type: ignore[no-untyped-def]
+                            entry = undo.removed(session.get(Coding, cid)) if own else None
                             coding_service.remove_coding(session, cid, actor_id=uid)
                             return entry
 

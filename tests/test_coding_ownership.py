@@ -76,3 +76,36 @@ def test_the_owner_does_not_move_another_coders_boundaries(team):
 def test_a_researcher_may_not_remove_the_owners_coding(team):
     with pytest.raises(PermissionDenied):
         codings.remove_coding(team["session"], team["owner_coding"], actor_id=team["sari"])
+
+
+def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_resizing(demo):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from qualcode.db import unit_of_work
+    from qualcode.models import Code, Document
+
+    with unit_of_work(demo) as s:
+        doc = s.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
+        owner = projects.get_user_by_login(s, "peneliti")
+        pid = doc.project_id
+        sari = projects.create_user(s, "sari.lain", "Sari Lain")
+        projects.set_member(s, pid, sari.id, "researcher", actor_id=owner.id)
+        trust = s.scalar(select(Code.id).where(Code.project_id == pid, Code.key == "trust_building"))
+        theirs = codings.code_span(s, doc.id, 100, 160, trust, actor_id=sari.id)
+        doc_id, seg_id, coding_id = doc.id, theirs.segment_id, theirs.id
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/coding.py")  # single-user mode: the owner is at the keyboard
+    at.session_state["coding_doc_id"] = doc_id
+    at.session_state["seg_focus"] = [seg_id]
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == f"resize_{coding_id}"]  # nobody moves another's span
+    at.button(key=f"remove_{coding_id}").click().run()
+    assert not at.exception and not at.error
+    with unit_of_work(demo) as s:
+        assert s.get(Coding, coding_id) is None
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "coding.remove",
+                                                   AuditEvent.entity_id == coding_id)).one()
+        assert event.user_id == owner.id and event.payload["after"] == {"removed_for": sari.id}
