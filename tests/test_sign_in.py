@@ -117,7 +117,7 @@ def test_the_sign_in_page_says_when_signing_in_is_locked(sqlite_url, monkeypatch
         accounts.create_account(s, "admin", "rahasia123", is_admin=True, actor_id=None)
     monkeypatch.setenv("QUALCODE_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("QUALCODE_ACCOUNTS", "1")
-    monkeypatch.setattr(accounts, "LIMITS", Limits(free_failures=1, lock_after=2))
+    monkeypatch.setattr(accounts, "LIMITS", Limits(free_failures=2, lock_after=2))
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
 
     def attempt(password: str) -> list[str]:
