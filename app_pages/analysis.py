@@ -13,7 +13,7 @@ from qualcode.services import codebooks as codebook_service
 from qualcode.services import memos as memo_service
 from qualcode.services import projects as project_service
 from qualcode.ui import state
-from qualcode.ui.markup import inline
+from qualcode.ui.markup import code, inline
 from qualcode.ui.state import tr
 
 FLASH = "analysis_flash"
@@ -73,7 +73,7 @@ def segment_list(table: pd.DataFrame, key: str) -> None:
     for row in table.head(200).itertuples(index=False):
         left, right = st.columns([6, 1])
         left.markdown(f"**{inline(row.document)}** · {row.start}–{row.end} · {inline(row.informants or '—')} · "
-                      f"{inline(row.codes)}")
+                      f"{code(row.codes)}")
         left.caption(inline(row.snippet))
         if right.button(tr("analysis.open_in_coding"), key=f"{key}_open_{row.segment_id}"):
             ss["coding_doc_id"] = int(row.document_id)

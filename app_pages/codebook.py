@@ -14,6 +14,7 @@ from qualcode.queries import tree_sorted
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
 from qualcode.ui import state
+from qualcode.ui.markup import code as inline_code
 from qualcode.ui.markup import inline, literal, message, quote, swatch_markdown
 from qualcode.ui.state import tr
 
@@ -85,11 +86,11 @@ with tab_tree:
         with st.container(border=True):
             st.subheader(inline(name))
             if key:
-                st.caption(f"{inline(key)} · {tr('codebook.version')} {inline(version)} · {inline(source)}")
+                st.caption(f"{inline_code(key)} · {tr('codebook.version')} {inline(version)} · {inline(source)}")
             for code in codes:
                 indent = "\u2003" * code.depth
-                with st.expander(f"{indent}{inline(code.label(lang))}  ·  {inline(code.key)}  ·  {counts.get(code.id, 0)}"):
-                    swatch_markdown(code.colour, f"{inline(code.path)} · {inline(code.name_id)} / {inline(code.name_en)}")
+                with st.expander(f"{indent}{inline(code.label(lang))}  ·  {inline_code(code.key)}  ·  {counts.get(code.id, 0)}"):
+                    swatch_markdown(code.colour, f"{inline_code(code.path)} · {inline(code.name_id)} / {inline(code.name_en)}")
                     for field in ("definition", "inclusion", "exclusion"):
                         if getattr(code, field):
                             st.markdown(f"**{tr('codebook.' + field)}**: {literal(getattr(code, field))}")

@@ -70,7 +70,7 @@ for n, item in enumerate(queue[: int(limit)]):
     code = codes.get(item.code_db_id)
     with st.container(border=True, key=f"sug_{n}"):
         head, score = st.columns([5, 1])
-        markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.inline(code.key)}",
+        markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.code(code.key)}",
                                where=head)
         score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
         st.markdown(markup.quote(item.text, limit=600))

@@ -100,3 +100,10 @@ def test_the_component_scripts_never_parse_data_as_html():
         text = path.read_text(encoding="utf-8")
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
             assert sink not in text.replace("never innerHTML", ""), (path.name, sink)
+
+
+@pytest.mark.parametrize("value", ["trust_building", "a`b", "``![x](https://evil.example/x.png)``", "<b>kunci</b>"])
+def test_code_spans_hold_anything_literally(value):
+    html = RENDERER.render(markup.code(value))
+    assert html.startswith("<p><code>") and html.count("<code>") == 1 and "<img" not in html and "<b>" not in html
+    assert visible_text(html).strip() == value

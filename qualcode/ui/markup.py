@@ -49,6 +49,15 @@ def inline(value: object) -> str:
     return literal(" ".join(str("" if value is None else value).split()))
 
 
+def code(value: object) -> str:
+    """``value`` as inline code (keys, paths): fenced by more backticks than it contains, so
+    nothing inside is read as Markdown or HTML and it cannot close its own span."""
+    text = " ".join(str("" if value is None else value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if text else ""
+
+
 def quote(value: object, limit: int | None = None) -> str:
     """User text shown as a Markdown block quote, shortened to ``limit`` characters."""
     text = "" if value is None else str(value)
