@@ -3,8 +3,9 @@
 import streamlit as st
 
 from qualcode.ui import auth, session_cookie, shell, state
+from qualcode.ui.markup import FAVICON
 
-st.set_page_config(page_title="qualcode", page_icon=":material/edit_note:", layout="wide")
+st.set_page_config(page_title="qualcode", page_icon=FAVICON, layout="wide")
 state.lang()  # settle the UI language before titles are built
 if auth.enabled() and not auth.signed_in() and not session_cookie.restore():
     # Accounts on (a shared server) and nobody signed in: the sign-in page is the only page.

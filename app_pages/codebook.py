@@ -13,6 +13,8 @@ from qualcode.read.views.codebook import codebook_view, slugify
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
 from qualcode.ui import runner, shell, state
+from qualcode.ui.markup import code as inline_code
+from qualcode.ui.markup import inline, literal, quote, swatch_markdown
 from qualcode.ui.state import tr
 
 page = shell.project_page("nav.codebook")
@@ -62,27 +64,22 @@ with tab_tree:
         if not codes:
             continue
         with st.container(border=True):
-            st.subheader(name)
+            st.subheader(inline(name))
             if key:
-                st.caption(f"`{key}` · {tr('codebook.version')} {version} · {source}")
+                st.caption(f"{inline_code(key)} · {tr('codebook.version')} {inline(version)} · {inline(source)}")
             for code in codes:
                 indent = "\u2003" * code.depth
-                with st.expander(f"{indent}{code.label(lang)}  ·  `{code.key}`  ·  {code.codings}"):
-                    st.markdown(
-                        f"<span style='display:inline-block;width:1em;height:1em;background:{code.colour};"
-                        f"border-radius:3px;vertical-align:middle'></span> `{code.path}` · "
-                        f"{code.name_id} / {code.name_en}",
-                        unsafe_allow_html=True,
-                    )
+                with st.expander(f"{indent}{inline(code.label(lang))}  ·  {inline_code(code.key)}  ·  {code.codings}"):
+                    swatch_markdown(code.colour, f"{inline_code(code.path)} · {inline(code.name_id)} / {inline(code.name_en)}")
                     for field in ("definition", "inclusion", "exclusion"):
                         if getattr(code, field):
-                            st.markdown(f"**{tr('codebook.' + field)}**: {getattr(code, field)}")
+                            st.markdown(f"**{tr('codebook.' + field)}**: {literal(getattr(code, field))}")
                     if code.examples:
                         st.markdown(f"**{tr('codebook.examples')}**")
                         for example in code.examples:
-                            st.markdown(f"> {example}")
+                            st.markdown(quote(example))
                     if code.indicators:
-                        st.caption(f"{tr('codebook.indicators')}: " + ", ".join(code.indicators))
+                        st.caption(f"{tr('codebook.indicators')}: " + ", ".join(inline(i) for i in code.indicators))
 
 with tab_edit:
     st.subheader(tr("codebook.new_code"))
@@ -164,7 +161,7 @@ with tab_io:
         st.caption(tr("codebook.empty"))
     for book in view.books:
         spec = view.specs[book.id]
-        st.markdown(f"**{book.name}**")
+        st.markdown(f"**{inline(book.name)}**")
         c1, c2, c3 = st.columns(3)
         c1.download_button("YAML", dump_codebook(spec).encode("utf-8"), f"{book.key}.yaml", "application/x-yaml",
                            key=f"yaml_{book.id}")

@@ -13,7 +13,7 @@ from qualcode.review.comments import comment_threads
 from qualcode.services import codes as code_service
 from qualcode.services import codings as coding_service
 from qualcode.services import memos as memo_service
-from qualcode.ui import state
+from qualcode.ui import markup, state
 from qualcode.ui.state import tr
 from qualcode.ui.transcript import selection_span, transcript
 from qualcode.workspace import (
@@ -39,7 +39,9 @@ with state.reading() as session:
     docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
     progress = coding_progress(session, pid)
     codes = tree_sorted(list(session.query(Code).filter(Code.project_id == pid)))
-    people = [(u.id, u.display_name) for u, _ in read_entities.members(session, pid)]
+    members = read_entities.members(session, pid)
+    people = [(u.id, u.display_name) for u, _ in members]
+    i_own_the_project = any(u.id == uid and role == "owner" for u, role in members)
 if not docs:
     st.info(tr("documents.empty"))
     st.stop()
@@ -81,7 +83,7 @@ with side:
         ss.pop("seg_focus", None)
     view_options = ["mine", "all", *[str(i) for i, _ in people if i != uid]]
     view_names = {"mine": tr("coding.view_mine"), "all": tr("coding.view_all"),
-                  **{str(i): n for i, n in people if i != uid}}
+                  **{str(i): markup.inline(n) for i, n in people if i != uid}}
     view = st.radio(tr("coding.view"), view_options, format_func=view_names.get, horizontal=True, key="coding_view")
     coder_ids = [uid] if view == "mine" else (None if view == "all" else [int(view)])
     code_filter = st.multiselect(tr("coding.filter_codes"), list(code_label), format_func=code_label.get,
@@ -174,7 +176,7 @@ with side:
     pending = ss.get("pending")
     if pending and pending["doc"] == doc_id:
         st.markdown(f"**{tr('coding.selected')}** ({pending['start']}–{pending['end']})")
-        st.caption("“" + text[pending["start"]:pending["end"]][:400] + "”")
+        st.caption("“" + markup.literal(text[pending["start"]:pending["end"]][:400]) + "”")
         chosen = st.multiselect(tr("coding.codes_to_apply"), list(code_label), format_func=code_label.get,
                                 key="codes_to_apply", placeholder=tr("coding.pick_codes"))
         if st.button(tr("coding.apply"), type="primary", disabled=not chosen, key="apply_codes"):
@@ -216,11 +218,10 @@ with side:
         for coding_id, _seg_id, start, end, code_id, coder_id, coder, created in rows:
             code = code_by_id.get(code_id)
             with st.container(border=True):
-                st.markdown(
-                    f"<span style='display:inline-block;width:.8em;height:.8em;background:{code.colour if code else '#999'};"
-                    f"border-radius:2px'></span> **{code.label(lang) if code else code_id}** · {coder} · "
-                    f"{created:%Y-%m-%d %H:%M}", unsafe_allow_html=True)
-                st.caption(f"{start}–{end}: “{text[start:end][:200]}”")
+                markup.swatch_markdown(code.colour if code else None,
+                                       f"**{markup.inline(code.label(lang) if code else code_id)}** · "
+                                       f"{markup.inline(coder)} · {created:%Y-%m-%d %H:%M}")
+                st.caption(f"{start}–{end}: “{markup.literal(text[start:end][:200])}”")
                 if coder_id == uid:
                     c1, c2, c3 = st.columns([1, 1, 1])
                     new_start = c1.number_input(tr("coding.start"), 0, len(text), start, key=f"s_{coding_id}")
@@ -230,9 +231,10 @@ with side:
                                 coding_service.resize_coding(s, cid, int(ns), int(ne), actor_id=uid),
                                 undo.resized(cid, a, b))[1]):
                             st.rerun()
+                if coder_id == uid or i_own_the_project:  # the owner may remove anyone's (audited)
                     if st.button(tr("coding.remove"), key=f"remove_{coding_id}"):
-                        def remove(session, cid=coding_id):  # type: ignore[no-untyped-def]
-                            entry = undo.removed(session.get(Coding, cid))
+                        def remove(session, cid=coding_id, own=coder_id == uid):  # type: ignore[no-untyped-def]
+                            entry = undo.removed(session.get(Coding, cid)) if own else None
                             coding_service.remove_coding(session, cid, actor_id=uid)
                             return entry
 
@@ -240,7 +242,7 @@ with side:
                             ss.seg_focus = [s for s in seg_ids if any(r[1] == s and r[0] != coding_id for r in rows)]
                             st.rerun()
         for _memo_id, _seg, author, body in seg_memos:
-            st.info(f"**{author}**: {body}")
+            st.info(f"**{markup.inline(author)}**: {markup.literal(body)}")
         with state.reading() as session:
             spans = {(r[2], r[3]) for r in rows}
             threads = comment_threads(session, pid, document_id=doc_id)
@@ -261,8 +263,8 @@ with side:
         with st.expander(tr("coding.history")):
             for at, who, action, payload in history:
                 after = payload.get("after") or payload.get("before") or {}
-                st.caption(f"{at:%Y-%m-%d %H:%M} · {who or '?'} · {actions.get(action, action)} · "
-                           f"{after.get('code', '')} {after.get('start', '')}–{after.get('end', '')}")
+                st.caption(f"{at:%Y-%m-%d %H:%M} · {markup.inline(who or '?')} · {actions.get(action, action)} · "
+                           f"{markup.inline(after.get('code', ''))} {after.get('start', '')}–{after.get('end', '')}")
         memo_target = st.selectbox(tr("coding.memo_on"), sorted({r[1] for r in rows}), key="memo_target",
                                    format_func=lambda s: next(f"{r[2]}–{r[3]}" for r in rows if r[1] == s))
         memo_body = st.text_area(tr("coding.memo"), key="memo_body")
@@ -281,8 +283,9 @@ with side:
                 st.caption(tr("suggest.empty"))
             for n, item in enumerate(inline):
                 code = code_by_id.get(item.code_db_id)
-                st.markdown(f"**{code.label(lang) if code else item.suggestion.code_id}** · {item.suggestion.score:.2f}")
-                st.caption("“" + item.text[:160] + ("…”" if len(item.text) > 160 else "”"))
+                st.markdown(f"**{markup.inline(code.label(lang) if code else item.suggestion.code_id)}** · "
+                            f"{item.suggestion.score:.2f}")
+                st.caption("“" + markup.literal(item.text[:160]) + ("…”" if len(item.text) > 160 else "”"))
                 terms = [t for e in item.suggestion.evidence if e["kind"] == "terms" for t in e["terms"]]
                 if terms:
                     st.caption(tr("suggest.ev_terms", terms=", ".join(terms)))

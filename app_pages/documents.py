@@ -10,6 +10,7 @@ from qualcode.read.views.documents import KINDS, document_detail, documents_view
 from qualcode.services import cases as case_service
 from qualcode.services.imports import import_files, read_metadata_sheet, set_interviewer
 from qualcode.ui import runner, shell, state
+from qualcode.ui.markup import inline, literal, message
 from qualcode.ui.state import tr
 
 TURNS_PER_PAGE = 40
@@ -42,9 +43,9 @@ with tab_import:
                 if texts is None:
                     continue
                 rows = [row for item in texts for row in preview(item.text, mapping)]
-                st.markdown(f"**{upload.name}**: " + tr("documents.replacements", count=len(rows)))
+                st.markdown(f"**{inline(upload.name)}**: " + tr("documents.replacements", count=len(rows)))
                 for before, original, pseudonym, after in rows:
-                    st.markdown(f"…{before}~~{original}~~ **{pseudonym}**{after}…")
+                    st.markdown(f"…{literal(before)}~~{literal(original)}~~ **{literal(pseudonym)}**{literal(after)}…")
     if st.button(tr("documents.import"), type="primary", disabled=not uploads, key="doc_import"):
         bar = st.progress(0.0, text=tr("documents.importing"))
 
@@ -62,9 +63,9 @@ with tab_import:
                 if result.status == "imported":
                     st.success(tr("documents.imported", file=result.file, count=len(result.document_ids)))
                 elif result.status == "duplicate":
-                    st.warning(result.message(lang))
+                    st.warning(message(result, lang))
                 else:
-                    st.error(result.message(lang))
+                    st.error(message(result, lang))
 
 with state.reading() as session:  # read after the import above, so it lists what was just imported
     view = documents_view(session, pid)
@@ -94,8 +95,8 @@ with tab_list:
         doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=state.label_of(titles), key="doc_open")
         with state.reading() as session:
             document = document_detail(session, int(doc_id if doc_id is not None else table["id"].iloc[0]))
-        st.subheader(document.title)
-        st.caption(f"{tr('kind.' + document.kind)} · {document.original_filename} · "
+        st.subheader(inline(document.title))
+        st.caption(f"{tr('kind.' + document.kind)} · {inline(document.original_filename)} · "
                    f"{tr('documents.length')}: {document.length}")
         linked = document.case_ids
         chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names), default=linked,
@@ -113,6 +114,7 @@ with tab_list:
         if labels:
             current = document.interviewer_label if document.interviewer_label in labels else labels[0]
             label = st.radio(tr("documents.interviewer_label"), labels, index=labels.index(current), horizontal=True,
+                             format_func=inline,
                              help=tr("documents.interviewer_help"), key=f"doc_interviewer_{doc_id}")
             if label != document.interviewer_label and st.button(tr("documents.confirm_interviewer"),
                                                                   key=f"doc_confirm_{doc_id}"):
@@ -124,7 +126,7 @@ with tab_list:
                 who = tr("documents.interviewer") if turn.is_interviewer else tr("documents.informant")
                 stamp = f" · {turn.timestamp}" if turn.timestamp else ""
                 with st.container(border=True):
-                    st.caption(f"#{turn.number} · **{turn.speaker}** ({who}){stamp}")
+                    st.caption(f"#{turn.number} · **{inline(turn.speaker)}** ({who}){inline(stamp)}")
                     st.text(turn.text)
         else:
             st.text(document.preview + ("…" if document.truncated else ""))

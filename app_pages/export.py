@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from qualcode.read.views.export import (
     MatrixChoice,
@@ -19,6 +18,7 @@ from qualcode.read.views.export import (
 )
 from qualcode.services.exchange import QdpxImport, import_project, report_lines
 from qualcode.ui import runner, shell, state
+from qualcode.ui.frame import sandboxed_html
 from qualcode.ui.state import tr
 
 PROFILES = ("standard", "nvivo", "atlasti", "maxqda")
@@ -167,4 +167,4 @@ with tab_report:  # the study report (issue 8): qualcode/report.py
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
                            key="ex_dl_report_html")
         st.subheader(tr("report.preview"))
-        components.html(report_html, height=700, scrolling=True)
+        sandboxed_html(report_html, title=tr("report.preview"), height=700, key="ex_report_preview")

@@ -8,6 +8,7 @@ from qualcode.read.views.projects import projects_view
 from qualcode.services import accounts
 from qualcode.services import projects as project_service
 from qualcode.ui import runner, shell, state
+from qualcode.ui.markup import inline, literal
 from qualcode.ui.state import tr
 
 shell.page_header("nav.projects")
@@ -29,7 +30,7 @@ else:
     for row in view.overview.itertuples():
         with st.container(border=True):
             left, right = st.columns([4, 1])
-            left.markdown(f"**{row.name}**" + (f"  \n{row.description}" if row.description else ""))
+            left.markdown(f"**{inline(row.name)}**" + (f"  \n{literal(row.description)}" if row.description else ""))
             left.caption(tr("projects.counts", documents=row.documents, codes=row.codes, codings=row.codings))
             if row.id == current:
                 right.button(tr("projects.is_open"), key=f"open_{row.id}", disabled=True)

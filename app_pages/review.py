@@ -3,7 +3,6 @@ review tasks (sign-off, change requests, changes since), two coders side by side
 audit trail."""
 
 import math
-import re
 
 import altair as alt
 import streamlit as st
@@ -29,6 +28,7 @@ from qualcode.review.workflow import (
 )
 from qualcode.services import documents as document_service
 from qualcode.ui import state
+from qualcode.ui.markup import literal
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
 
@@ -56,7 +56,7 @@ tab_freq, tab_progress, tab_agree, tab_tasks, tab_side, tab_comments, tab_audit 
 
 def md(text: str) -> str:
     """User text shown as Markdown literally (no links, images, emphasis or HTML from a comment)."""
-    return re.sub(r"([\\`*_\[\]()!<>#|~])", r"\\\1", str(text)).replace("\n", "  \n")
+    return literal(text)
 
 
 def fmt(value: float, percent: bool = False) -> str:
@@ -188,8 +188,8 @@ with tab_agree:
             st.success(tr("review.no_disagreements"))
         for i, row in enumerate(result.disagreements.head(MAX_DISAGREEMENTS).itertuples()):
             line = st.columns([3, 6, 1], vertical_alignment="center")
-            line[0].markdown(f"**{row.document}**  \n{code_keys.get(row.code, row.code)}")
-            quote = f"> {row.text}  \n" if row.text else ""
+            line[0].markdown(f"**{md(row.document)}**  \n{md(code_keys.get(row.code, row.code))}")
+            quote = f"> {md(row.text)}  \n" if row.text else ""
             line[1].markdown(quote + tr("review.who", coded=row.coded_by, missing=row.not_coded_by))
             if line[2].button(tr("review.open"), key=f"agree_open_{i}"):
                 open_in_coding(int(row.document_id), int(row.start))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from qualcode.models import Code, Document
 from qualcode.services import suggestions as suggestion_service
-from qualcode.ui import state
+from qualcode.ui import markup, state
 from qualcode.ui.state import tr
 
 st.title(tr("nav.suggestions"))
@@ -70,11 +70,10 @@ for n, item in enumerate(queue[: int(limit)]):
     code = codes.get(item.code_db_id)
     with st.container(border=True, key=f"sug_{n}"):
         head, score = st.columns([5, 1])
-        head.markdown(
-            f"<span style='display:inline-block;width:.8em;height:.8em;background:{code.colour};border-radius:2px'></span> "
-            f"**{code.label(lang)}** · `{code.key}`", unsafe_allow_html=True)
+        markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.code(code.key)}",
+                               where=head)
         score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
-        st.markdown(f"> {item.text[:600]}{'…' if len(item.text) > 600 else ''}")
+        st.markdown(markup.quote(item.text, limit=600))
         st.caption(describe(item.suggestion.evidence))
         a, r, adj = st.columns([1, 1, 3])
         if a.button(tr("suggest.accept"), key=f"acc_{n}", type="primary"):

@@ -37,6 +37,28 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    if connection.dialect.name != "sqlite":
+        _migrate(connection)
+        return
+    # Batch mode rebuilds a table (create a copy, drop the original, rename): with foreign keys
+    # on, dropping the original would cascade-delete every row that refers to it (a downgrade of
+    # a column on projects would empty documents, codes and codings). The pragma only takes
+    # effect outside a transaction, so it is set on the driver connection before Alembic begins,
+    # and the keys are checked and switched back on afterwards.
+    raw = connection.connection.driver_connection
+    if connection.in_transaction():
+        connection.commit()
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(connection)
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

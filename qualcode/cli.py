@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from qualcode import __version__
 from qualcode.config import get_settings
-from qualcode.db import make_engine, unit_of_work
+from qualcode.db import DATABASE_ERRORS, make_engine, storage_error, unit_of_work
 from qualcode.errors import QualcodeError
 from qualcode.migrate import current_revision, head_revision, upgrade
 from qualcode.read import entities as read_entities
@@ -83,8 +83,21 @@ def open_database():  # type: ignore[no-untyped-def]
     return make_engine(settings.database_url)
 
 
-@command("migrate", "upgrade the database to the newest schema (backs up SQLite first)")
-def cmd_migrate(_args: argparse.Namespace) -> int:
+def _configure_migrate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--downgrade", metavar="REVISION", help="go back to REVISION (e.g. 0005, or -1); backs up first")
+
+
+@command("migrate", "upgrade the database to the newest schema (backs up SQLite first)", _configure_migrate)
+def cmd_migrate(args: argparse.Namespace) -> int:
+    if args.downgrade:
+        from qualcode.migrate import downgrade
+
+        backup = downgrade(get_settings().database_url, args.downgrade)
+        if backup is not None:
+            print(f"Backed up the database to {backup} before migrating.", file=sys.stderr)
+        engine = make_engine(get_settings().database_url)
+        print(f"Database at revision {current_revision(engine)} (head {head_revision()}).")
+        return 0
     engine = open_database()
     print(f"Database at revision {current_revision(engine)} (head {head_revision()}).")
     return 0
@@ -476,7 +489,13 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_command_modules() -> None:
+    """Commands that live beside their capability register themselves when imported."""
+    import qualcode.security.commands  # noqa: F401  (backup, restore)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _load_command_modules()
     parser = argparse.ArgumentParser(prog="python -m qualcode", description="qualcode command line")
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -493,4 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except QualcodeError as exc:
         print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 2
+    except DATABASE_ERRORS as exc:  # outside a unit of work (migrating, counting): still no traceback
+        print(f"error: {storage_error(exc).message('en')}", file=sys.stderr)
         return 2

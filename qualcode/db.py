@@ -1,14 +1,20 @@
-"""Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+"""Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection.
+No raw database exception leaves a unit of work or a read session: each becomes a
+``StorageError`` (a QualcodeError) that says in the user's language what happened."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from qualcode.errors import ConflictError, QualcodeError
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -49,6 +55,71 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class StorageError(QualcodeError):
+    """The database refused the action (busy, full, read-only, damaged, unreachable); nothing of
+    the action was stored."""
+
+
+class DatabaseBusy(StorageError):
+    """Another action held the write lock for longer than the busy timeout."""
+
+    key = "db.busy"
+
+
+class DiskFull(StorageError):
+    key = "db.disk_full"
+
+
+# Words of SQLite's and PostgreSQL's messages (and psycopg's SQLSTATEs) that say what happened.
+_BUSY = ("database is locked", "database table is locked", "database is busy", "could not obtain lock",
+         "deadlock detected", "could not serialize", "lock timeout")
+_FULL = ("database or disk is full", "disk is full", "no space left on device", "disk full")
+_READ_ONLY = ("readonly database", "read-only", "read only")
+_CORRUPT = ("malformed", "file is not a database", "not a database")
+_SQLSTATE = {"40001": "busy", "40P01": "busy", "55P03": "busy", "53100": "full", "25006": "read_only"}
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from or during: a failure inside a savepoint (disk
+    full) is often followed by "no such savepoint" when the savepoint is released, and the first
+    one is the one to report."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def storage_error(exc: BaseException) -> QualcodeError:
+    """The QualcodeError to show for a database exception."""
+    kinds = []
+    for cause in _causes(exc):
+        original = getattr(cause, "orig", cause)
+        text = str(original).lower()
+        state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+        code = getattr(original, "sqlite_errorcode", None)
+        if _SQLSTATE.get(state or "") == "full" or code == 13 or any(w in text for w in _FULL):
+            kinds.append("full")
+        elif _SQLSTATE.get(state or "") == "busy" or code in (5, 6) or any(w in text for w in _BUSY):
+            kinds.append("busy")
+        elif _SQLSTATE.get(state or "") == "read_only" or code == 8 or any(w in text for w in _READ_ONLY):
+            kinds.append("read_only")
+        elif code in (11, 26) or any(w in text for w in _CORRUPT):
+            kinds.append("corrupt")
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    for kind in ("full", "busy", "read_only", "corrupt"):  # the most telling cause first
+        if kind in kinds:
+            return {"full": DiskFull(), "busy": DatabaseBusy(), "read_only": StorageError("db.read_only"),
+                    "corrupt": StorageError("db.corrupt", detail=detail)}[kind]
+    if isinstance(exc, IntegrityError):
+        return ConflictError("db.conflict", detail=detail)
+    return StorageError("db.unavailable", detail=detail)
+
+
+DATABASE_ERRORS = (DBAPIError, sqlite3.Error)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
@@ -60,11 +131,21 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except DATABASE_ERRORS as exc:
+        _rollback(session)
+        raise storage_error(exc) from exc
     except BaseException:
-        session.rollback()
+        _rollback(session)
         raise
     finally:
         session.close()
+
+
+def _rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except DATABASE_ERRORS:  # the connection may be gone (disk full, server down): closing ends it
+        pass
 
 
 @contextmanager
@@ -74,5 +155,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
     session = sessionmaker(engine.execution_options(qualcode_read=True), expire_on_commit=False)()
     try:
         yield session
+    except DATABASE_ERRORS as exc:
+        raise storage_error(exc) from exc
     finally:
         session.close()

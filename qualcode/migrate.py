@@ -1,8 +1,8 @@
-"""Alembic driven from code: back up the SQLite file, then upgrade to head on open."""
+"""Alembic driven from code: back up the SQLite file, then upgrade to head on open (or
+downgrade on request, backed up the same way)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from qualcode.config import MIGRATIONS_DIR
 from qualcode.db import make_engine
+from qualcode.security import backup as security_backup
 
 
 def alembic_config(url: str) -> Config:
@@ -44,18 +45,16 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
-    """Copy the SQLite file (WAL included, via SQLite's online backup) to a timestamped file."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = path.parent / "backups" / f"{path.stem}-{stamp}-{revision or 'base'}{path.suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    """Copy the SQLite file (WAL included, via SQLite's online backup) to a timestamped file,
+    checked and renamed into place (no partial file on a full disk)."""
+    return security_backup.backup_sqlite(path, label=revision or "base")
+
+
+def _backup_before_change(url: str, current: str | None) -> Path | None:
+    path = sqlite_path(url)
+    if path is not None and path.exists() and path.stat().st_size > 0 and _has_tables(path):
+        return backup_sqlite(path, current)
+    return None
 
 
 def upgrade(url: str) -> Path | None:
@@ -71,11 +70,23 @@ def upgrade(url: str) -> Path | None:
         engine.dispose()
     if current == head_revision():
         return None
-    backup = None
-    path = sqlite_path(url)
-    if path is not None and path.exists() and path.stat().st_size > 0 and _has_tables(path):
-        backup = backup_sqlite(path, current)
+    backup = _backup_before_change(url, current)
     command.upgrade(alembic_config(url), "heads")
+    return backup
+
+
+def downgrade(url: str, revision: str) -> Path | None:
+    """Downgrade the database at ``url`` to ``revision`` (e.g. ``0005`` or ``-1``), backing up a
+    SQLite file that holds data first. Tables are rebuilt with foreign keys off (migrations/env.py),
+    so no rebuild cascades a delete; what a downgrade drops is only the reverted revision's own
+    tables or columns, and the backup keeps them."""
+    engine = make_engine(url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    backup = _backup_before_change(url, current)
+    command.downgrade(alembic_config(url), revision)
     return backup
 
 

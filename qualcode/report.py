@@ -295,6 +295,9 @@ def render_html(report: Report) -> str:
     """A standalone HTML page: no scripts, no external assets; every text from the database escaped."""
     tr, e = report.tr, escape
     out = [f'<!DOCTYPE html><html lang="{e(report.lang)}"><head><meta charset="utf-8">',
+           # Nothing in the report may fetch anything or run: a policy the browser enforces too.
+           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+           'style-src \'unsafe-inline\'; img-src data:">',
            f"<title>{e(tr('report.title', project=report.project))}</title><style>{STYLE}</style></head><body>",
            f"<h1>{e(tr('report.title', project=report.project))}</h1>"]
     if report.description:
@@ -370,7 +373,7 @@ def render_docx(report: Report) -> bytes:
     tr = report.tr
     doc = DocxDocument()
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = tr("report.title", project=report.project)
+    doc.core_properties.title = tr("report.title", project=report.project)[:255]  # Word's limit for a property
     doc.core_properties.language = report.lang
     doc.add_heading(tr("report.title", project=report.project), level=0)
     if report.description:

@@ -10,5 +10,6 @@ from qualcode import models  # noqa: F401
 from qualcode.analysis import tables as analysis_tables  # noqa: F401  (issue 6: displays, conclusions)
 from qualcode.nlp import tables as nlp_tables  # noqa: F401  (issue 5: suggestions)
 from qualcode.review import tables as review_tables  # noqa: F401  (issue 7: comments, accounts)
+from qualcode.security import tables as security_tables  # noqa: F401  (issue 12: sign-in attempts)
 
 Base = models.Base

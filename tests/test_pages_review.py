@@ -167,7 +167,7 @@ def test_supervisor_comments_on_a_coding_and_the_thread_is_resolved(demo):
     at.text_area(key="comment_body_3").input("**tebal** ![x](http://contoh.invalid/x.png)").run()
     at.button(key="comment_add").click().run()
     at.radio(key="comment_status").set_value("open").run()
-    assert any(r"\*\*tebal\*\* \!\[x\]\(http://contoh.invalid/x.png\)" in m.value for m in at.markdown)
+    assert any(r"\*\*tebal\*\* \!\[x\]" in m.value and "contoh.invalid/x.png" in m.value for m in at.markdown)
 
 
 def test_review_tasks_request_fix_approve(demo):

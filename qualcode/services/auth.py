@@ -44,3 +44,15 @@ def require(session: Session, project_id: int, user_id: int | None, permission: 
     if role not in PERMISSIONS[permission]:
         raise PermissionDenied("error.role_forbids", user=user.display_name, role=role, action=permission)
     return user
+
+
+def require_own_coding(session: Session, project_id: int, actor_id: int | None, coder_id: int, *,
+                       owner_may: bool = False) -> User:
+    """The acting user, if they may change codings and this coding is their own; with
+    ``owner_may`` the project's owner may also act on another coder's coding (removing it)."""
+    user = require(session, project_id, actor_id, "coding.write")
+    if coder_id == actor_id or (owner_may and role_of(session, project_id, user.id) == "owner"):
+        return user
+    coder = session.get(User, coder_id)
+    raise PermissionDenied("error.not_your_coding", user=user.display_name,
+                           coder=coder.display_name if coder else coder_id)

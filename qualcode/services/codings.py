@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from qualcode.models import Base, Code, Coding, Document, Memo, Segment, User, utcnow
 from qualcode.services import audit, guids
-from qualcode.services.auth import require
+from qualcode.services.auth import require, require_own_coding
 from qualcode.text import snippet
 
 
@@ -92,7 +92,8 @@ def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
         raise NotFoundError("error.coding_not_found", coding=coding_id)
     segment = coding.segment
     document = segment.document
-    require(session, document.project_id, actor_id, "coding.write")
+    # A researcher removes only their own codings; the owner may remove anyone's (audited as such).
+    require_own_coding(session, document.project_id, actor_id, coding.coder_id, owner_may=True)
     payload = _coding_payload(coding, segment, coding.code)
     session.delete(coding)
     session.flush()
@@ -104,6 +105,7 @@ def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
         project_id=document.project_id,
         user_id=actor_id,
         before=payload,
+        after={"removed_for": payload["coder_id"]} if payload["coder_id"] != actor_id else None,
     )
     prune_segments(session, [segment.id])
 
@@ -130,7 +132,7 @@ def resize_coding(session: Session, coding_id: int, start: int, end: int, *, act
         raise NotFoundError("error.coding_not_found", coding=coding_id)
     old = coding.segment
     document = old.document
-    require(session, document.project_id, actor_id, "coding.write")
+    require_own_coding(session, document.project_id, actor_id, coding.coder_id)  # nobody moves another's
     before = _coding_payload(coding, old, coding.code)
     if (old.start, old.end) == (start, end):
         return coding

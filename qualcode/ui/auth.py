@@ -10,6 +10,7 @@ from qualcode.config import get_settings
 from qualcode.errors import QualcodeError
 from qualcode.services import accounts
 from qualcode.ui import state
+from qualcode.ui.markup import message
 from qualcode.ui.state import tr
 
 SEEN_KEY = "auth_last_seen"
@@ -32,6 +33,18 @@ def signed_in() -> bool:
     return True
 
 
+def client_address() -> str:
+    """Where the attempt comes from, for the per-client limit. Behind a reverse proxy every
+    browser shares the proxy's address unless it passes the browser's on (X-Forwarded-For, taken
+    only from a proxy on this machine)."""
+    address = st.context.ip_address
+    address = address if isinstance(address, str) and address else "local"
+    forwarded = st.context.headers.get("X-Forwarded-For", "")
+    if isinstance(forwarded, str) and forwarded and address in ("local", "127.0.0.1", "::1"):
+        address = forwarded.split(",")[-1].strip() or address
+    return address[:100]
+
+
 def sign_out() -> None:
     for key in ("auth_signed_in", state.USER_KEY, SEEN_KEY, state.PROJECT_KEY):
         st.session_state.pop(key, None)
@@ -46,12 +59,10 @@ def sign_in_page() -> None:
         password = st.text_input(tr("auth.password"), type="password")
         if st.form_submit_button(tr("auth.sign_in"), type="primary"):
             try:
-                with state.action() as session:
-                    user = accounts.authenticate(session, login, password)
-                    user_id = user.id
+                user_id = accounts.sign_in(state.engine(), login, password, client=client_address())
                 st.session_state[state.USER_KEY] = user_id
                 st.session_state["auth_signed_in"] = True
                 st.session_state[SEEN_KEY] = time.time()
                 st.rerun()
-            except (state.ActionFailed, QualcodeError):
-                pass
+            except QualcodeError as exc:
+                st.error(message(exc, state.lang()))

@@ -25,7 +25,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.ui import state
+from qualcode.ui import markup, state
 from qualcode.undo import UndoEntry
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def attempt(work: Callable[[], T]) -> T | None:
     try:
         return work()
     except QualcodeError as exc:
-        st.error(exc.message(state.lang()))
+        st.error(markup.message(exc, state.lang()))
         return None
 
 

@@ -16,6 +16,7 @@ from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.errors import QualcodeError
 from qualcode.i18n import LANGUAGES, t
 from qualcode.migrate import upgrade
+from qualcode.ui.markup import escape_params, message
 
 LANG_KEY = "lang"
 PROJECT_KEY = "project_id"
@@ -41,7 +42,8 @@ def lang() -> str:
 
 
 def tr(key: str, **params: object) -> str:
-    return t(key, lang(), **params)
+    """A UI string as Markdown: parameters (names, titles, file names) are made literal."""
+    return t(key, lang(), **escape_params(params))
 
 
 def label_of(names: Mapping[Any, str], missing: str = "—") -> Callable[[Any], str]:
@@ -69,7 +71,7 @@ def action() -> Iterator[Session]:
         with unit_of_work(engine()) as session:
             yield session
     except QualcodeError as exc:
-        st.error(exc.message(lang()))
+        st.error(message(exc, lang()))
         raise ActionFailed from exc
 
 

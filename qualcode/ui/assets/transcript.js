@@ -20,7 +20,9 @@ export default function (component) {
 
   const styleChunk = (span, ids) => {
     const colours = [];
-    ids.forEach((id) => (segments[id]?.codes || []).forEach((c) => colours.push(c.colour)));
+    // Only "#RRGGBB" reaches a style: a colour can never smuggle url(...) into the page.
+    const safe = (c) => (/^#[0-9a-fA-F]{6}$/.test(c) ? c : "#999999");
+    ids.forEach((id) => (segments[id]?.codes || []).forEach((c) => colours.push(safe(c.colour))));
     if (!colours.length) return;
     span.classList.add("qc-coded");
     const unique = [...new Set(colours)];
