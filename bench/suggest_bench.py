@@ -20,7 +20,8 @@ import spacy  # noqa: E402
 from bench.generate import transcript  # noqa: E402
 from qualcode.codebooks import load_codebook_file  # noqa: E402
 from qualcode.nlp.pipeline import get_nlp  # noqa: E402
-from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, split_units, suggest  # noqa: E402
+from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, suggest  # noqa: E402
+from qualcode.units import parse_units  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ def codes() -> list[CodeInfo]:
 
 def rate(label: str, texts: list[str], suggester: CodebookSuggester, blank) -> None:  # type: ignore[no-untyped-def]
     words = sum(len(t.split()) for t in texts)
-    pieces = [u.text for text in texts for u in split_units(text, "turn")]  # the same units the suggester sees
+    pieces = [u.text for text in texts for u in parse_units(text, "turn")]  # the same units the suggester sees
     base = float("inf")
     for _ in range(3):  # the tokenizer fills its own cache on the first pass: take its best
         t0 = time.perf_counter()
@@ -47,7 +48,7 @@ def rate(label: str, texts: list[str], suggester: CodebookSuggester, blank) -> N
     for run in ("first pass", "warm pass"):
         t0 = time.perf_counter()
         for text in texts:
-            suggest(split_units(text, "turn"), suggester)
+            suggest(parse_units(text, "turn"), suggester)
         elapsed = time.perf_counter() - t0
         print(f"{label:<34} {run:<10} suggestions {words / elapsed:>10,.0f} words/s | blank tokenizer "
               f"{words / base:>10,.0f} words/s | suggestions take {elapsed / base:4.1f}x the tokenizer's time")

@@ -11,7 +11,10 @@ Four ways of cutting the text into the units coders agree or disagree on:
   left uncoded, so only percent agreement is reported at this level (kappa and alpha are NaN).
 
 A coder "has" a code in a unit when one of their codings of it overlaps the unit by at least one
-character. Results are tidy DataFrames: a summary per code plus an ``overall`` row (units pooled
+character. Turns and sentences are those of ``qualcode.units``: the stored turns (with the
+interviewer the researcher confirmed; the interviewer's turns are no units unless
+``include_interviewer``) and the one sentence splitter the suggestions use too.
+Results are tidy DataFrames: a summary per code plus an ``overall`` row (units pooled
 over codes), and a disagreement list that says where coders differ, so they can discuss it.
 """
 
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.reliability import cohen_kappa, krippendorff_alpha, percent_agreement
 from qualcode.models import Code, Coding, Document, Segment, User
-from qualcode.workspace import SENTENCE_END, document_units
+from qualcode.units import document_units, informant_units
 
 LEVELS = ("document", "turn", "sentence", "segment")
 OVERALL = "overall"
@@ -69,31 +72,12 @@ def coding_frame(session: Session, project_id: int, document_ids: list[int] | No
     return pd.DataFrame(session.execute(query).all(), columns=CODING_COLUMNS)
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, lo = [], start
-    for m in SENTENCE_END.finditer(text, start, end):
-        spans.append((lo, m.end()))
-        lo = m.end()
-    spans.append((lo, end))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
-
-
-def _units(session: Session, document: Document, level: str) -> list[tuple[int, int]]:
+def _units(session: Session, document: Document, level: str, include_interviewer: bool = False) -> list[tuple[int, int]]:
+    """The document's units at ``level`` from the one unit model (stored turns, one sentence
+    splitter); the interviewer's turns and sentences are no units unless asked for."""
     if level == "document":
         return [(0, document.length)]
-    units = document_units(session, document)
-    if level == "turn":
-        return [(u.start, u.end) for u in units]
-    text = document.text
-    return [s for u in units for s in _sentences(text, u.text_start, u.end)]
+    return [(u.start, u.end) for u in informant_units(document_units(session, document, level), include_interviewer)]
 
 
 def _coefficients(matrix: list[list[float]], with_chance: bool) -> tuple[float, float, float]:
@@ -124,7 +108,8 @@ def _span_groups(rows: pd.DataFrame, tolerance: int) -> list[list[pd.Series]]:
 
 
 def compute_agreement(session: Session, project_id: int, *, document_ids: list[int], code_ids: list[int] | None,
-                      coder_ids: list[int], level: str = "document", tolerance: int = 5) -> Agreement:
+                      coder_ids: list[int], level: str = "document", tolerance: int = 5,
+                      include_interviewer: bool = False) -> Agreement:
     """Agreement of ``coder_ids`` (two or more) on ``document_ids`` for ``code_ids`` (None: every
     code any of them used there) at ``level``; see the module docstring for the levels."""
     if level not in LEVELS:
@@ -147,7 +132,7 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
     disagreements: list[dict[str, object]] = []
     for document in documents:
         doc_rows = codings[codings["document_id"] == document.id]
-        units = [] if level == "segment" else _units(session, document, level)
+        units = [] if level == "segment" else _units(session, document, level, include_interviewer)
         for code_id in code_order:
             rows = doc_rows[doc_rows["code_id"] == code_id]
             if level == "segment":

@@ -15,7 +15,6 @@ nearest coded examples. Pure Python over text and plain code descriptions; no da
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,9 +29,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from qualcode.nlp.pipeline import get_nlp
-from qualcode.turns import parse_turns
+from qualcode.units import TextUnit, parse_units
 
-UNITS = ("turn", "sentence", "paragraph", "document")
+UNITS = ("turn", "sentence", "paragraph", "document")  # the kinds of qualcode.units
 MIN_EXAMPLES = 5
 KEYWORD_WEIGHT = 0.65
 SIMILARITY_WEIGHT = 0.35
@@ -55,15 +54,6 @@ class CodeInfo:
 
 
 @dataclass
-class Unit:
-    start: int
-    end: int
-    text: str
-    speaker: str = ""
-    is_interviewer: bool = False
-
-
-@dataclass
 class Suggestion:
     code_id: str
     code_path: str
@@ -75,36 +65,10 @@ class Suggestion:
                 "evidence": self.evidence}
 
 
-def split_units(text: str, unit: str = "turn") -> list[Unit]:
-    """Units of ``text`` with code-point offsets. Turns fall back to paragraphs when the text has
-    no speaker labels; sentences are found inside turns (or paragraphs), never across them."""
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}")
-    if unit == "document":
-        stripped = text.strip()
-        start = text.find(stripped) if stripped else 0
-        return [Unit(start, start + len(stripped), stripped)] if stripped else []
-    turns = parse_turns(text) if unit in ("turn", "sentence") else []
-    if turns:
-        base = [Unit(t.text_start, t.end, text[t.text_start:t.end], t.speaker, t.is_interviewer) for t in turns
-                if t.end > t.text_start]
-    else:
-        base = [Unit(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-        for u in base:  # trim the white space around each paragraph
-            lead = len(u.text) - len(u.text.lstrip())
-            u.start, u.text = u.start + lead, u.text.strip()
-            u.end = u.start + len(u.text)
-    if unit != "sentence":
-        return base
-    nlp = get_nlp()
-    out: list[Unit] = []
-    for u, doc in zip(base, nlp.pipe([u.text for u in base]), strict=True):
-        for sent in doc.sents:
-            s_text = sent.text.strip()
-            if s_text:
-                s_start = u.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-                out.append(Unit(s_start, s_start + len(s_text), s_text, u.speaker, u.is_interviewer))
-    return out
+def split_units(text: str, unit: str = "turn") -> list[TextUnit]:
+    """Units of raw ``text`` (no stored document): ``qualcode.units.parse_units``, the same unit
+    model and sentence splitter as stored documents."""
+    return parse_units(text, unit)
 
 
 def _norms(doc: Doc) -> list[str]:
@@ -245,7 +209,7 @@ class LearnedModel:
 
 
 def suggest(
-    units: Sequence[Unit],
+    units: Sequence[TextUnit],
     suggester: CodebookSuggester,
     model: LearnedModel | None = None,
     *,

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import ValidationError
 from qualcode.models import Code, Coding, Document, Segment
-from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, Suggestion, Unit, split_units, suggest
+from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, Suggestion, suggest
 from qualcode.nlp.tables import SuggestionDecision
 from qualcode.services import audit, codings
 from qualcode.services.auth import require
+from qualcode.units import TextUnit, document_units, informant_units
 
 # Direction codes of the 5C codebook are applied together with a C, never suggested on their own.
 NOT_SUGGESTED = frozenset({"direction", "supporting", "inhibiting"})
@@ -126,9 +127,9 @@ def document_queue(
     infos, ids = code_infos(session, project_id)
     if not infos:
         return []
-    units = [u for u in split_units(document.text, unit) if include_interviewer or not u.is_interviewer]
+    units = informant_units(document_units(session, document, unit), include_interviewer)
     if within is not None:  # only the part of the document on screen
-        units = [u for u in units if u.start < within[1] and u.end > within[0]]
+        units = [u for u in units if u.text_start < within[1] and u.end > within[0]]
     results = suggest(units, codebook_suggester(infos), learned_model(session, project_id), top=top)
     coded = session.execute(
         select(Segment.start, Segment.end, Coding.code_id).join(Coding, Coding.segment_id == Segment.id)
@@ -142,11 +143,11 @@ def document_queue(
     for u, suggestions in zip(units, results, strict=True):
         for s in suggestions:
             code_db_id = ids[s.code_id]
-            if any(c == code_db_id and a < u.end and b > u.start for a, b, c in coded):
+            if any(c == code_db_id and a < u.end and b > u.text_start for a, b, c in coded):
                 continue
-            if any(c == code_db_id and a == u.start and b == u.end for a, b, c in decided):
+            if any(c == code_db_id and a == u.text_start and b == u.end for a, b, c in decided):
                 continue
-            items.append(QueueItem(u.start, u.end, u.text, s, code_db_id))
+            items.append(QueueItem(u.text_start, u.end, u.text, s, code_db_id))
     if order == "uncertainty":
         items.sort(key=lambda i: abs(i.suggestion.score - 0.5))
     else:
@@ -208,6 +209,6 @@ def acceptance_rates(session: Session, project_id: int) -> pd.DataFrame:
     return frame.sort_values("code", ignore_index=True)
 
 
-def units_json(units: list[Unit], results: list[list[Suggestion]]) -> list[dict[str, object]]:
-    return [{"start": u.start, "end": u.end, "text": u.text, "suggestions": [s.as_dict() for s in r]}
+def units_json(units: list[TextUnit], results: list[list[Suggestion]]) -> list[dict[str, object]]:
+    return [{"start": u.text_start, "end": u.end, "text": u.text, "suggestions": [s.as_dict() for s in r]}
             for u, r in zip(units, results, strict=True)]
