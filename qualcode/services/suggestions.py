@@ -1,21 +1,43 @@
-"""Suggestions in a project: compute them for a document, decide on them, report on them."""
+"""Suggestions in a project: the queue for a document, decisions on it, reports on them.
+
+The queue never trains and never waits: it blends cached codebook scores with the stored model's
+(``services.suggestion_models`` trains it in a worker process); see ARCHITECTURE.md.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from qualcode.db import SQLITE_BUSY_TIMEOUT_MS
 from qualcode.errors import ValidationError
-from qualcode.models import Code, Coding, Document, Segment
-from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, Suggestion, suggest
-from qualcode.nlp.tables import SuggestionDecision
-from qualcode.services import audit, codings
+from qualcode.models import Code, Coding, Document, Segment, utcnow
+from qualcode.nlp import pipeline
+from qualcode.nlp.suggest import (
+    KEYWORD_WEIGHT,
+    MODEL_WEIGHT,
+    SIMILARITY_WEIGHT,
+    CodebookSuggester,
+    CodeInfo,
+    LearnedModel,
+    Suggestion,
+    blend,
+    codebook_part,
+    model_part,
+)
+from qualcode.nlp.tables import SuggestionCache, SuggestionDecision
+from qualcode.services import audit, codings, suggestion_models
 from qualcode.services.auth import require
+from qualcode.services.suggestion_models import learned_model  # noqa: F401  (the CLI trains here)
 from qualcode.units import TextUnit, document_units, informant_units
 
 # Direction codes of the 5C codebook are applied together with a C, never suggested on their own.
@@ -38,6 +60,11 @@ def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[
     return infos, {c.key: c.id for c in rows}
 
 
+def project_codes(session: Session, project_id: int) -> dict[int, Code]:
+    """The project's codes by id, in tree order (the page's labels and the adjust menu)."""
+    return {c.id: c for c in session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.path))}
+
+
 @lru_cache(maxsize=16)
 def _suggester(fingerprint: str, infos: tuple[CodeInfo, ...]) -> CodebookSuggester:
     return CodebookSuggester(infos)
@@ -49,63 +76,114 @@ def codebook_suggester(infos: list[CodeInfo]) -> CodebookSuggester:
     return _suggester(fingerprint, tuple(infos))
 
 
-def training_data(session: Session, project_id: int, limit_negatives: int = 400) -> tuple[list[str], list[set[str]]]:
-    """Coded segments with their code ids, plus uncoded informant turns as negatives."""
-    from qualcode.models import Turn
-
-    rows = session.execute(
-        select(Segment.id, Segment.snippet, Code.key)
-        .join(Coding, Coding.segment_id == Segment.id).join(Code, Coding.code_id == Code.id)
-        .join(Document, Segment.document_id == Document.id)
-        .where(Document.project_id == project_id)
-    )
-    by_segment: dict[int, tuple[str, set[str]]] = {}
-    for seg_id, snippet, key in rows:
-        by_segment.setdefault(seg_id, (snippet, set()))[1].add(key)
-    texts = [t for t, _ in by_segment.values()]
-    labels = [k for _, k in by_segment.values()]
-    turns = session.execute(
-        select(Document.text, Turn.text_start, Turn.end)
-        .join(Document, Turn.document_id == Document.id)
-        .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
-        .limit(limit_negatives)
-    ) if by_segment else []
-    coded = set(texts)
-    for text, start, end in turns:
-        piece = text[start:end]
-        if piece not in coded:
-            texts.append(piece)
-            labels.append(set())
-    return texts, labels
-
-
-_MODELS: dict[tuple[int, str], LearnedModel] = {}
-
-
-def learned_model(session: Session, project_id: int) -> LearnedModel:
-    """The project's model, retrained when its codings change (keyed on their count and latest change)."""
-    stamp = session.execute(
-        select(func.count(Coding.id), func.max(Coding.updated_at))
-        .join(Segment, Coding.segment_id == Segment.id).join(Document, Segment.document_id == Document.id)
-        .where(Document.project_id == project_id)
-    ).one()
-    key = (project_id, f"{stamp[0]}:{stamp[1]}")
-    model = _MODELS.get(key)
-    if model is None:
-        texts, labels = training_data(session, project_id)
-        model = LearnedModel().fit(texts, labels) if any(labels) else LearnedModel()
-        for old in [k for k in _MODELS if k[0] == project_id]:
-            del _MODELS[old]
-        _MODELS[key] = model
-    return model
-
-
-def model_quality(session: Session, project_id: int) -> pd.DataFrame:
-    model = learned_model(session, project_id)
-    rows = [(q.code_id, q.examples, q.code_id in model.classifiers, q.precision, q.recall)
-            for q in model.quality.values()]
+def model_quality(session: Session, project_id: int, model_id: int | None = None) -> pd.DataFrame | None:
+    """Each code's examples and the model's cross-validated precision and recall, as the worker
+    stored them for ``model_id`` (default the newest ready model); None while it still computes."""
+    if model_id is None:
+        model_id = suggestion_models.model_status(session, project_id).ready_id
+    rows = suggestion_models.model_quality_rows(session, model_id)
+    if rows is None:
+        return None
     return pd.DataFrame(rows, columns=["code", "examples", "in_use", "precision", "recall"]).sort_values(
         "examples", ascending=False, ignore_index=True)
+
+
+LATEST = -1  # model_id meaning "the newest ready model"
+
+
+class Queue(list[QueueItem]):
+    """A document's queue (a list of items) and the model version that scored it (None: the
+    codebook alone), which an accepted suggestion records."""
+
+    def __init__(self, items: list[QueueItem], model_version: int | None) -> None:
+        super().__init__(items)
+        self.model_version = model_version
+
+
+def _memo_get(key: tuple[object, ...]) -> list[dict[str, list[object]]] | None:
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    return None
+
+
+def _memo_put(key: tuple[object, ...], value: list[dict[str, list[object]]]) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = value
+        while len(_MEMO) > 64:
+            _MEMO.popitem(last=False)
+
+
+_MEMO: OrderedDict[tuple[object, ...], list[dict[str, list[object]]]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _engine_version() -> str:
+    """Changes when the scoring changes: this code's weights and the word lists it matches on."""
+    digest = hashlib.sha256(f"{KEYWORD_WEIGHT}:{SIMILARITY_WEIGHT}:{MODEL_WEIGHT}".encode())
+    for path in sorted(Path(pipeline.__file__).parent.glob("data/*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _stored_part(session: Session, document: Document, part: str, unit: str, key: str) -> list | None:  # type: ignore[type-arg]
+    row = session.execute(select(SuggestionCache.key, SuggestionCache.payload).where(
+        SuggestionCache.document_id == document.id, SuggestionCache.part == part, SuggestionCache.unit == unit)).first()
+    return row[1] if row is not None and row[0] == key else None
+
+
+def _store_part(session: Session, document: Document, part: str, unit: str, key: str, payload: list) -> None:  # type: ignore[type-arg]
+    """Keep a computed part for every app process: written in its own short transaction that
+    gives up at once when the database is busy (a cache write is never worth a wait)."""
+    engine = session.get_bind()
+    with engine.execution_options(qualcode_read=True).connect() as conn:  # type: ignore[union-attr]
+        sqlite = conn.dialect.name == "sqlite"
+        try:
+            conn.exec_driver_sql("PRAGMA busy_timeout=100" if sqlite else "SET LOCAL lock_timeout = '200ms'")
+            where = (SuggestionCache.document_id == document.id, SuggestionCache.part == part,
+                     SuggestionCache.unit == unit)
+            values = {"key": key, "payload": payload, "created_at": utcnow()}
+            if not conn.execute(update(SuggestionCache).where(*where).values(**values)).rowcount:
+                conn.execute(insert(SuggestionCache).values(project_id=document.project_id, document_id=document.id,
+                                                            part=part, unit=unit, **values))
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        except DBAPIError:  # busy, or another process wrote it first: the next request tries again
+            conn.invalidate()  # never hand the short busy timeout back to the pool
+
+
+def scored_units(session: Session, document: Document, units: list[TextUnit], unit_key: str,
+                 infos: list[CodeInfo], model: LearnedModel | None, model_version: int | None,
+                 ) -> tuple[list[dict[str, list[object]]], list[dict[str, list[object]]]]:
+    """The codebook's and the model's scores for ``units``, from the cache when the text, the
+    codebook (and the model version) are those they were computed for."""
+    codebook_fp = hashlib.sha256(repr(infos).encode()).hexdigest()
+    base = f"{document.checksum}:{codebook_fp}:{unit_key}:{_engine_version()}"
+    book_key = hashlib.sha256(base.encode()).hexdigest()
+    model_key = hashlib.sha256(f"{base}:{model_version}".encode()).hexdigest()
+    book = _memo_get((document.id, "codebook", unit_key, book_key))
+    learned = _memo_get((document.id, "model", unit_key, model_key)) if model_version is not None else [{} for _ in units]
+    if book is None:
+        book = _stored_part(session, document, "codebook", unit_key, book_key)
+    if learned is None:
+        learned = _stored_part(session, document, "model", unit_key, model_key)
+    if book is None or learned is None:
+        suggester = codebook_suggester(infos)
+        docs = suggester.docs(u.text for u in units)
+        if book is None:
+            book = codebook_part(docs, suggester)
+            _store_part(session, document, "codebook", unit_key, book_key, book)
+        if learned is None:
+            learned = model_part(docs, model)
+            _store_part(session, document, "model", unit_key, model_key, learned)
+    _memo_put((document.id, "codebook", unit_key, book_key), book)
+    if model_version is not None:
+        _memo_put((document.id, "model", unit_key, model_key), learned)
+    return book, learned
 
 
 def document_queue(
@@ -118,41 +196,56 @@ def document_queue(
     top: int = 3,
     include_interviewer: bool = False,
     within: tuple[int, int] | None = None,
-) -> list[QueueItem]:
+    model_id: int | None = LATEST,
+) -> Queue:
     """Suggestions for a document, ordered by confidence or by uncertainty (active learning:
-    scores nearest 0.5 first), leaving out codes already applied there and decisions already made."""
+    scores nearest 0.5 first), leaving out codes already applied there and decisions already made.
+
+    Scores come from the stored model ``model_id`` (default the newest ready one; None: the
+    codebook alone) and are cached per document until its text, the codebook or the model change;
+    nothing here trains."""
     document = session.get(Document, document_id)
     if document is None or document.project_id != project_id:
         raise ValidationError("error.document_not_found", document=document_id)
     infos, ids = code_infos(session, project_id)
     if not infos:
-        return []
+        return Queue([], None)
     units = informant_units(document_units(session, document, unit), include_interviewer)
+    if model_id == LATEST:
+        model_id = suggestion_models.model_status(session, project_id).ready_id
+    model = suggestion_models.load_model(session, model_id) if model_id is not None else None
+    version = model_id if model is not None else None
+    unit_key = f"{unit}+interviewer" if include_interviewer else unit
+    book, learned = scored_units(session, document, units, unit_key, infos, model, version)
     if within is not None:  # only the part of the document on screen
-        units = [u for u in units if u.text_start < within[1] and u.end > within[0]]
-    results = suggest(units, codebook_suggester(infos), learned_model(session, project_id), top=top)
+        keep = [i for i, u in enumerate(units) if u.text_start < within[1] and u.end > within[0]]
+        units, book, learned = [units[i] for i in keep], [book[i] for i in keep], [learned[i] for i in keep]
+    results = blend(infos, book, learned, model, top=top)
     coded = session.execute(
         select(Segment.start, Segment.end, Coding.code_id).join(Coding, Coding.segment_id == Segment.id)
         .where(Segment.document_id == document_id)
     ).all()
-    decided = session.execute(
+    decided = {tuple(row) for row in session.execute(
         select(SuggestionDecision.start, SuggestionDecision.end, SuggestionDecision.code_id)
         .where(SuggestionDecision.document_id == document_id)
-    ).all()
+    )}
+    coded_by_code: dict[int, list[tuple[int, int]]] = {}
+    for a, b, c in coded:
+        coded_by_code.setdefault(c, []).append((a, b))
     items: list[QueueItem] = []
     for u, suggestions in zip(units, results, strict=True):
         for s in suggestions:
             code_db_id = ids[s.code_id]
-            if any(c == code_db_id and a < u.end and b > u.text_start for a, b, c in coded):
+            if any(a < u.end and b > u.text_start for a, b in coded_by_code.get(code_db_id, ())):
                 continue
-            if any(c == code_db_id and a == u.text_start and b == u.end for a, b, c in decided):
+            if (u.text_start, u.end, code_db_id) in decided:
                 continue
             items.append(QueueItem(u.text_start, u.end, u.text, s, code_db_id))
     if order == "uncertainty":
         items.sort(key=lambda i: abs(i.suggestion.score - 0.5))
     else:
         items.sort(key=lambda i: -i.suggestion.score)
-    return items
+    return Queue(items, version)
 
 
 def decide(
@@ -168,6 +261,7 @@ def decide(
     score: float = 0.0,
     evidence: list[dict[str, object]] | None = None,
     source: str = "blend",
+    model_version: int | None = None,
 ) -> SuggestionDecision:
     """Accept (the suggestion becomes a coding by this coder) or reject; the decision is stored."""
     if decision not in ("accepted", "rejected"):
@@ -183,13 +277,13 @@ def decide(
                                   document=document.title if document else document_id)
     row = SuggestionDecision(project_id=project_id, document_id=document_id, code_id=code_id, coder_id=actor_id,
                              coding_id=coding_id, start=start, end=end, decision=decision, score=float(score),
-                             source=source, evidence={"items": evidence or []})
+                             source=source, evidence={"items": evidence or []}, model_version=model_version)
     session.add(row)
     session.flush()
     audit.record(session, action=f"suggestion.{decision}", entity_type="suggestion", entity_id=row.id,
                  project_id=project_id, user_id=actor_id,
                  after={"document_id": document_id, "start": start, "end": end, "code_id": code_id, "score": score,
-                        "coding_id": coding_id})
+                        "coding_id": coding_id, "model_version": model_version})
     return row
 
 
