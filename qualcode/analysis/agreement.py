@@ -167,3 +167,51 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
     summary = pd.DataFrame(rows_out, columns=SUMMARY_COLUMNS)
     table = pd.DataFrame(disagreements, columns=DISAGREEMENT_COLUMNS)
     return Agreement(level=level, coders=[users[c] for c in coders], summary=summary, disagreements=table)
+
+
+SUGGESTER_COLUMNS = ["coder_id", "coder", "code_id", "code", "accepted", "rejected", "own", "precision", "recall",
+                     "agreement"]
+
+
+def suggester_agreement(session: Session, project_id: int) -> pd.DataFrame:
+    """The suggester as a coder: per human coder and code, how far they and the suggester agree.
+
+    ``accepted`` and ``rejected`` count the coder's decisions on the suggester's proposals of the
+    code; ``own`` counts the coder's codings of the code not made by accepting a suggestion (what
+    the suggester did not propose, or not yet). ``precision`` = accepted / (accepted + rejected):
+    when it proposes the code, how often this coder agrees; ``recall`` = accepted / (accepted +
+    own): how much of this coder's use of the code it proposed; ``agreement`` = accepted /
+    (accepted + rejected + own): the units where either applied the code and both did (positive
+    agreement; there are no both-absent units to count chance agreement against)."""
+    from qualcode.nlp.tables import SuggestionDecision
+
+    decided = session.execute(
+        select(SuggestionDecision.coder_id, SuggestionDecision.code_id, SuggestionDecision.decision,
+               SuggestionDecision.coding_id)
+        .where(SuggestionDecision.project_id == project_id)
+    ).all()
+    from_suggestions = {coding_id for *_, coding_id in decided if coding_id is not None}
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for coder_id, code_id, decision, _ in decided:
+        cell = counts.setdefault((coder_id, code_id), {"accepted": 0, "rejected": 0, "own": 0})
+        cell[decision] += 1
+    codings = session.execute(
+        select(Coding.id, Coding.coder_id, Coding.code_id)
+        .join(Code, Coding.code_id == Code.id).where(Code.project_id == project_id)
+    ).all()
+    for coding_id, coder_id, code_id in codings:
+        if coding_id not in from_suggestions:
+            counts.setdefault((coder_id, code_id), {"accepted": 0, "rejected": 0, "own": 0})["own"] += 1
+    users = {u.id: u.login for u in session.scalars(select(User).where(User.id.in_({c for c, _ in counts})))}
+    keys = {c.id: c.key for c in session.scalars(select(Code).where(Code.project_id == project_id))}
+
+    def ratio(part: int, whole: int) -> float:
+        return part / whole if whole else math.nan
+
+    rows = []
+    for (coder_id, code_id), cell in counts.items():
+        a, r, o = cell["accepted"], cell["rejected"], cell["own"]
+        rows.append([coder_id, users.get(coder_id, ""), code_id, keys.get(code_id, ""), a, r, o, ratio(a, a + r),
+                     ratio(a, a + o), ratio(a, a + r + o)])
+    frame = pd.DataFrame(rows, columns=SUGGESTER_COLUMNS)
+    return frame.sort_values(["coder", "code"], ignore_index=True)

@@ -119,23 +119,24 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-_LOADED: OrderedDict[int, LearnedModel] = OrderedDict()
+_LOADED: OrderedDict[tuple[str, int], LearnedModel] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
 
 
 def load_model(session: Session, model_id: int) -> LearnedModel | None:
     """A stored ready model, read once per process (a few are kept in memory)."""
+    slot = (str(session.get_bind().url), model_id)  # one process may serve several databases
     with _LOADED_LOCK:
-        if model_id in _LOADED:
-            _LOADED.move_to_end(model_id)
-            return _LOADED[model_id]
+        if slot in _LOADED:
+            _LOADED.move_to_end(slot)
+            return _LOADED[slot]
     row = session.execute(select(SuggestionModel.payload, SuggestionModel.meta)
                           .where(SuggestionModel.id == model_id, SuggestionModel.status == "ready")).first()
     if row is None or row[0] is None:
         return None
     model = LearnedModel.from_bytes(row[0], row[1])
     with _LOADED_LOCK:
-        _LOADED[model_id] = model
+        _LOADED[slot] = model
         while len(_LOADED) > 4:
             _LOADED.popitem(last=False)
     return model
@@ -161,15 +162,15 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             revision = coding_revision(session, project_id)
             existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
                                                                     SuggestionModel.revision == revision))
-            if existing is not None:
-                if existing.status != "training" or _aware(existing.created_at) > utcnow() - ABANDONED:
-                    return None
-                session.delete(existing)  # its worker died: take the revision over
-                session.flush()
+            if existing is not None and (existing.status != "training"
+                                         or _aware(existing.created_at) > utcnow() - ABANDONED):
+                return None
             texts, labels = training_data(session, project_id)
-            row = SuggestionModel(project_id=project_id, revision=revision, status="training",
-                                  examples=sum(1 for lab in labels if lab))
-            session.add(row)
+            row = existing or SuggestionModel(project_id=project_id, revision=revision)
+            row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
+            if existing is None:
+                session.add(row)
+            # else: its worker died; take the revision over
             session.flush()
             model_id = row.id
     except IntegrityError:
@@ -230,7 +231,7 @@ def learned_model(session: Session, project_id: int) -> LearnedModel:
     except IntegrityError:
         return model  # a worker holds this revision; its model will be stored by it
     with _LOADED_LOCK:
-        _LOADED[row.id] = model
+        _LOADED[(str(session.get_bind().url), row.id)] = model
     return model
 
 

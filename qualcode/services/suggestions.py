@@ -158,32 +158,45 @@ def _store_part(session: Session, document: Document, part: str, unit: str, key:
 
 def scored_units(session: Session, document: Document, units: list[TextUnit], unit_key: str,
                  infos: list[CodeInfo], model: LearnedModel | None, model_version: int | None,
-                 ) -> tuple[list[dict[str, list[object]]], list[dict[str, list[object]]]]:
-    """The codebook's and the model's scores for ``units``, from the cache when the text, the
-    codebook (and the model version) are those they were computed for."""
+                 within: tuple[int, int] | None = None,
+                 ) -> tuple[list[TextUnit], list[dict[str, list[object]]], list[dict[str, list[object]]]]:
+    """The codebook's and the model's scores for ``units`` (only those overlapping ``within``
+    when given), from the cache when the text, its units (turns and the interviewer), the
+    codebook (and the model version) are those they were computed for. A whole document's
+    scores are computed once and stored; for a window (the Coding page's inline suggestions)
+    what is not stored yet is computed for it alone."""
     codebook_fp = hashlib.sha256(repr(infos).encode()).hexdigest()
-    base = f"{document.checksum}:{codebook_fp}:{unit_key}:{_engine_version()}"
-    book_key = hashlib.sha256(base.encode()).hexdigest()
-    model_key = hashlib.sha256(f"{base}:{model_version}".encode()).hexdigest()
-    book = _memo_get((document.id, "codebook", unit_key, book_key))
-    learned = _memo_get((document.id, "model", unit_key, model_key)) if model_version is not None else [{} for _ in units]
-    if book is None:
-        book = _stored_part(session, document, "codebook", unit_key, book_key)
-    if learned is None:
-        learned = _stored_part(session, document, "model", unit_key, model_key)
-    if book is None or learned is None:
+    spans = hashlib.sha256(repr([(u.text_start, u.end) for u in units]).encode()).hexdigest()  # turns, interviewer
+    base = f"{document.checksum}:{spans}:{codebook_fp}:{unit_key}:{_engine_version()}"
+    keys = {"codebook": hashlib.sha256(base.encode()).hexdigest(),
+            "model": hashlib.sha256(f"{base}:{model_version}".encode()).hexdigest()}
+    where = str(session.get_bind().url)  # one process may serve several databases
+    parts: dict[str, list[dict[str, list[object]]] | None] = {}
+    for part, key in keys.items():
+        if part == "model" and model_version is None:
+            parts[part] = [{} for _ in units]
+            continue
+        found = _memo_get((where, document.id, part, unit_key, key))
+        if found is None:
+            found = _stored_part(session, document, part, unit_key, key)
+            if found is not None:
+                _memo_put((where, document.id, part, unit_key, key), found)
+        parts[part] = found
+    missing = [part for part, found in parts.items() if found is None]
+    if within is not None:  # a window: stored parts sliced, missing ones computed for it alone
+        keep = [i for i, u in enumerate(units) if u.text_start < within[1] and u.end > within[0]]
+        units = [units[i] for i in keep]
+        parts = {part: None if found is None else [found[i] for i in keep] for part, found in parts.items()}
+    if missing:
         suggester = codebook_suggester(infos)
         docs = suggester.docs(u.text for u in units)
-        if book is None:
-            book = codebook_part(docs, suggester)
-            _store_part(session, document, "codebook", unit_key, book_key, book)
-        if learned is None:
-            learned = model_part(docs, model)
-            _store_part(session, document, "model", unit_key, model_key, learned)
-    _memo_put((document.id, "codebook", unit_key, book_key), book)
-    if model_version is not None:
-        _memo_put((document.id, "model", unit_key, model_key), learned)
-    return book, learned
+        for part in missing:
+            computed = codebook_part(docs, suggester) if part == "codebook" else model_part(docs, model)
+            if within is None:
+                _store_part(session, document, part, unit_key, keys[part], computed)
+                _memo_put((where, document.id, part, unit_key, keys[part]), computed)
+            parts[part] = computed
+    return units, parts["codebook"], parts["model"]  # type: ignore[return-value]
 
 
 def document_queue(
@@ -216,10 +229,7 @@ def document_queue(
     model = suggestion_models.load_model(session, model_id) if model_id is not None else None
     version = model_id if model is not None else None
     unit_key = f"{unit}+interviewer" if include_interviewer else unit
-    book, learned = scored_units(session, document, units, unit_key, infos, model, version)
-    if within is not None:  # only the part of the document on screen
-        keep = [i for i, u in enumerate(units) if u.text_start < within[1] and u.end > within[0]]
-        units, book, learned = [units[i] for i in keep], [book[i] for i in keep], [learned[i] for i in keep]
+    units, book, learned = scored_units(session, document, units, unit_key, infos, model, version, within)
     results = blend(infos, book, learned, model, top=top)
     coded = session.execute(
         select(Segment.start, Segment.end, Coding.code_id).join(Coding, Coding.segment_id == Segment.id)
