@@ -111,14 +111,22 @@ for n, item in enumerate(queue[: int(limit)]):
             decide(item, "accepted")
         if r.button(tr("suggest.reject"), key=f"qc-reject-{n}"):
             decide(item, "rejected")
-        with adj.expander(tr("suggest.adjust")):
-            s_start = st.number_input(tr("coding.start"), 0, None, item.start, key=f"qc-adjust-start-{n}")
-            s_end = st.number_input(tr("coding.end"), 0, None, item.end, key=f"qc-adjust-end-{n}")
-            other = st.selectbox(tr("suggest.code"), list(codes), index=list(codes).index(item.code_db_id),
-                                 format_func=lambda i: f"{codes[i].label(lang)} · {codes[i].key}",
-                                 key=f"qc-adjust-code-{n}")
-            if st.button(tr("suggest.accept_adjusted"), key=f"qc-adjusted-{n}"):
-                decide(item, "accepted", int(s_start), int(s_end), other)
+        # The adjust form is built for one card at a time: fifteen cards of inputs would slow
+        # every rerun (and so the next suggestion after each accept or reject).
+        if ss.get("suggest_adjusting") != (doc_id, item.start, item.code_db_id):
+            if adj.button(tr("suggest.adjust"), key=f"qc-adjust-{n}"):
+                ss.suggest_adjusting = (doc_id, item.start, item.code_db_id)
+                st.rerun()
+        else:
+            with adj.container(border=True):
+                s_start = st.number_input(tr("coding.start"), 0, None, item.start, key=f"qc-adjust-start-{n}")
+                s_end = st.number_input(tr("coding.end"), 0, None, item.end, key=f"qc-adjust-end-{n}")
+                other = st.selectbox(tr("suggest.code"), list(codes), index=list(codes).index(item.code_db_id),
+                                     format_func=lambda i: f"{codes[i].label(lang)} · {codes[i].key}",
+                                     key=f"qc-adjust-code-{n}")
+                if st.button(tr("suggest.accept_adjusted"), key=f"qc-adjusted-{n}"):
+                    ss.suggest_adjusting = None
+                    decide(item, "accepted", int(s_start), int(s_end), other)
 
 st.divider()
 left, right = st.columns(2)

@@ -28,6 +28,7 @@ def test_accept_reject_and_adjust(demo):
     assert not at.exception
     (accepted, rejected) = decisions(demo)
     assert accepted[0] == "accepted" and accepted[3] is not None and rejected[0] == "rejected" and rejected[3] is None
+    at.button(key="qc-adjust-0").click().run()
     at.number_input(key="qc-adjust-start-0").set_value(at.number_input(key="qc-adjust-start-0").value + 5).run()
     at.button(key="qc-adjusted-0").click().run()
     adjusted = decisions(demo)[-1]

@@ -7,16 +7,16 @@ the page keeps using the last ready model and says when a newer one is ready.
 
 The worker claims the revision by inserting a ``suggestion_models`` row (the unique
 ``(project_id, revision)`` means two app processes sharing one PostgreSQL never train the same
-revision twice), trains without cross-validation, stores the model (``LearnedModel.to_bytes``:
-arrays and JSON, no pickles) and marks it ready, then computes the cross-validated quality table
-and stores it on the same row. When the codings changed while it trained, it trains again.
+revision twice; one training per project runs at a time), trains without cross-validation,
+stores the model (``LearnedModel.to_bytes``: arrays and JSON, no pickles) and marks it ready,
+then computes the cross-validated quality table and stores it on the same row. When the
+codings changed while it trained, it trains again.
 Every app process finds the models in the database; each keeps a few loaded ones in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import subprocess
 import sys
@@ -34,7 +34,6 @@ from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
 from qualcode.nlp.suggest import LearnedModel
 from qualcode.nlp.tables import SuggestionModel
 
-log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]  # where ``python -m qualcode...`` finds the package
 
 ABANDONED = dt.timedelta(minutes=30)  # a 'training' row this old belongs to a worker that died
@@ -87,7 +86,7 @@ class ModelStatus:
     ready_revision: str | None
     ready_at: dt.datetime | None
     examples: int
-    training: bool  # a worker is training the current revision
+    training: bool  # a worker is training (it trains the current revision next)
 
     @property
     def current(self) -> bool:
@@ -105,10 +104,9 @@ def model_status(session: Session, project_id: int) -> ModelStatus:
         .where(SuggestionModel.project_id == project_id, SuggestionModel.status == "ready")
         .order_by(SuggestionModel.id.desc()).limit(1)
     ).first()
-    training = session.scalar(
-        select(SuggestionModel.created_at).where(SuggestionModel.project_id == project_id,
-                                                 SuggestionModel.revision == revision,
-                                                 SuggestionModel.status == "training"))
+    training = session.scalar(  # a worker at any revision trains the newest one next
+        select(func.max(SuggestionModel.created_at)).where(SuggestionModel.project_id == project_id,
+                                                           SuggestionModel.status == "training"))
     fresh = training is not None and _aware(training) > utcnow() - ABANDONED
     if ready is None:
         return ModelStatus(revision, None, None, None, 0, fresh)
@@ -165,6 +163,11 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             if existing is not None and (existing.status != "training"
                                          or _aware(existing.created_at) > utcnow() - ABANDONED):
                 return None
+            busy = session.scalar(select(func.count(SuggestionModel.id)).where(
+                SuggestionModel.project_id == project_id, SuggestionModel.status == "training",
+                SuggestionModel.revision != revision, SuggestionModel.created_at > utcnow() - ABANDONED))
+            if busy:
+                return None  # one training per project at a time: that worker trains this revision next
             texts, labels = training_data(session, project_id)
             row = existing or SuggestionModel(project_id=project_id, revision=revision)
             row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
@@ -235,10 +238,11 @@ def learned_model(session: Session, project_id: int) -> LearnedModel:
     return model
 
 
-def train_until_current(engine: Engine, project_id: int) -> int:
-    """Train until the stored model matches the codings (they may change while it trains)."""
+def train_until_current(engine: Engine, project_id: int, *, parent: int | None = None) -> int:
+    """Train until the stored model matches the codings (they may change while it trains); a
+    worker stops early when the app process that started it (``parent``) has gone."""
     trained = 0
-    while train_revision(engine, project_id) is not None:
+    while (parent is None or os.getppid() == parent) and train_revision(engine, project_id) is not None:
         trained += 1
     return trained
 
@@ -255,7 +259,7 @@ def request_training(engine: Engine, project_id: int) -> bool:
         running = _WORKERS.get((url, project_id))
         if running is not None and running.poll() is None:
             return False
-        env = {**os.environ, "QUALCODE_WORKER_DATABASE_URL": url}
+        env = {**os.environ, "QUALCODE_WORKER_DATABASE_URL": url, "QUALCODE_WORKER_PARENT": str(os.getpid())}
         _WORKERS[(url, project_id)] = subprocess.Popen(
             [sys.executable, "-m", "qualcode.services.suggestion_models", str(project_id)],
             env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -275,7 +279,8 @@ def main(argv: list[str]) -> int:
         os.nice(10)  # the app's requests come first
     engine = make_engine(os.environ["QUALCODE_WORKER_DATABASE_URL"])
     try:
-        train_until_current(engine, int(argv[0]))
+        parent = os.environ.get("QUALCODE_WORKER_PARENT")
+        train_until_current(engine, int(argv[0]), parent=int(parent) if parent else None)
     finally:
         engine.dispose()
     return 0

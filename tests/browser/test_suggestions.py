@@ -35,6 +35,16 @@ def wait_for_decisions(page, url, count):  # type: ignore[no-untyped-def]
     raise AssertionError(f"{count} decisions never reached the database")
 
 
+def settled_first_card(page, hook: str):  # type: ignore[no-untyped-def]
+    """The first card once it shows exactly one ``hook`` button (not while a rerun still holds
+    the previous card's elements), and that button."""
+    page.wait_for_function(
+        f"() => {{ const c = document.querySelector(\"{CARD}\");"
+        f" return c && c.querySelectorAll(\"[data-testid='{hook}']\").length === 1; }}", timeout=120_000)
+    card = page.locator(CARD).first
+    return card, card.locator(f"[data-testid='{hook}']").first
+
+
 def first_card_code(page) -> str:
     return page.locator(CARD).first.locator("code").first.inner_text()
 
@@ -45,10 +55,11 @@ def accept_then_reject(page, database_url: str, name: str) -> None:  # type: ign
     wait_for_app(page, "Saran kode")
     page.locator(CARD).first.wait_for(timeout=180_000)
     screenshot(page, f"{name}_queue")
+    card, accept = settled_first_card(page, "qc-accept")
     accepted_key = first_card_code(page)
-    accepted_text = page.locator(CARD).first.inner_text()
+    accepted_text = card.inner_text()
     before = len(decisions(database_url)[1])
-    page.locator(CARD).first.locator("[data-testid='qc-accept']").click()
+    accept.click()
     rows, coded = wait_for_decisions(page, database_url, 1)
     assert rows[0][0] == "accepted" and rows[0][1] == accepted_key
     assert coded[rows[0][2]] == accepted_key
@@ -56,8 +67,9 @@ def accept_then_reject(page, database_url: str, name: str) -> None:  # type: ign
     page.wait_for_function(f"t => document.querySelector(\"{CARD}\") && document.querySelector(\"{CARD}\").innerText !== t",
                            arg=accepted_text, timeout=60_000)
     wait_for_app(page, "Saran kode")
-    rejected_text = page.locator(CARD).first.inner_text()
-    page.locator(CARD).first.locator("[data-testid='qc-reject']").click()
+    card, reject = settled_first_card(page, "qc-reject")
+    rejected_text = card.inner_text()
+    reject.click()
     rows, coded = wait_for_decisions(page, database_url, 2)
     assert rows[1][0] == "rejected" and rows[1][2] is None  # remembered, and no coding made
     assert len(coded) == before + 1
