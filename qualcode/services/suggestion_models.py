@@ -21,11 +21,12 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,8 @@ from qualcode.nlp.tables import SuggestionModel
 
 ROOT = Path(__file__).resolve().parents[2]  # where ``python -m qualcode...`` finds the package
 
-ABANDONED = dt.timedelta(minutes=30)  # a 'training' row this old belongs to a worker that died
+ABANDONED = dt.timedelta(minutes=3)  # a 'training' row without a heartbeat this long: its worker died
+HEARTBEAT = 30.0  # seconds between a training worker's "still here" (it moves created_at on)
 KEEP_MODELS = 2  # ready models kept per project (the one in use and the newest)
 
 
@@ -178,6 +180,8 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             model_id = row.id
     except IntegrityError:
         return None  # another process claimed the revision first
+    done = threading.Event()
+    threading.Thread(target=_heartbeat, args=(engine, model_id, done), daemon=True).start()
     try:
         model = LearnedModel().fit(texts, labels, cross_validate=False) if any(labels) else LearnedModel()
         payload, meta = model.to_bytes()
@@ -187,6 +191,8 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             if failed is not None:
                 failed.status, failed.error = "failed", repr(exc)[:2000]
         raise
+    finally:
+        done.set()
     with unit_of_work(engine) as session:
         ready = session.get(SuggestionModel, model_id)
         if ready is None:
@@ -200,6 +206,19 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             ready.quality = _quality_rows(model)
         _prune(session, project_id)
     return model_id
+
+
+def _heartbeat(engine: Engine, model_id: int, done: threading.Event) -> None:
+    """While a model trains, say so every ``HEARTBEAT`` seconds, so a claim whose worker died
+    (a server restart) is taken over after ``ABANDONED`` rather than blocking the project."""
+    while not done.wait(HEARTBEAT):
+        try:
+            with unit_of_work(engine) as session:
+                session.execute(update(SuggestionModel).where(SuggestionModel.id == model_id,
+                                                              SuggestionModel.status == "training")
+                                .values(created_at=utcnow()))
+        except Exception:  # noqa: BLE001  (a missed beat is harmless; the next one may pass)
+            continue
 
 
 def _prune(session: Session, project_id: int) -> None:
@@ -274,13 +293,23 @@ def wait_for_workers(timeout: float = 600) -> None:
         worker.wait(timeout)
 
 
+def _exit_with(parent: int) -> None:
+    """A worker whose app process has gone stops at once, even in the middle of a training
+    (its claim is taken over later: nothing half-stored is ever marked ready)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main(argv: list[str]) -> int:
     if hasattr(os, "nice"):
         os.nice(10)  # the app's requests come first
     engine = make_engine(os.environ["QUALCODE_WORKER_DATABASE_URL"])
     try:
-        parent = os.environ.get("QUALCODE_WORKER_PARENT")
-        train_until_current(engine, int(argv[0]), parent=int(parent) if parent else None)
+        parent = int(os.environ.get("QUALCODE_WORKER_PARENT") or 0) or None
+        if parent is not None:
+            threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+        train_until_current(engine, int(argv[0]), parent=parent)
     finally:
         engine.dispose()
     return 0
