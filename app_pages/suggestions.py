@@ -7,6 +7,7 @@ codings have moved on, a worker process trains the next model in the background.
 
 import streamlit as st
 
+from qualcode.analysis.agreement import suggester_agreement
 from qualcode.services import documents as document_service
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
@@ -151,3 +152,14 @@ with right:
         st.caption(tr("suggest.no_model"))
     else:
         st.dataframe(quality, hide_index=True, width="stretch")
+
+# The suggester as a coder: computed only when asked (it reads every coding of the project).
+if st.toggle(tr("suggest.agreement"), key="suggest_show_agreement", help=tr("suggest.agreement_help")):
+    with state.reading() as session:
+        agreement = suggester_agreement(session, pid)
+    if agreement.empty:
+        st.caption(tr("suggest.no_decisions"))
+    else:
+        st.dataframe(agreement.drop(columns=["coder_id", "code_id"]), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                    for c in ("precision", "recall", "agreement")})

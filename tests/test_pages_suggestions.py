@@ -37,3 +37,7 @@ def test_accept_reject_and_adjust(demo):
         assert (segment.start, segment.end) == (adjusted[1], adjusted[2])
         assert session.scalar(select(Segment.id).where(Segment.start == adjusted[1])) is not None
     assert any("Tingkat penerimaan" in s.value for s in at.subheader)
+    at.toggle(key="suggest_show_agreement").set_value(True).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "agreement" in d.value.columns)
+    assert "peneliti" in set(table["coder"]) and table["accepted"].sum() == 2  # accepted, and accepted as adjusted
