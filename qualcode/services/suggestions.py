@@ -121,9 +121,11 @@ _MEMO_LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _engine_version() -> str:
-    """Changes when the scoring changes: this code's weights and the word lists it matches on."""
+    """Changes when the scoring changes: the weights, the pipeline's and the scorer's code, and
+    the word lists they match on (a new release recomputes the cached scores)."""
     digest = hashlib.sha256(f"{KEYWORD_WEIGHT}:{SIMILARITY_WEIGHT}:{MODEL_WEIGHT}".encode())
-    for path in sorted(Path(pipeline.__file__).parent.glob("data/*")):
+    folder = Path(pipeline.__file__).parent
+    for path in [folder / "pipeline.py", folder / "suggest.py", *sorted(folder.glob("data/*"))]:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
