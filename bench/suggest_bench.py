@@ -5,8 +5,9 @@
 2. Serving at 10,000 codings (``--serving``): the demo project plus 10,000 codings added with bulk
    inserts; the server time of accept and reject (the service call and its commit, as the page
    runs it) and of the next queue after each (cached scores); then, with ``--browser``, headless
-   Chromium on ``streamlit run app.py``: the time from clicking Accept / Reject to the next
-   suggestion card being visible (target: server <= 200 ms, browser <= 500 ms).
+   Chromium on ``streamlit run app.py``: the time, measured inside the page, from the click on
+   Accept / Reject to the first card showing the next suggestion (targets: server <= 200 ms,
+   browser <= 500 ms). The page starts a training worker meanwhile, as it would for a researcher.
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python -m bench.suggest_bench [--serving] [--browser]`` (one
 core). The pipeline and the codebook matcher are built first (once per process, as in the app);
@@ -166,7 +167,22 @@ def serving(url: str, rounds: int = 10) -> None:
     print(f"server, next queue after a decision (cached scores):   {_ms(timings['queue'])}")
 
 
-def browser(url: str, rounds: int = 6) -> None:
+CARD = "[data-testid='qc-suggestion']"
+TIMER = """card => {
+  window.__qcClicked = undefined; window.__qcShown = undefined;
+  const before = document.querySelector(card).innerText;
+  document.addEventListener("click", () => { window.__qcClicked = performance.now(); }, { capture: true, once: true });
+  const watch = new MutationObserver(() => {
+    const c = document.querySelector(card);
+    if (window.__qcClicked !== undefined && c && c.innerText !== before) {
+      window.__qcShown = performance.now(); watch.disconnect();
+    }
+  });
+  watch.observe(document.body, { childList: true, subtree: true, characterData: true });
+}"""
+
+
+def browser(url: str, rounds: int = 8) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, running_server, wait_for_app
@@ -182,22 +198,22 @@ def browser(url: str, rounds: int = 6) -> None:
         page.set_default_timeout(120_000)
         page.goto(f"{server.url}/suggestions")
         wait_for_app(page, "Saran kode")
-        page.locator("[data-testid='qc-suggestion']").first.wait_for()
+        page.locator(CARD).first.wait_for()
         timings: dict[str, list[float]] = {"qc-accept": [], "qc-reject": []}
         for n in range(rounds):
             hook = "qc-accept" if n % 2 == 0 else "qc-reject"
-            first = page.locator("[data-testid='qc-suggestion']").first
-            before = first.inner_text()
-            t0 = time.perf_counter()
-            first.locator(f"[data-testid='{hook}']").click()
-            page.wait_for_function(
-                "before => { const c = document.querySelector(\"[data-testid='qc-suggestion']\");"
-                " return c && c.innerText !== before && !document.querySelector(\"[data-testid='stStatusWidget']\"); }",
-                arg=before, timeout=60_000)
-            timings[hook].append(time.perf_counter() - t0)
+            page.wait_for_function(  # a settled card: exactly one button of each kind
+                f"() => {{ const c = document.querySelector(\"{CARD}\");"
+                f" return c && c.querySelectorAll(\"[data-testid='{hook}']\").length === 1; }}")
+            # Timed inside the page: from the click event to the first card showing another suggestion
+            # (Playwright's own latency to dispatch the click is left out).
+            page.evaluate(TIMER, CARD)
+            page.locator(CARD).first.locator(f"[data-testid='{hook}']").first.click()
+            page.wait_for_function("() => window.__qcShown !== undefined", timeout=60_000)
+            timings[hook].append(page.evaluate("() => (window.__qcShown - window.__qcClicked) / 1000"))
         b.close()
-    print(f"browser, click Accept -> next suggestion visible: {_ms(timings['qc-accept'])}   target <= 500 ms")
-    print(f"browser, click Reject -> next suggestion visible: {_ms(timings['qc-reject'])}   target <= 500 ms")
+    print(f"browser, click Accept -> next suggestion shown: {_ms(timings['qc-accept'])}   target <= 500 ms")
+    print(f"browser, click Reject -> next suggestion shown: {_ms(timings['qc-reject'])}   target <= 500 ms")
 
 
 def main() -> None:
