@@ -1,12 +1,19 @@
 """Suggestions: a queue per document of codes the engine proposes, each with its evidence;
-accept, reject or adjust; acceptance rates and how far to trust the learned model."""
+accept, reject or adjust; acceptance rates and how far to trust the learned model.
+
+Nothing here trains or waits: the queue blends cached codebook scores with the last stored model
+(the one this browser session started with, until the researcher takes a newer one); when the
+codings have moved on, a worker process trains the next model in the background."""
 
 import streamlit as st
 
-from qualcode.models import Code, Document
+from qualcode.analysis.agreement import suggester_agreement
+from qualcode.services import documents as document_service
+from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, state
 from qualcode.ui.state import tr
+from qualcode.ui.testids import key_prefix, set_test_ids
 
 st.title(tr("nav.suggestions"))
 pid = state.require_project()
@@ -14,13 +21,36 @@ uid = state.user_id()
 lang = state.lang()
 ss = st.session_state
 
+set_test_ids({key_prefix("qc-suggestion-"): "qc-suggestion", f"{key_prefix('qc-accept-')} button": "qc-accept",
+              f"{key_prefix('qc-reject-')} button": "qc-reject"}, key="suggest_testids")
+
 with state.reading() as session:
-    docs = [(d.id, d.title) for d in session.query(Document).filter(Document.project_id == pid).order_by(Document.title)]
-    codes = {c.id: c for c in session.query(Code).filter(Code.project_id == pid).order_by(Code.path)}
+    docs = [(d.id, d.title) for d in document_service.list_documents(session, pid)]
+    codes = suggestion_service.project_codes(session, pid)
+    status = suggestion_models.model_status(session, pid)
 if not docs:
     st.info(tr("documents.empty"))
     st.stop()
+if status.needs_training:
+    suggestion_models.request_training(state.engine(), pid)
 titles = dict(docs)
+
+# The model this browser session works with: the newest ready one when the page first opens,
+# then kept until the researcher takes a newer one (the queue does not shift under the cursor).
+model_key = f"suggest_model_{pid}"
+if ss.get(model_key) is None:
+    ss[model_key] = status.ready_id
+model_id = ss[model_key]
+if status.ready_id is not None and model_id != status.ready_id:
+    info, use = st.columns([5, 1])
+    info.info(tr("suggest.model_newer", version=status.ready_id, examples=status.examples))
+    if use.button(tr("suggest.use_newer"), key="suggest_use_newer"):
+        ss[model_key] = status.ready_id
+        st.rerun()
+elif model_id is None:
+    st.caption(tr("suggest.codebook_only"))
+if status.training:
+    st.caption(tr("suggest.model_training"))
 
 c1, c2, c3, c4 = st.columns([4, 2, 2, 1])
 doc_ids = list(titles)
@@ -33,10 +63,6 @@ unit = c2.selectbox(tr("suggest.unit"), ("turn", "sentence", "paragraph"), forma
 order = c3.selectbox(tr("suggest.order"), ("confidence", "uncertainty"), format_func=lambda o: tr(f"suggest.order_{o}"),
                      key="suggest_order", help=tr("suggest.order_help"))
 limit = c4.number_input(tr("suggest.show"), 5, 200, 15, step=5, key="suggest_limit")
-
-with st.spinner(tr("suggest.computing")), state.reading() as session:
-    queue = suggestion_service.document_queue(session, pid, doc_id, unit=unit, order=order)
-
 
 def describe(evidence: list[dict]) -> str:
     parts = []
@@ -52,58 +78,98 @@ def describe(evidence: list[dict]) -> str:
     return "  \n".join(parts)
 
 
-def decide(item, decision: str, start: int | None = None, end: int | None = None, code_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def decide(item, decision: str, model_version: int | None, adjusted: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A button's callback: it runs before the rerun it triggers, so that rerun already shows the
+    next suggestion (no second run). ``adjusted``: the card whose adjust form to take."""
+    start, end, code_id = item.start, item.end, item.code_db_id
+    if adjusted is not None:
+        start, end = int(ss[f"qc-adjust-start-{adjusted}"]), int(ss[f"qc-adjust-end-{adjusted}"])
+        code_id = ss[f"qc-adjust-code-{adjusted}"]
+        ss.suggest_adjusting = None
     try:
         with state.action() as session:
-            suggestion_service.decide(session, pid, doc_id, start if start is not None else item.start,
-                                      end if end is not None else item.end, code_id or item.code_db_id, decision,
-                                      actor_id=uid, score=item.suggestion.score, evidence=item.suggestion.evidence)
-        st.rerun()
+            suggestion_service.decide(session, pid, doc_id, start, end, code_id, decision, actor_id=uid,
+                                      score=item.suggestion.score, evidence=item.suggestion.evidence,
+                                      model_version=model_version)
     except state.ActionFailed:
         pass
 
 
-st.caption(tr("suggest.queue_count", count=len(queue)))
-if not queue:
-    st.info(tr("suggest.empty"))
-for n, item in enumerate(queue[: int(limit)]):
-    code = codes.get(item.code_db_id)
-    with st.container(border=True, key=f"sug_{n}"):
-        head, score = st.columns([5, 1])
-        markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.code(code.key)}",
-                               where=head)
-        score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
-        st.markdown(markup.quote(item.text, limit=600))
-        st.caption(describe(item.suggestion.evidence))
-        a, r, adj = st.columns([1, 1, 3])
-        if a.button(tr("suggest.accept"), key=f"acc_{n}", type="primary"):
-            decide(item, "accepted")
-        if r.button(tr("suggest.reject"), key=f"rej_{n}"):
-            decide(item, "rejected")
-        with adj.expander(tr("suggest.adjust")):
-            s_start = st.number_input(tr("coding.start"), 0, None, item.start, key=f"as_{n}")
-            s_end = st.number_input(tr("coding.end"), 0, None, item.end, key=f"ae_{n}")
-            other = st.selectbox(tr("suggest.code"), list(codes), index=list(codes).index(item.code_db_id),
-                                 format_func=lambda i: f"{codes[i].label(lang)} · {codes[i].key}", key=f"ac_{n}")
-            if st.button(tr("suggest.accept_adjusted"), key=f"aa_{n}"):
-                decide(item, "accepted", int(s_start), int(s_end), other)
+@st.fragment
+def queue_view() -> None:
+    """The queue and the tables under it: accepting or rejecting reruns only this part of the
+    page, so the next suggestion shows without rebuilding the rest."""
+    with st.spinner(tr("suggest.computing")), state.reading() as session:
+        queue = suggestion_service.document_queue(session, pid, doc_id, unit=unit, order=order, model_id=model_id)
 
-st.divider()
-left, right = st.columns(2)
-with state.reading() as session:
-    rates = suggestion_service.acceptance_rates(session, pid)
-    quality = suggestion_service.model_quality(session, pid)
-with left:
-    st.subheader(tr("suggest.rates"))
-    if rates.empty:
+    st.caption(tr("suggest.queue_count", count=len(queue)))
+    if queue.model_version is not None:
+        st.caption(tr("suggest.model_in_use", version=queue.model_version, examples=status.examples))
+    if not queue:
+        st.info(tr("suggest.empty"))
+    for n, item in enumerate(queue[: int(limit)]):
+        code = codes[item.code_db_id]
+        with st.container(border=True, key=f"qc-suggestion-{n}"):
+            head, score = st.columns([5, 1])
+            markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.code(code.key)}",
+                                   where=head)
+            score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
+            st.text(item.text[:600] + ("…" if len(item.text) > 600 else ""))
+            st.caption(describe(item.suggestion.evidence))
+            a, r, adj = st.columns([1, 1, 3])
+            a.button(tr("suggest.accept"), key=f"qc-accept-{n}", type="primary", on_click=decide,
+                     args=(item, "accepted", queue.model_version))
+            r.button(tr("suggest.reject"), key=f"qc-reject-{n}", on_click=decide, args=(item, "rejected", queue.model_version))
+            # The adjust form is built for one card at a time: fifteen cards of inputs would slow
+            # every rerun (and so the next suggestion after each accept or reject).
+            if ss.get("suggest_adjusting") != (doc_id, item.start, item.code_db_id):
+                if adj.button(tr("suggest.adjust"), key=f"qc-adjust-{n}"):
+                    ss.suggest_adjusting = (doc_id, item.start, item.code_db_id)
+                    st.rerun()
+            else:
+                with adj.container(border=True):
+                    st.number_input(tr("coding.start"), 0, None, item.start, key=f"qc-adjust-start-{n}")
+                    st.number_input(tr("coding.end"), 0, None, item.end, key=f"qc-adjust-end-{n}")
+                    st.selectbox(tr("suggest.code"), list(codes), index=list(codes).index(item.code_db_id),
+                                 format_func=lambda i: f"{codes[i].label(lang)} · {codes[i].key}",
+                                 key=f"qc-adjust-code-{n}")
+                    st.button(tr("suggest.accept_adjusted"), key=f"qc-adjusted-{n}", on_click=decide,
+                              args=(item, "accepted", queue.model_version, n))
+
+    st.divider()
+    left, right = st.columns(2)
+    with state.reading() as session:
+        rates = suggestion_service.acceptance_rates(session, pid)
+        quality = suggestion_service.model_quality(session, pid, model_id) if model_id is not None else None
+    with left:
+        st.subheader(tr("suggest.rates"))
+        if rates.empty:
+            st.caption(tr("suggest.no_decisions"))
+        else:
+            st.dataframe(rates, hide_index=True, width="stretch",
+                         column_config={"rate": st.column_config.ProgressColumn(tr("suggest.rate"), min_value=0, max_value=1)})
+    with right:
+        st.subheader(tr("suggest.model"))
+        st.caption(tr("suggest.model_help"))
+        if model_id is None:
+            st.caption(tr("suggest.no_model"))
+        elif quality is None:
+            st.caption(tr("suggest.quality_pending"))
+        elif quality.empty:
+            st.caption(tr("suggest.no_model"))
+        else:
+            st.dataframe(quality, hide_index=True, width="stretch")
+
+
+queue_view()
+
+# The suggester as a coder: computed only when asked (it reads every coding of the project).
+if st.toggle(tr("suggest.agreement"), key="suggest_show_agreement", help=tr("suggest.agreement_help")):
+    with state.reading() as session:
+        agreement = suggester_agreement(session, pid)
+    if agreement.empty:
         st.caption(tr("suggest.no_decisions"))
     else:
-        st.dataframe(rates, hide_index=True, width="stretch",
-                     column_config={"rate": st.column_config.ProgressColumn(tr("suggest.rate"), min_value=0, max_value=1)})
-with right:
-    st.subheader(tr("suggest.model"))
-    st.caption(tr("suggest.model_help"))
-    if quality.empty:
-        st.caption(tr("suggest.no_model"))
-    else:
-        st.dataframe(quality, hide_index=True, width="stretch")
+        st.dataframe(agreement.drop(columns=["coder_id", "code_id"]), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                    for c in ("precision", "recall", "agreement")})

@@ -374,10 +374,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
     from qualcode.errors import ImportFileError
     from qualcode.importers import extract
-    from qualcode.nlp.suggest import CodeInfo, split_units, suggest
+    from qualcode.nlp.suggest import CodeInfo, suggest
     from qualcode.services import projects as project_service
     from qualcode.services import suggestions as suggestion_service
     from qualcode.text import normalise_text
+    from qualcode.units import parse_units
 
     if args.input == "-":
         text = normalise_text(sys.stdin.read())
@@ -414,7 +415,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 keys = {c.key for c in book.codes}
                 infos = [i for i in all_infos if i.key in keys]
             model = suggestion_service.learned_model(session, project.id)
-    units = split_units(text, args.unit)
+    units = parse_units(text, args.unit)
     results = suggest(units, suggestion_service.codebook_suggester(infos), model, top=args.top)
     json.dump(suggestion_service.units_json(units, results), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")

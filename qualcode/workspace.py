@@ -1,9 +1,11 @@
-"""The coding workspace's read model: units (turns or paragraphs), windows over long documents,
-and the highlight layout of one window. Pure Python over ORM rows; the page only renders it.
+"""The coding workspace's read model: windows over long documents and the highlight layout of
+one window. Pure Python over ORM rows; the page only renders it.
 
-A *unit* is a speaker turn, or, in a document without turns, a paragraph (a non-empty line).
-A *window* is a run of consecutive units of about ``WINDOW_CHARS`` characters, so a
-600,000-character transcript is shown a window at a time and never freezes the browser.
+A *unit* is a speaker turn, or, in a document without turns, a paragraph: the one model of
+``qualcode.units`` (re-exported here as ``Unit``, ``document_units``, ``paragraphs`` and
+``sentence_at`` for the pages that lay out a document). A *window* is a run of consecutive units
+of about ``WINDOW_CHARS`` characters, so a 600,000-character transcript is shown a window at a
+time and never freezes the browser.
 """
 
 from __future__ import annotations
@@ -18,19 +20,10 @@ from sqlalchemy.orm import Session
 
 from qualcode.models import Code, Coding, Document, Memo, Segment, Turn, User
 from qualcode.read.codes import label as code_label
+from qualcode.units import TextUnit as Unit
+from qualcode.units import build_units, document_units, sentence_at  # noqa: F401  (re-exported for pages)
 
 WINDOW_CHARS = 12_000
-
-
-@dataclass(frozen=True)
-class Unit:
-    number: int
-    start: int
-    text_start: int
-    end: int
-    speaker: str = ""
-    is_interviewer: bool = False
-    timestamp: str | None = None
 
 
 @dataclass
@@ -43,18 +36,8 @@ class SegmentView:
 
 
 def paragraphs(text: str) -> list[Unit]:
-    units = []
-    for m in re.finditer(r"[^\n]+", text):
-        if m.group(0).strip():
-            units.append(Unit(number=len(units) + 1, start=m.start(), text_start=m.start(), end=m.end()))
-    return units
-
-
-def document_units(session: Session, document: Document) -> list[Unit]:
-    turns = list(session.scalars(select(Turn).where(Turn.document_id == document.id).order_by(Turn.start)))
-    if turns:
-        return [Unit(t.number, t.start, t.text_start, t.end, t.speaker, t.is_interviewer, t.timestamp) for t in turns]
-    return paragraphs(document.text)
+    """The paragraphs of a text without turns, as workspace units."""
+    return build_units(text, (), "turn")
 
 
 def windows(units: list[Unit], size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
@@ -202,25 +185,3 @@ def search_text(text: str, query: str, limit: int = 200) -> list[tuple[int, int]
     if not query:
         return []
     return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)][:limit]
-
-
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”)\]]*(?=\s)|\n")
-
-
-def sentence_at(text: str, offset: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The sentence around ``offset`` within ``text[lo:hi]``, white space trimmed."""
-    hi = len(text) if hi is None else hi
-    start = lo
-    for m in SENTENCE_END.finditer(text, lo, hi):
-        if m.end() <= offset:
-            start = m.end()
-        else:
-            end = m.end()
-            break
-    else:
-        end = hi
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

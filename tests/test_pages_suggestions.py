@@ -23,16 +23,21 @@ def test_accept_reject_and_adjust(demo):
     at.switch_page("app_pages/suggestions.py").run()
     assert not at.exception
     assert any("istilah indikator" in c.value for c in at.caption)
-    at.button(key="acc_0").click().run()
-    at.button(key="rej_0").click().run()
+    at.button(key="qc-accept-0").click().run()
+    at.button(key="qc-reject-0").click().run()
     assert not at.exception
     (accepted, rejected) = decisions(demo)
     assert accepted[0] == "accepted" and accepted[3] is not None and rejected[0] == "rejected" and rejected[3] is None
-    at.number_input(key="as_0").set_value(at.number_input(key="as_0").value + 5).run()
-    at.button(key="aa_0").click().run()
+    at.button(key="qc-adjust-0").click().run()
+    at.number_input(key="qc-adjust-start-0").set_value(at.number_input(key="qc-adjust-start-0").value + 5).run()
+    at.button(key="qc-adjusted-0").click().run()
     adjusted = decisions(demo)[-1]
     with read_session(demo) as session:
         segment = session.get(Coding, adjusted[3]).segment
         assert (segment.start, segment.end) == (adjusted[1], adjusted[2])
         assert session.scalar(select(Segment.id).where(Segment.start == adjusted[1])) is not None
     assert any("Tingkat penerimaan" in s.value for s in at.subheader)
+    at.toggle(key="suggest_show_agreement").set_value(True).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "agreement" in d.value.columns)
+    assert "peneliti" in set(table["coder"]) and table["accepted"].sum() == 2  # accepted, and accepted as adjusted

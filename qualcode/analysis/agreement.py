@@ -11,7 +11,10 @@ Four ways of cutting the text into the units coders agree or disagree on:
   left uncoded, so only percent agreement is reported at this level (kappa and alpha are NaN).
 
 A coder "has" a code in a unit when one of their codings of it overlaps the unit by at least one
-character. Results are tidy DataFrames: a summary per code plus an ``overall`` row (units pooled
+character. Turns and sentences are those of ``qualcode.units``: the stored turns (with the
+interviewer the researcher confirmed; the interviewer's turns are no units unless
+``include_interviewer``) and the one sentence splitter the suggestions use too.
+Results are tidy DataFrames: a summary per code plus an ``overall`` row (units pooled
 over codes), and a disagreement list that says where coders differ, so they can discuss it.
 """
 
@@ -25,10 +28,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis.reliability import cohen_kappa, krippendorff_alpha, percent_agreement
-from qualcode.models import Code, Document, User
+from qualcode.models import Code, Coding, Document, User
 from qualcode.read import frame as read_frame
 from qualcode.read.filters import Filters
-from qualcode.workspace import SENTENCE_END, document_units
+from qualcode.units import document_units, informant_units
 
 LEVELS = ("document", "turn", "sentence", "segment")
 OVERALL = "overall"
@@ -64,31 +67,12 @@ def coding_frame(session: Session, project_id: int, document_ids: list[int] | No
     return frame[CODING_COLUMNS].reset_index(drop=True)
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, lo = [], start
-    for m in SENTENCE_END.finditer(text, start, end):
-        spans.append((lo, m.end()))
-        lo = m.end()
-    spans.append((lo, end))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
-
-
-def _units(session: Session, document: Document, level: str) -> list[tuple[int, int]]:
+def _units(session: Session, document: Document, level: str, include_interviewer: bool = False) -> list[tuple[int, int]]:
+    """The document's units at ``level`` from the one unit model (stored turns, one sentence
+    splitter); the interviewer's turns and sentences are no units unless asked for."""
     if level == "document":
         return [(0, document.length)]
-    units = document_units(session, document)
-    if level == "turn":
-        return [(u.start, u.end) for u in units]
-    text = document.text
-    return [s for u in units for s in _sentences(text, u.text_start, u.end)]
+    return [(u.start, u.end) for u in informant_units(document_units(session, document, level), include_interviewer)]
 
 
 def _coefficients(matrix: list[list[float]], with_chance: bool) -> tuple[float, float, float]:
@@ -119,7 +103,8 @@ def _span_groups(rows: pd.DataFrame, tolerance: int) -> list[list[pd.Series]]:
 
 
 def compute_agreement(session: Session, project_id: int, *, document_ids: list[int], code_ids: list[int] | None,
-                      coder_ids: list[int], level: str = "document", tolerance: int = 5) -> Agreement:
+                      coder_ids: list[int], level: str = "document", tolerance: int = 5,
+                      include_interviewer: bool = False) -> Agreement:
     """Agreement of ``coder_ids`` (two or more) on ``document_ids`` for ``code_ids`` (None: every
     code any of them used there) at ``level``; see the module docstring for the levels."""
     if level not in LEVELS:
@@ -142,7 +127,7 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
     disagreements: list[dict[str, object]] = []
     for document in documents:
         doc_rows = codings[codings["document_id"] == document.id]
-        units = [] if level == "segment" else _units(session, document, level)
+        units = [] if level == "segment" else _units(session, document, level, include_interviewer)
         for code_id in code_order:
             rows = doc_rows[doc_rows["code_id"] == code_id]
             if level == "segment":
@@ -177,3 +162,51 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
     summary = pd.DataFrame(rows_out, columns=SUMMARY_COLUMNS)
     table = pd.DataFrame(disagreements, columns=DISAGREEMENT_COLUMNS)
     return Agreement(level=level, coders=[users[c] for c in coders], summary=summary, disagreements=table)
+
+
+SUGGESTER_COLUMNS = ["coder_id", "coder", "code_id", "code", "accepted", "rejected", "own", "precision", "recall",
+                     "agreement"]
+
+
+def suggester_agreement(session: Session, project_id: int) -> pd.DataFrame:
+    """The suggester as a coder: per human coder and code, how far they and the suggester agree.
+
+    ``accepted`` and ``rejected`` count the coder's decisions on the suggester's proposals of the
+    code; ``own`` counts the coder's codings of the code not made by accepting a suggestion (what
+    the suggester did not propose, or not yet). ``precision`` = accepted / (accepted + rejected):
+    when it proposes the code, how often this coder agrees; ``recall`` = accepted / (accepted +
+    own): how much of this coder's use of the code it proposed; ``agreement`` = accepted /
+    (accepted + rejected + own): the units where either applied the code and both did (positive
+    agreement; there are no both-absent units to count chance agreement against)."""
+    from qualcode.nlp.tables import SuggestionDecision
+
+    decided = session.execute(
+        select(SuggestionDecision.coder_id, SuggestionDecision.code_id, SuggestionDecision.decision,
+               SuggestionDecision.coding_id)
+        .where(SuggestionDecision.project_id == project_id)
+    ).all()
+    from_suggestions = {coding_id for *_, coding_id in decided if coding_id is not None}
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for coder_id, code_id, decision, _ in decided:
+        cell = counts.setdefault((coder_id, code_id), {"accepted": 0, "rejected": 0, "own": 0})
+        cell[decision] += 1
+    codings = session.execute(
+        select(Coding.id, Coding.coder_id, Coding.code_id)
+        .join(Code, Coding.code_id == Code.id).where(Code.project_id == project_id)
+    ).all()
+    for coding_id, coder_id, code_id in codings:
+        if coding_id not in from_suggestions:
+            counts.setdefault((coder_id, code_id), {"accepted": 0, "rejected": 0, "own": 0})["own"] += 1
+    users = {u.id: u.login for u in session.scalars(select(User).where(User.id.in_({c for c, _ in counts})))}
+    keys = {c.id: c.key for c in session.scalars(select(Code).where(Code.project_id == project_id))}
+
+    def ratio(part: int, whole: int) -> float:
+        return part / whole if whole else math.nan
+
+    rows = []
+    for (coder_id, code_id), cell in counts.items():
+        a, r, o = cell["accepted"], cell["rejected"], cell["own"]
+        rows.append([coder_id, users.get(coder_id, ""), code_id, keys.get(code_id, ""), a, r, o, ratio(a, a + r),
+                     ratio(a, a + o), ratio(a, a + r + o)])
+    frame = pd.DataFrame(rows, columns=SUGGESTER_COLUMNS)
+    return frame.sort_values(["coder", "code"], ignore_index=True)

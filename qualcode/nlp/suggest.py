@@ -14,13 +14,13 @@ nearest coded examples. Pure Python over text and plain code descriptions; no da
 
 from __future__ import annotations
 
+import io
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_score, recall_score
@@ -30,9 +30,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from qualcode.nlp.pipeline import get_nlp
-from qualcode.turns import parse_turns
+from qualcode.units import TextUnit, parse_units
 
-UNITS = ("turn", "sentence", "paragraph", "document")
+UNITS = ("turn", "sentence", "paragraph", "document")  # the kinds of qualcode.units
 MIN_EXAMPLES = 5
 KEYWORD_WEIGHT = 0.65
 SIMILARITY_WEIGHT = 0.35
@@ -55,15 +55,6 @@ class CodeInfo:
 
 
 @dataclass
-class Unit:
-    start: int
-    end: int
-    text: str
-    speaker: str = ""
-    is_interviewer: bool = False
-
-
-@dataclass
 class Suggestion:
     code_id: str
     code_path: str
@@ -75,36 +66,10 @@ class Suggestion:
                 "evidence": self.evidence}
 
 
-def split_units(text: str, unit: str = "turn") -> list[Unit]:
-    """Units of ``text`` with code-point offsets. Turns fall back to paragraphs when the text has
-    no speaker labels; sentences are found inside turns (or paragraphs), never across them."""
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}")
-    if unit == "document":
-        stripped = text.strip()
-        start = text.find(stripped) if stripped else 0
-        return [Unit(start, start + len(stripped), stripped)] if stripped else []
-    turns = parse_turns(text) if unit in ("turn", "sentence") else []
-    if turns:
-        base = [Unit(t.text_start, t.end, text[t.text_start:t.end], t.speaker, t.is_interviewer) for t in turns
-                if t.end > t.text_start]
-    else:
-        base = [Unit(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-        for u in base:  # trim the white space around each paragraph
-            lead = len(u.text) - len(u.text.lstrip())
-            u.start, u.text = u.start + lead, u.text.strip()
-            u.end = u.start + len(u.text)
-    if unit != "sentence":
-        return base
-    nlp = get_nlp()
-    out: list[Unit] = []
-    for u, doc in zip(base, nlp.pipe([u.text for u in base]), strict=True):
-        for sent in doc.sents:
-            s_text = sent.text.strip()
-            if s_text:
-                s_start = u.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-                out.append(Unit(s_start, s_start + len(s_text), s_text, u.speaker, u.is_interviewer))
-    return out
+def split_units(text: str, unit: str = "turn") -> list[TextUnit]:
+    """Units of raw ``text`` (no stored document): ``qualcode.units.parse_units``, the same unit
+    model and sentence splitter as stored documents."""
+    return parse_units(text, unit)
 
 
 def _norms(doc: Doc) -> list[str]:
@@ -169,19 +134,32 @@ class CodeQuality:
     recall: float | None
 
 
+def _classifier() -> LogisticRegression:
+    return LogisticRegression(class_weight="balanced", max_iter=1000, C=4.0)
+
+
 class LearnedModel:
-    """One class-balanced logistic regression per code, over lemma and character n-gram TF-IDF."""
+    """One class-balanced logistic regression per code, over lemma and character n-gram TF-IDF.
+
+    A trained model is plain arrays (the vectorisers' vocabularies and idf, one weight row and
+    intercept per code, the coded examples' word vectors for the nearest-example evidence), so it
+    is stored in the database with :meth:`to_bytes` and read back with :meth:`from_bytes` (NumPy's
+    npz without pickles, and JSON), not only kept in one process's memory."""
 
     def __init__(self) -> None:
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=50_000)
         self.classifiers: dict[str, LogisticRegression] = {}
+        self.keys: list[str] = []  # codes with a classifier, in the order of the rows of ``coef``
+        self.coef: np.ndarray | None = None
+        self.intercept: np.ndarray | None = None
         self.quality: dict[str, CodeQuality] = {}
         self.examples: dict[str, list[int]] = {}
         self.texts: list[str] = []
-        self.train_matrix = None
+        self.train_matrix = None  # word TF-IDF of the training texts (nearest examples)
+        self._training: tuple[object, list[set[str]]] | None = None  # features and labels, until cross-validated
 
-    def _features(self, norms: list[list[str]], texts: list[str], fit: bool = False):  # type: ignore[no-untyped-def]
+    def _features(self, norms: list[list[str]], fit: bool = False):  # type: ignore[no-untyped-def]
         joined = [" ".join(n) for n in norms]
         if fit:
             return hstack([self.words.fit_transform(norms), self.chars.fit_transform(joined)]).tocsr()
@@ -190,37 +168,51 @@ class LearnedModel:
     def fit(self, texts: list[str], labels: list[set[str]], *, min_examples: int = MIN_EXAMPLES,
             cross_validate: bool = True) -> LearnedModel:
         """Train on coded texts (each with its set of code ids); negatives are the other texts
-        (include uncoded units with an empty label set)."""
+        (include uncoded units with an empty label set). Without ``cross_validate`` the quality
+        table waits for :meth:`cross_validate` (the worker runs it after storing the model)."""
         nlp = get_nlp()
         norms = [_norms(d) for d in nlp.pipe(texts, batch_size=256, disable=["sentencizer"])]
-        self.texts = list(texts)
+        self.texts = [t[:200] for t in texts]
         counts: dict[str, int] = {}
         for label_set in labels:
             for key in label_set:
                 counts[key] = counts.get(key, 0) + 1
         if not texts:
             return self
-        features = self._features(norms, [" ".join(n) for n in norms], fit=True)
-        self.train_matrix = features
+        features = self._features(norms, fit=True)
+        self.train_matrix = features[:, : len(self.words.vocabulary_)].tocsr()
         for key, count in sorted(counts.items()):
             y = np.array([key in s for s in labels], dtype=int)
             self.examples[key] = [i for i, v in enumerate(y) if v]
+            self.quality[key] = CodeQuality(key, count, None, None)
             if count < min_examples or y.sum() == len(y):
-                self.quality[key] = CodeQuality(key, count, None, None)
                 continue
-            clf = LogisticRegression(class_weight="balanced", max_iter=1000, C=4.0)
-            clf.fit(features, y)
-            self.classifiers[key] = clf
-            precision = recall = None
-            if cross_validate:
-                folds = min(5, int(y.sum()), int(len(y) - y.sum()))
-                if folds >= 2:
-                    predicted = cross_val_predict(LogisticRegression(class_weight="balanced", max_iter=1000, C=4.0),
-                                                  features, y, cv=StratifiedKFold(folds, shuffle=True, random_state=0))
-                    precision = float(precision_score(y, predicted, zero_division=0))
-                    recall = float(recall_score(y, predicted, zero_division=0))
-            self.quality[key] = CodeQuality(key, count, precision, recall)
+            self.classifiers[key] = _classifier().fit(features, y)
+        self.keys = sorted(self.classifiers)
+        if self.keys:
+            self.coef = np.vstack([self.classifiers[k].coef_[0] for k in self.keys])
+            self.intercept = np.array([self.classifiers[k].intercept_[0] for k in self.keys])
+        self._training = (features, labels)
+        if cross_validate:
+            self.cross_validate()
         return self
+
+    def cross_validate(self) -> dict[str, CodeQuality]:
+        """Each code's precision and recall from stratified 5-fold cross-validation (the slow
+        part of training: run it after the model is stored and in use)."""
+        if self._training is None:
+            return self.quality
+        features, labels = self._training
+        for key in self.keys:
+            y = np.array([key in s for s in labels], dtype=int)
+            folds = min(5, int(y.sum()), int(len(y) - y.sum()))
+            if folds < 2:
+                continue
+            predicted = cross_val_predict(_classifier(), features, y, cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+            self.quality[key] = CodeQuality(key, int(y.sum()), float(precision_score(y, predicted, zero_division=0)),
+                                            float(recall_score(y, predicted, zero_division=0)))
+        self._training = None
+        return self.quality
 
     def weight(self, key: str) -> float:
         """How much the blend trusts this code's classifier: it grows with its coded examples
@@ -229,23 +221,120 @@ class LearnedModel:
         return min(MODEL_WEIGHT, examples / (examples + 30))
 
     def predict(self, docs: Sequence[Doc]) -> tuple[dict[str, np.ndarray], object]:
-        if not self.classifiers or not docs:
+        if self.coef is None or not self.keys or not docs:
             return {}, None
-        norms = [_norms(d) for d in docs]
-        features = self._features(norms, [" ".join(n) for n in norms])
-        return {key: clf.predict_proba(features)[:, 1] for key, clf in self.classifiers.items()}, features
+        features = self._features([_norms(d) for d in docs])
+        logits = features @ self.coef.T + self.intercept
+        probabilities = 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+        return {key: probabilities[:, k] for k, key in enumerate(self.keys)}, features
 
     def nearest_examples(self, features, row: int, key: str, k: int = 2) -> list[str]:  # type: ignore[no-untyped-def]
         indices = self.examples.get(key) or []
         if not indices or self.train_matrix is None:
             return []
-        sims = (self.train_matrix[indices] @ features[row].T).toarray().ravel()
+        words = features[row, : self.train_matrix.shape[1]]
+        sims = (self.train_matrix[indices] @ words.T).toarray().ravel()
         best = np.argsort(-sims)[:k]
-        return [self.texts[indices[i]][:200] for i in best if sims[i] > 0]
+        return [self.texts[indices[i]] for i in best if sims[i] > 0]
+
+    def to_bytes(self) -> tuple[bytes, dict[str, object]]:
+        """(arrays as compressed npz, everything else as JSON-ready data)."""
+        arrays: dict[str, np.ndarray] = {}
+        meta: dict[str, object] = {
+            "keys": self.keys, "examples": self.examples, "texts": self.texts,
+            "quality": [[q.code_id, q.examples, q.precision, q.recall] for q in self.quality.values()],
+            "fitted": hasattr(self.words, "vocabulary_")}
+        if meta["fitted"]:
+            meta["words"] = sorted(self.words.vocabulary_, key=self.words.vocabulary_.get)
+            meta["chars"] = sorted(self.chars.vocabulary_, key=self.chars.vocabulary_.get)
+            arrays["words_idf"], arrays["chars_idf"] = self.words.idf_, self.chars.idf_
+            matrix = self.train_matrix.astype(np.float32)
+            arrays.update(train_data=matrix.data, train_indices=matrix.indices, train_indptr=matrix.indptr,
+                          train_shape=np.array(matrix.shape))
+        if self.coef is not None:
+            arrays["coef"], arrays["intercept"] = self.coef, self.intercept
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        return buffer.getvalue(), meta
+
+    @classmethod
+    def from_bytes(cls, payload: bytes, meta: dict[str, object]) -> LearnedModel:
+        model = cls()
+        arrays = np.load(io.BytesIO(payload), allow_pickle=False)
+        model.keys = list(meta["keys"])  # type: ignore[call-overload]
+        model.examples = {k: list(v) for k, v in meta["examples"].items()}  # type: ignore[attr-defined]
+        model.texts = list(meta["texts"])  # type: ignore[call-overload]
+        model.quality = {row[0]: CodeQuality(*row) for row in meta["quality"]}  # type: ignore[attr-defined]
+        if meta.get("fitted"):
+            model.words.vocabulary_ = {w: i for i, w in enumerate(meta["words"])}  # type: ignore[arg-type]
+            model.chars.vocabulary_ = {w: i for i, w in enumerate(meta["chars"])}  # type: ignore[arg-type]
+            model.words.idf_, model.chars.idf_ = arrays["words_idf"], arrays["chars_idf"]
+            model.train_matrix = csr_matrix((arrays["train_data"], arrays["train_indices"], arrays["train_indptr"]),
+                                            shape=tuple(arrays["train_shape"]))
+        if "coef" in arrays:
+            model.coef, model.intercept = arrays["coef"], arrays["intercept"]
+        return model
+
+
+# Suggestions are computed in two cacheable parts and blended: the codebook's part depends only on
+# the text and the codebook, the model's part on the text and the model version.
+CodebookPart = list[dict[str, list[object]]]  # per unit: code -> [score, matched terms, similarity]
+ModelPart = list[dict[str, list[object]]]  # per unit: code -> [probability, nearest examples]
+
+
+def codebook_part(docs: Sequence[Doc], suggester: CodebookSuggester) -> CodebookPart:
+    blended, terms, similarity = suggester.scores(docs)
+    out: CodebookPart = []
+    for u in range(len(docs)):
+        row: dict[str, list[object]] = {}
+        for c, code in enumerate(suggester.codes):
+            if code.key in terms[u] or similarity[u, c] > 0.05:
+                row[code.key] = [float(blended[u, c]), terms[u].get(code.key, []), float(similarity[u, c])]
+        out.append(row)
+    return out
+
+
+def model_part(docs: Sequence[Doc], model: LearnedModel | None) -> ModelPart:
+    probabilities, features = model.predict(docs) if model is not None else ({}, None)
+    out: ModelPart = [{} for _ in docs]
+    for key, column in probabilities.items():
+        for u in np.flatnonzero(column >= 0.01).tolist():
+            p = float(column[u])
+            out[u][key] = [p, model.nearest_examples(features, u, key) if p > 0.3 else []]  # type: ignore[union-attr]
+    return out
+
+
+def blend(codes: Sequence[CodeInfo], book: CodebookPart, learned: ModelPart, model: LearnedModel | None, *,
+          top: int = 3, threshold: float = 0.12) -> list[list[Suggestion]]:
+    """Ranked suggestions per unit, best first, each with its evidence."""
+    trained = set(model.keys) if model is not None else set()
+    out: list[list[Suggestion]] = []
+    for cb_row, model_row in zip(book, learned, strict=True):
+        candidates: list[Suggestion] = []
+        for code in codes:
+            score, terms, similarity = cb_row.get(code.key, (0.0, [], 0.0))
+            score = float(score)  # type: ignore[arg-type]
+            evidence: list[dict[str, object]] = []
+            if terms:
+                evidence.append({"kind": "terms", "terms": terms})
+            if similarity > 0.05:  # type: ignore[operator]
+                evidence.append({"kind": "definition_similarity", "value": round(float(similarity), 3)})  # type: ignore[arg-type]
+            if code.key in trained:
+                p, nearest = model_row.get(code.key, (0.0, []))
+                w = model.weight(code.key)  # type: ignore[union-attr]
+                score = (1 - w) * score + w * float(p)  # type: ignore[arg-type]
+                if p > 0.3:  # type: ignore[operator]
+                    evidence.append({"kind": "model", "probability": round(float(p), 3),  # type: ignore[arg-type]
+                                     "nearest_examples": nearest})
+            if score >= threshold and evidence:
+                candidates.append(Suggestion(code.key, code.path, score, evidence))
+        candidates.sort(key=lambda s: -s.score)
+        out.append(candidates[:top])
+    return out
 
 
 def suggest(
-    units: Sequence[Unit],
+    units: Sequence[TextUnit],
     suggester: CodebookSuggester,
     model: LearnedModel | None = None,
     *,
@@ -254,27 +343,5 @@ def suggest(
 ) -> list[list[Suggestion]]:
     """Ranked suggestions per unit, best first, each with its evidence."""
     docs = suggester.docs(u.text for u in units)
-    blended, terms, similarity = suggester.scores(docs)
-    probabilities, features = model.predict(docs) if model is not None else ({}, None)
-    out: list[list[Suggestion]] = []
-    for u in range(len(units)):
-        candidates: list[Suggestion] = []
-        for c, code in enumerate(suggester.codes):
-            score = float(blended[u, c])
-            evidence: list[dict[str, object]] = []
-            if code.key in terms[u]:
-                evidence.append({"kind": "terms", "terms": terms[u][code.key]})
-            if similarity[u, c] > 0.05:
-                evidence.append({"kind": "definition_similarity", "value": round(float(similarity[u, c]), 3)})
-            if code.key in probabilities:
-                p = float(probabilities[code.key][u])
-                w = model.weight(code.key)  # type: ignore[union-attr]
-                score = (1 - w) * score + w * p
-                if p > 0.3:
-                    evidence.append({"kind": "model", "probability": round(p, 3),
-                                     "nearest_examples": model.nearest_examples(features, u, code.key)})  # type: ignore[union-attr]
-            if score >= threshold and evidence:
-                candidates.append(Suggestion(code.key, code.path, score, evidence))
-        candidates.sort(key=lambda s: -s.score)
-        out.append(candidates[:top])
-    return out
+    return blend(suggester.codes, codebook_part(docs, suggester), model_part(docs, model), model,
+                 top=top, threshold=threshold)

@@ -1,22 +1,45 @@
-"""Suggestions in a project: compute them for a document, decide on them, report on them."""
+"""Suggestions in a project: the queue for a document, decisions on it, reports on them.
+
+The queue never trains and never waits: it blends cached codebook scores with the stored model's
+(``services.suggestion_models`` trains it in a worker process); see ARCHITECTURE.md.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualcode import codebook_meta
+from qualcode.db import SQLITE_BUSY_TIMEOUT_MS
 from qualcode.errors import ValidationError
-from qualcode.models import Code, Coding, Document, Segment
-from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, Suggestion, Unit, split_units, suggest
-from qualcode.nlp.tables import SuggestionDecision
-from qualcode.services import audit, codings
+from qualcode.models import Code, Coding, Document, Segment, utcnow
+from qualcode.nlp import pipeline
+from qualcode.nlp.suggest import (
+    KEYWORD_WEIGHT,
+    MODEL_WEIGHT,
+    SIMILARITY_WEIGHT,
+    CodebookSuggester,
+    CodeInfo,
+    LearnedModel,
+    Suggestion,
+    blend,
+    codebook_part,
+    model_part,
+)
+from qualcode.nlp.tables import SuggestionCache, SuggestionDecision
+from qualcode.services import audit, codings, suggestion_models
 from qualcode.services.auth import require
+from qualcode.services.suggestion_models import learned_model  # noqa: F401  (the CLI trains here)
+from qualcode.units import TextUnit, document_units, informant_units
 
 
 @dataclass
@@ -36,6 +59,11 @@ def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[
     return infos, {c.key: c.id for c in rows}
 
 
+def project_codes(session: Session, project_id: int) -> dict[int, Code]:
+    """The project's codes by id, in tree order (the page's labels and the adjust menu)."""
+    return {c.id: c for c in session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.path))}
+
+
 @lru_cache(maxsize=16)
 def _suggester(fingerprint: str, infos: tuple[CodeInfo, ...]) -> CodebookSuggester:
     return CodebookSuggester(infos)
@@ -47,63 +75,129 @@ def codebook_suggester(infos: list[CodeInfo]) -> CodebookSuggester:
     return _suggester(fingerprint, tuple(infos))
 
 
-def training_data(session: Session, project_id: int, limit_negatives: int = 400) -> tuple[list[str], list[set[str]]]:
-    """Coded segments with their code ids, plus uncoded informant turns as negatives."""
-    from qualcode.models import Turn
-
-    rows = session.execute(
-        select(Segment.id, Segment.snippet, Code.key)
-        .join(Coding, Coding.segment_id == Segment.id).join(Code, Coding.code_id == Code.id)
-        .join(Document, Segment.document_id == Document.id)
-        .where(Document.project_id == project_id)
-    )
-    by_segment: dict[int, tuple[str, set[str]]] = {}
-    for seg_id, snippet, key in rows:
-        by_segment.setdefault(seg_id, (snippet, set()))[1].add(key)
-    texts = [t for t, _ in by_segment.values()]
-    labels = [k for _, k in by_segment.values()]
-    turns = session.execute(
-        select(Document.text, Turn.text_start, Turn.end)
-        .join(Document, Turn.document_id == Document.id)
-        .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
-        .limit(limit_negatives)
-    ) if by_segment else []
-    coded = set(texts)
-    for text, start, end in turns:
-        piece = text[start:end]
-        if piece not in coded:
-            texts.append(piece)
-            labels.append(set())
-    return texts, labels
-
-
-_MODELS: dict[tuple[int, str], LearnedModel] = {}
-
-
-def learned_model(session: Session, project_id: int) -> LearnedModel:
-    """The project's model, retrained when its codings change (keyed on their count and latest change)."""
-    stamp = session.execute(
-        select(func.count(Coding.id), func.max(Coding.updated_at))
-        .join(Segment, Coding.segment_id == Segment.id).join(Document, Segment.document_id == Document.id)
-        .where(Document.project_id == project_id)
-    ).one()
-    key = (project_id, f"{stamp[0]}:{stamp[1]}")
-    model = _MODELS.get(key)
-    if model is None:
-        texts, labels = training_data(session, project_id)
-        model = LearnedModel().fit(texts, labels) if any(labels) else LearnedModel()
-        for old in [k for k in _MODELS if k[0] == project_id]:
-            del _MODELS[old]
-        _MODELS[key] = model
-    return model
-
-
-def model_quality(session: Session, project_id: int) -> pd.DataFrame:
-    model = learned_model(session, project_id)
-    rows = [(q.code_id, q.examples, q.code_id in model.classifiers, q.precision, q.recall)
-            for q in model.quality.values()]
+def model_quality(session: Session, project_id: int, model_id: int | None = None) -> pd.DataFrame | None:
+    """Each code's examples and the model's cross-validated precision and recall, as the worker
+    stored them for ``model_id`` (default the newest ready model); None while it still computes."""
+    if model_id is None:
+        model_id = suggestion_models.model_status(session, project_id).ready_id
+    rows = suggestion_models.model_quality_rows(session, model_id)
+    if rows is None:
+        return None
     return pd.DataFrame(rows, columns=["code", "examples", "in_use", "precision", "recall"]).sort_values(
         "examples", ascending=False, ignore_index=True)
+
+
+LATEST = -1  # model_id meaning "the newest ready model"
+
+
+class Queue(list[QueueItem]):
+    """A document's queue (a list of items) and the model version that scored it (None: the
+    codebook alone), which an accepted suggestion records."""
+
+    def __init__(self, items: list[QueueItem], model_version: int | None) -> None:
+        super().__init__(items)
+        self.model_version = model_version
+
+
+def _memo_get(key: tuple[object, ...]) -> list[dict[str, list[object]]] | None:
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    return None
+
+
+def _memo_put(key: tuple[object, ...], value: list[dict[str, list[object]]]) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = value
+        while len(_MEMO) > 64:
+            _MEMO.popitem(last=False)
+
+
+_MEMO: OrderedDict[tuple[object, ...], list[dict[str, list[object]]]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _engine_version() -> str:
+    """Changes when the scoring changes: the weights, the pipeline's and the scorer's code, and
+    the word lists they match on (a new release recomputes the cached scores)."""
+    digest = hashlib.sha256(f"{KEYWORD_WEIGHT}:{SIMILARITY_WEIGHT}:{MODEL_WEIGHT}".encode())
+    folder = Path(pipeline.__file__).parent
+    for path in [folder / "pipeline.py", folder / "suggest.py", *sorted(folder.glob("data/*"))]:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _stored_part(session: Session, document: Document, part: str, unit: str, key: str) -> list | None:  # type: ignore[type-arg]
+    row = session.execute(select(SuggestionCache.key, SuggestionCache.payload).where(
+        SuggestionCache.document_id == document.id, SuggestionCache.part == part, SuggestionCache.unit == unit)).first()
+    return row[1] if row is not None and row[0] == key else None
+
+
+def _store_part(session: Session, document: Document, part: str, unit: str, key: str, payload: list) -> None:  # type: ignore[type-arg]
+    """Keep a computed part for every app process: written in its own short transaction that
+    gives up at once when the database is busy (a cache write is never worth a wait)."""
+    engine = session.get_bind()
+    with engine.execution_options(qualcode_read=True).connect() as conn:  # type: ignore[union-attr]
+        sqlite = conn.dialect.name == "sqlite"
+        try:
+            conn.exec_driver_sql("PRAGMA busy_timeout=100" if sqlite else "SET LOCAL lock_timeout = '200ms'")
+            where = (SuggestionCache.document_id == document.id, SuggestionCache.part == part,
+                     SuggestionCache.unit == unit)
+            values = {"key": key, "payload": payload, "created_at": utcnow()}
+            if not conn.execute(update(SuggestionCache).where(*where).values(**values)).rowcount:
+                conn.execute(insert(SuggestionCache).values(project_id=document.project_id, document_id=document.id,
+                                                            part=part, unit=unit, **values))
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        except DBAPIError:  # busy, or another process wrote it first: the next request tries again
+            conn.invalidate()  # never hand the short busy timeout back to the pool
+
+
+def scored_units(session: Session, document: Document, units: list[TextUnit], unit_key: str,
+                 infos: list[CodeInfo], model: LearnedModel | None, model_version: int | None,
+                 within: tuple[int, int] | None = None,
+                 ) -> tuple[list[TextUnit], list[dict[str, list[object]]], list[dict[str, list[object]]]]:
+    """The codebook's and the model's scores for ``units`` (only those overlapping ``within``
+    when given), from the cache when the text, its units (turns and the interviewer), the
+    codebook (and the model version) are those they were computed for. A whole document's
+    scores are computed once and stored; for a window (the Coding page's inline suggestions)
+    what is not stored yet is computed for it alone."""
+    codebook_fp = hashlib.sha256(repr(infos).encode()).hexdigest()
+    spans = hashlib.sha256(repr([(u.text_start, u.end) for u in units]).encode()).hexdigest()  # turns, interviewer
+    base = f"{document.checksum}:{spans}:{codebook_fp}:{unit_key}:{_engine_version()}"
+    keys = {"codebook": hashlib.sha256(base.encode()).hexdigest(),
+            "model": hashlib.sha256(f"{base}:{model_version}".encode()).hexdigest()}
+    where = str(session.get_bind().url)  # one process may serve several databases
+    parts: dict[str, list[dict[str, list[object]]] | None] = {}
+    for part, key in keys.items():
+        if part == "model" and model_version is None:
+            parts[part] = [{} for _ in units]
+            continue
+        found = _memo_get((where, document.id, part, unit_key, key))
+        if found is None:
+            found = _stored_part(session, document, part, unit_key, key)
+            if found is not None:
+                _memo_put((where, document.id, part, unit_key, key), found)
+        parts[part] = found
+    missing = [part for part, found in parts.items() if found is None]
+    if within is not None:  # a window: stored parts sliced, missing ones computed for it alone
+        keep = [i for i, u in enumerate(units) if u.text_start < within[1] and u.end > within[0]]
+        units = [units[i] for i in keep]
+        parts = {part: None if found is None else [found[i] for i in keep] for part, found in parts.items()}
+    if missing:
+        suggester = codebook_suggester(infos)
+        docs = suggester.docs(u.text for u in units)
+        for part in missing:
+            computed = codebook_part(docs, suggester) if part == "codebook" else model_part(docs, model)
+            if within is None:
+                _store_part(session, document, part, unit_key, keys[part], computed)
+                _memo_put((where, document.id, part, unit_key, keys[part]), computed)
+            parts[part] = computed
+    return units, parts["codebook"], parts["model"]  # type: ignore[return-value]
 
 
 def document_queue(
@@ -116,41 +210,53 @@ def document_queue(
     top: int = 3,
     include_interviewer: bool = False,
     within: tuple[int, int] | None = None,
-) -> list[QueueItem]:
+    model_id: int | None = LATEST,
+) -> Queue:
     """Suggestions for a document, ordered by confidence or by uncertainty (active learning:
-    scores nearest 0.5 first), leaving out codes already applied there and decisions already made."""
+    scores nearest 0.5 first), leaving out codes already applied there and decisions already made.
+
+    Scores come from the stored model ``model_id`` (default the newest ready one; None: the
+    codebook alone) and are cached per document until its text, the codebook or the model change;
+    nothing here trains."""
     document = session.get(Document, document_id)
     if document is None or document.project_id != project_id:
         raise ValidationError("error.document_not_found", document=document_id)
     infos, ids = code_infos(session, project_id)
     if not infos:
-        return []
-    units = [u for u in split_units(document.text, unit) if include_interviewer or not u.is_interviewer]
-    if within is not None:  # only the part of the document on screen
-        units = [u for u in units if u.start < within[1] and u.end > within[0]]
-    results = suggest(units, codebook_suggester(infos), learned_model(session, project_id), top=top)
+        return Queue([], None)
+    units = informant_units(document_units(session, document, unit), include_interviewer)
+    if model_id == LATEST:
+        model_id = suggestion_models.model_status(session, project_id).ready_id
+    model = suggestion_models.load_model(session, model_id) if model_id is not None else None
+    version = model_id if model is not None else None
+    unit_key = f"{unit}+interviewer" if include_interviewer else unit
+    units, book, learned = scored_units(session, document, units, unit_key, infos, model, version, within)
+    results = blend(infos, book, learned, model, top=top)
     coded = session.execute(
         select(Segment.start, Segment.end, Coding.code_id).join(Coding, Coding.segment_id == Segment.id)
         .where(Segment.document_id == document_id)
     ).all()
-    decided = session.execute(
+    decided = {tuple(row) for row in session.execute(
         select(SuggestionDecision.start, SuggestionDecision.end, SuggestionDecision.code_id)
         .where(SuggestionDecision.document_id == document_id)
-    ).all()
+    )}
+    coded_by_code: dict[int, list[tuple[int, int]]] = {}
+    for a, b, c in coded:
+        coded_by_code.setdefault(c, []).append((a, b))
     items: list[QueueItem] = []
     for u, suggestions in zip(units, results, strict=True):
         for s in suggestions:
             code_db_id = ids[s.code_id]
-            if any(c == code_db_id and a < u.end and b > u.start for a, b, c in coded):
+            if any(a < u.end and b > u.text_start for a, b in coded_by_code.get(code_db_id, ())):
                 continue
-            if any(c == code_db_id and a == u.start and b == u.end for a, b, c in decided):
+            if (u.text_start, u.end, code_db_id) in decided:
                 continue
-            items.append(QueueItem(u.start, u.end, u.text, s, code_db_id))
+            items.append(QueueItem(u.text_start, u.end, u.text, s, code_db_id))
     if order == "uncertainty":
         items.sort(key=lambda i: abs(i.suggestion.score - 0.5))
     else:
         items.sort(key=lambda i: -i.suggestion.score)
-    return items
+    return Queue(items, version)
 
 
 def decide(
@@ -166,6 +272,7 @@ def decide(
     score: float = 0.0,
     evidence: list[dict[str, object]] | None = None,
     source: str = "blend",
+    model_version: int | None = None,
 ) -> SuggestionDecision:
     """Accept (the suggestion becomes a coding by this coder) or reject; the decision is stored."""
     if decision not in ("accepted", "rejected"):
@@ -181,13 +288,13 @@ def decide(
                                   document=document.title if document else document_id)
     row = SuggestionDecision(project_id=project_id, document_id=document_id, code_id=code_id, coder_id=actor_id,
                              coding_id=coding_id, start=start, end=end, decision=decision, score=float(score),
-                             source=source, evidence={"items": evidence or []})
+                             source=source, evidence={"items": evidence or []}, model_version=model_version)
     session.add(row)
     session.flush()
     audit.record(session, action=f"suggestion.{decision}", entity_type="suggestion", entity_id=row.id,
                  project_id=project_id, user_id=actor_id,
                  after={"document_id": document_id, "start": start, "end": end, "code_id": code_id, "score": score,
-                        "coding_id": coding_id})
+                        "coding_id": coding_id, "model_version": model_version})
     return row
 
 
@@ -207,6 +314,6 @@ def acceptance_rates(session: Session, project_id: int) -> pd.DataFrame:
     return frame.sort_values("code", ignore_index=True)
 
 
-def units_json(units: list[Unit], results: list[list[Suggestion]]) -> list[dict[str, object]]:
-    return [{"start": u.start, "end": u.end, "text": u.text, "suggestions": [s.as_dict() for s in r]}
+def units_json(units: list[TextUnit], results: list[list[Suggestion]]) -> list[dict[str, object]]:
+    return [{"start": u.text_start, "end": u.end, "text": u.text, "suggestions": [s.as_dict() for s in r]}
             for u, r in zip(units, results, strict=True)]

@@ -1,0 +1,319 @@
+"""The project's learned suggestion model, trained off the request path and kept in the database.
+
+Nobody waits for training. A page that finds the stored model older than the project's coding
+revision calls :func:`request_training`, which starts a worker *process* owned by the app
+(``python -m qualcode.services.suggestion_models``, at a lower CPU priority) and returns at once;
+the page keeps using the last ready model and says when a newer one is ready.
+
+The worker claims the revision by inserting a ``suggestion_models`` row (the unique
+``(project_id, revision)`` means two app processes sharing one PostgreSQL never train the same
+revision twice; one training per project runs at a time), trains without cross-validation,
+stores the model (``LearnedModel.to_bytes``: arrays and JSON, no pickles) and marks it ready,
+then computes the cross-validated quality table and stores it on the same row. When the
+codings changed while it trained, it trains again.
+Every app process finds the models in the database; each keeps a few loaded ones in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from qualcode.db import make_engine, unit_of_work
+from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
+from qualcode.nlp.suggest import LearnedModel
+from qualcode.nlp.tables import SuggestionModel
+
+ROOT = Path(__file__).resolve().parents[2]  # where ``python -m qualcode...`` finds the package
+
+ABANDONED = dt.timedelta(minutes=3)  # a 'training' row without a heartbeat this long: its worker died
+HEARTBEAT = 30.0  # seconds between a training worker's "still here" (it moves created_at on)
+KEEP_MODELS = 2  # ready models kept per project (the one in use and the newest)
+
+
+def coding_revision(session: Session, project_id: int) -> str:
+    """Changes whenever a coding of the project is added, removed or changed."""
+    count, last_id, last_update = session.execute(
+        select(func.count(Coding.id), func.max(Coding.id), func.max(Coding.updated_at))
+        .join(Segment, Coding.segment_id == Segment.id).join(Document, Segment.document_id == Document.id)
+        .where(Document.project_id == project_id)
+    ).one()
+    stamp = last_update.strftime("%Y%m%d%H%M%S%f") if last_update else "-"
+    return f"{count}:{last_id or 0}:{stamp}"
+
+
+def training_data(session: Session, project_id: int, limit_negatives: int = 400) -> tuple[list[str], list[set[str]]]:
+    """Coded segments with their code keys, plus uncoded informant turns as negatives."""
+    rows = session.execute(
+        select(Segment.id, Segment.snippet, Code.key)
+        .join(Coding, Coding.segment_id == Segment.id).join(Code, Coding.code_id == Code.id)
+        .join(Document, Segment.document_id == Document.id)
+        .where(Document.project_id == project_id)
+    )
+    by_segment: dict[int, tuple[str, set[str]]] = {}
+    for seg_id, snippet, key in rows:
+        by_segment.setdefault(seg_id, (snippet, set()))[1].add(key)
+    texts = [t for t, _ in by_segment.values()]
+    labels = [k for _, k in by_segment.values()]
+    turns = session.execute(
+        select(Document.text, Turn.text_start, Turn.end)
+        .join(Document, Turn.document_id == Document.id)
+        .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
+        .limit(limit_negatives)
+    ) if by_segment else []
+    coded = set(texts)
+    for text, start, end in turns:
+        piece = text[start:end]
+        if piece not in coded:
+            texts.append(piece)
+            labels.append(set())
+    return texts, labels
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    revision: str  # the project's coding revision now
+    ready_id: int | None  # the newest ready model
+    ready_revision: str | None
+    ready_at: dt.datetime | None
+    examples: int
+    training: bool  # a worker is training (it trains the current revision next)
+
+    @property
+    def current(self) -> bool:
+        return self.ready_revision == self.revision
+
+    @property
+    def needs_training(self) -> bool:
+        return not self.current and not self.training
+
+
+def model_status(session: Session, project_id: int) -> ModelStatus:
+    revision = coding_revision(session, project_id)
+    ready = session.execute(
+        select(SuggestionModel.id, SuggestionModel.revision, SuggestionModel.trained_at, SuggestionModel.examples)
+        .where(SuggestionModel.project_id == project_id, SuggestionModel.status == "ready")
+        .order_by(SuggestionModel.id.desc()).limit(1)
+    ).first()
+    training = session.scalar(  # a worker at any revision trains the newest one next
+        select(func.max(SuggestionModel.created_at)).where(SuggestionModel.project_id == project_id,
+                                                           SuggestionModel.status == "training"))
+    fresh = training is not None and _aware(training) > utcnow() - ABANDONED
+    if ready is None:
+        return ModelStatus(revision, None, None, None, 0, fresh)
+    return ModelStatus(revision, ready[0], ready[1], ready[2], ready[3], fresh)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+_LOADED: OrderedDict[tuple[str, int], LearnedModel] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+
+
+def load_model(session: Session, model_id: int) -> LearnedModel | None:
+    """A stored ready model, read once per process (a few are kept in memory)."""
+    slot = (str(session.get_bind().url), model_id)  # one process may serve several databases
+    with _LOADED_LOCK:
+        if slot in _LOADED:
+            _LOADED.move_to_end(slot)
+            return _LOADED[slot]
+    row = session.execute(select(SuggestionModel.payload, SuggestionModel.meta)
+                          .where(SuggestionModel.id == model_id, SuggestionModel.status == "ready")).first()
+    if row is None or row[0] is None:
+        return None
+    model = LearnedModel.from_bytes(row[0], row[1])
+    with _LOADED_LOCK:
+        _LOADED[slot] = model
+        while len(_LOADED) > 4:
+            _LOADED.popitem(last=False)
+    return model
+
+
+def model_quality_rows(session: Session, model_id: int | None) -> list[list[object]] | None:
+    """The stored quality table of a model: [code, examples, in use, precision, recall] rows, or
+    None while the worker is still cross-validating it."""
+    if model_id is None:
+        return []
+    return session.scalar(select(SuggestionModel.quality).where(SuggestionModel.id == model_id))
+
+
+def _quality_rows(model: LearnedModel) -> list[list[object]]:
+    return [[q.code_id, q.examples, q.code_id in model.keys, q.precision, q.recall] for q in model.quality.values()]
+
+
+def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = True) -> int | None:
+    """Train and store the model for the project's current coding revision. Returns the new
+    model's id, or None when that revision already has a model or another worker is at it."""
+    try:
+        with unit_of_work(engine) as session:
+            revision = coding_revision(session, project_id)
+            existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
+                                                                    SuggestionModel.revision == revision))
+            if existing is not None and (existing.status != "training"
+                                         or _aware(existing.created_at) > utcnow() - ABANDONED):
+                return None
+            busy = session.scalar(select(func.count(SuggestionModel.id)).where(
+                SuggestionModel.project_id == project_id, SuggestionModel.status == "training",
+                SuggestionModel.revision != revision, SuggestionModel.created_at > utcnow() - ABANDONED))
+            if busy:
+                return None  # one training per project at a time: that worker trains this revision next
+            texts, labels = training_data(session, project_id)
+            row = existing or SuggestionModel(project_id=project_id, revision=revision)
+            row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
+            if existing is None:
+                session.add(row)
+            # else: its worker died; take the revision over
+            session.flush()
+            model_id = row.id
+    except IntegrityError:
+        return None  # another process claimed the revision first
+    done = threading.Event()
+    threading.Thread(target=_heartbeat, args=(engine, model_id, done), daemon=True).start()
+    try:
+        model = LearnedModel().fit(texts, labels, cross_validate=False) if any(labels) else LearnedModel()
+        payload, meta = model.to_bytes()
+    except Exception as exc:  # a failed training must not leave the revision claimed forever
+        with unit_of_work(engine) as session:
+            failed = session.get(SuggestionModel, model_id)
+            if failed is not None:
+                failed.status, failed.error = "failed", repr(exc)[:2000]
+        raise
+    finally:
+        done.set()
+    with unit_of_work(engine) as session:
+        ready = session.get(SuggestionModel, model_id)
+        if ready is None:
+            return None
+        ready.payload, ready.meta, ready.status, ready.trained_at = payload, meta, "ready", utcnow()
+    if cross_validate:
+        model.cross_validate()
+    with unit_of_work(engine) as session:
+        ready = session.get(SuggestionModel, model_id)
+        if ready is not None:
+            ready.quality = _quality_rows(model)
+        _prune(session, project_id)
+    return model_id
+
+
+def _heartbeat(engine: Engine, model_id: int, done: threading.Event) -> None:
+    """While a model trains, say so every ``HEARTBEAT`` seconds, so a claim whose worker died
+    (a server restart) is taken over after ``ABANDONED`` rather than blocking the project."""
+    while not done.wait(HEARTBEAT):
+        try:
+            with unit_of_work(engine) as session:
+                session.execute(update(SuggestionModel).where(SuggestionModel.id == model_id,
+                                                              SuggestionModel.status == "training")
+                                .values(created_at=utcnow()))
+        except Exception:  # noqa: BLE001  (a missed beat is harmless; the next one may pass)
+            continue
+
+
+def _prune(session: Session, project_id: int) -> None:
+    keep = list(session.scalars(select(SuggestionModel.id).where(SuggestionModel.project_id == project_id,
+                                                                 SuggestionModel.status == "ready")
+                                .order_by(SuggestionModel.id.desc()).limit(KEEP_MODELS)))
+    if keep:
+        session.execute(delete(SuggestionModel).where(SuggestionModel.project_id == project_id,
+                                                      SuggestionModel.status != "training",
+                                                      SuggestionModel.id < min(keep)))
+
+
+def learned_model(session: Session, project_id: int) -> LearnedModel:
+    """The model for the codings as they are now: the stored one when it is current, else trained
+    here, in the caller's transaction, with its quality, and stored (the CLI and tests; the app
+    uses :func:`request_training` and never trains inside a request)."""
+    status = model_status(session, project_id)
+    if status.current and status.ready_id is not None:
+        loaded = load_model(session, status.ready_id)
+        if loaded is not None:
+            return loaded
+    texts, labels = training_data(session, project_id)
+    model = LearnedModel().fit(texts, labels) if any(labels) else LearnedModel()
+    payload, meta = model.to_bytes()
+    row = SuggestionModel(project_id=project_id, revision=status.revision, status="ready",
+                          examples=sum(1 for lab in labels if lab), payload=payload, meta=meta,
+                          quality=_quality_rows(model), trained_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return model  # a worker holds this revision; its model will be stored by it
+    with _LOADED_LOCK:
+        _LOADED[(str(session.get_bind().url), row.id)] = model
+    return model
+
+
+def train_until_current(engine: Engine, project_id: int, *, parent: int | None = None) -> int:
+    """Train until the stored model matches the codings (they may change while it trains); a
+    worker stops early when the app process that started it (``parent``) has gone."""
+    trained = 0
+    while (parent is None or os.getppid() == parent) and train_revision(engine, project_id) is not None:
+        trained += 1
+    return trained
+
+
+_WORKERS: dict[tuple[str, int], subprocess.Popen[bytes]] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def request_training(engine: Engine, project_id: int) -> bool:
+    """Start a worker process that trains the project's model unless one from this app process
+    is still at work; returns at once (True when a worker was started)."""
+    url = engine.url.render_as_string(hide_password=False)
+    with _WORKERS_LOCK:
+        running = _WORKERS.get((url, project_id))
+        if running is not None and running.poll() is None:
+            return False
+        env = {**os.environ, "QUALCODE_WORKER_DATABASE_URL": url, "QUALCODE_WORKER_PARENT": str(os.getpid())}
+        _WORKERS[(url, project_id)] = subprocess.Popen(
+            [sys.executable, "-m", "qualcode.services.suggestion_models", str(project_id)],
+            env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return True
+
+
+def wait_for_workers(timeout: float = 600) -> None:
+    """Wait for the worker processes this app process started (tests and benchmarks)."""
+    with _WORKERS_LOCK:
+        workers = list(_WORKERS.values())
+    for worker in workers:
+        worker.wait(timeout)
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose app process has gone stops at once, even in the middle of a training
+    (its claim is taken over later: nothing half-stored is ever marked ready)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def main(argv: list[str]) -> int:
+    if hasattr(os, "nice"):
+        os.nice(10)  # the app's requests come first
+    engine = make_engine(os.environ["QUALCODE_WORKER_DATABASE_URL"])
+    try:
+        parent = int(os.environ.get("QUALCODE_WORKER_PARENT") or 0) or None
+        if parent is not None:
+            threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+        train_until_current(engine, int(argv[0]), parent=parent)
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
