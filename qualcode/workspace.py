@@ -87,21 +87,27 @@ def segments_in_range(
     coder_ids: Iterable[int] | None = None,
     code_ids: Iterable[int] | None = None,
     longest: int | None = None,
+    segment_ids: Iterable[int] | None = None,
 ) -> list[SegmentView]:
     """Segments overlapping ``[start, end)`` with their codings (code, colour, coder) and memo counts.
 
     With ``longest`` (the document's longest segment), the read is bounded on both sides of the
-    ``(document_id, start, end)`` index: ``start - longest <= Segment.start < end``."""
+    ``(document_id, start, end)`` index: ``start - longest <= Segment.start < end``. With
+    ``segment_ids``, exactly those segments of the document, wherever they are."""
     query = (
         select(Segment.id, Segment.start, Segment.end, Coding.id, Code.id, Code.key, Code.name_id, Code.name_en,
                Code.colour, User.id, User.display_name)
         .join(Coding, Coding.segment_id == Segment.id)
         .join(Code, Coding.code_id == Code.id)
         .join(User, Coding.coder_id == User.id)
-        .where(Segment.document_id == document_id, Segment.start < end, Segment.end > start)
+        .where(Segment.document_id == document_id)
         .order_by(Segment.start, Segment.end, Coding.id)
     )
-    if longest is not None:
+    if segment_ids is not None:
+        query = query.where(Segment.id.in_(list(segment_ids)))
+    else:
+        query = query.where(Segment.start < end, Segment.end > start)
+    if longest is not None and segment_ids is None:
         query = query.where(Segment.start >= start - longest)
     if coder_ids is not None:
         query = query.where(Coding.coder_id.in_(list(coder_ids)))
@@ -121,9 +127,15 @@ def segments_in_range(
     return list(views.values())
 
 
-def chunks(text: str, start: int, end: int, segments: list[SegmentView]) -> list[tuple[int, str, list[int]]]:
-    """Split ``text[start:end]`` where any segment begins or ends: (offset, text, segment ids)."""
+def chunks(text: str, start: int, end: int, segments: list[SegmentView],
+           extra: Iterable[tuple[int, int]] = ()) -> list[tuple[int, str, list[int]]]:
+    """Split ``text[start:end]`` where any segment (or ``extra`` span, e.g. a search hit) begins or
+    ends: (offset, text, segment ids)."""
     cuts = {start, end}
+    for a, b in extra:
+        if b > start and a < end:
+            cuts.add(max(a, start))
+            cuts.add(min(b, end))
     for seg in segments:
         if seg.end > start and seg.start < end:
             cuts.add(max(seg.start, start))
@@ -159,7 +171,7 @@ def window_payload(
             "speaker": unit.speaker,
             "interviewer": unit.is_interviewer,
             "ts": unit.timestamp,
-            "chunks": chunks(text, unit.text_start, unit.end, overlapping),
+            "chunks": chunks(text, unit.text_start, unit.end, overlapping, search or ()),
         })
     segs = {
         str(s.id): {

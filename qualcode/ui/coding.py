@@ -8,6 +8,7 @@ leaves an undo entry; undo and redo name what they did.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,6 +277,7 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
     payload.update({
         "document": doc_id,
         "revision": revision,
+        "render": _next_render(),
         "coder": _coder_name(people, uid),
         "codes": [c.as_payload() for c in panel],
         "quick": quick,
@@ -294,11 +296,17 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
         transcript(payload, key=KEY, on_event=on_event)
         _window_nav(units, parts, window_key, spans)
     with side:
-        _segment_panel(text, units, segments, uid, pid)
+        _segment_panel(text, units, doc_id, coder_ids, uid, pid)
         _retrieve_panel(pid, lang)
         _suggestions_panel(pid, doc_id, lo, hi, uid)
     # what the user waits for on the server: the event's action (in its callback) and this rerun
     _record_timing(time.perf_counter() - ss.pop("coding_event_started", started))
+
+
+def _next_render() -> int:
+    """A counter the component shows as ``data-render``: tests wait for the next one."""
+    ss["coding_render"] = ss.get("coding_render", 0) + 1
+    return int(ss["coding_render"])
 
 
 def _coder_name(people: list[tuple[int, str]], uid: int | None) -> str:
@@ -330,23 +338,24 @@ def _window_nav(units: list[Any], parts: list[tuple[int, int]], window_key: str,
     previous = [n for n in uncoded if n < current_first]
     following = [n for n in uncoded if n > current_first]
     nav = st.columns([1, 1, 2, 1, 1])
-    if nav[0].button(tr("coding.prev_window"), disabled=ss[window_key] == 0, key="win_prev"):
-        ss[window_key] -= 1
-        st.rerun(scope="fragment")
-    if nav[1].button(tr("coding.next_window"), disabled=ss[window_key] >= len(parts) - 1, key="win_next"):
-        ss[window_key] += 1
-        st.rerun(scope="fragment")
+    # actions run as callbacks, before the rerun: one rerun shows their result
+    nav[0].button(tr("coding.prev_window"), disabled=ss[window_key] == 0, key="win_prev",
+                  on_click=_set, args=(window_key, ss[window_key] - 1))
+    nav[1].button(tr("coding.next_window"), disabled=ss[window_key] >= len(parts) - 1, key="win_next",
+                  on_click=_set, args=(window_key, ss[window_key] + 1))
     caption = tr("coding.window", n=ss[window_key] + 1, total=len(parts), units=len(units))
     if total:
         caption += " · " + tr("coding.progress", done=done, total=total)
     nav[2].caption(caption)
     by_number = {u.number: u for u in units}
-    if nav[3].button(tr("coding.prev_uncoded"), disabled=not previous, key="prev_uncoded"):
-        ss["coding_goto"] = by_number[previous[-1]].start
-        st.rerun(scope="fragment")
-    if nav[4].button(tr("coding.next_uncoded"), disabled=not following, key="next_uncoded"):
-        ss["coding_goto"] = by_number[following[0]].start
-        st.rerun(scope="fragment")
+    nav[3].button(tr("coding.prev_uncoded"), disabled=not previous, key="prev_uncoded", on_click=_set,
+                  args=("coding_goto", by_number[previous[-1]].start if previous else None))
+    nav[4].button(tr("coding.next_uncoded"), disabled=not following, key="next_uncoded", on_click=_set,
+                  args=("coding_goto", by_number[following[0]].start if following else None))
+
+
+def _set(key: str, value: Any) -> None:
+    ss[key] = value
 
 
 # -- side panels ------------------------------------------------------------------------------------
@@ -369,27 +378,30 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
         return []
     index = min(ss.get("coding_hit_index", 0), len(hits) - 1)
     c1, c2, c3 = st.columns([1, 2, 1])
-    if c1.button("◀", key="hit_prev", disabled=index == 0, help=tr("coding.hit_prev")):
-        index -= 1
-    if c3.button("▶", key="hit_next", disabled=index >= len(hits) - 1, help=tr("coding.hit_next")):
-        index += 1
+    c1.button("◀", key="hit_prev", disabled=index == 0, help=tr("coding.hit_prev"), on_click=_set,
+              args=("coding_hit_index", index - 1))
+    c3.button("▶", key="hit_next", disabled=index >= len(hits) - 1, help=tr("coding.hit_next"), on_click=_set,
+              args=("coding_hit_index", index + 1))
     c2.caption(tr("coding.hit_of", n=index + 1, count=len(hits)))
     ss["coding_hit_index"] = index
     ss["coding_hit_current"] = hits[index]
     ss[window_key] = window_of_offset(units, parts, hits[index][0])
     with st.container(height=220, key="coding_kwic"):
         for n, hit in enumerate(view.keyword_in_context(text, hits[:200], 40)):
-            label = f"{hit.left}【{hit.match}】{hit.right}"
-            if st.button(label, key=f"kwic_{n}", type="primary" if n == index else "tertiary"):
-                ss["coding_hit_index"] = n
-                st.rerun(scope="fragment")
+            label = f"{_plain(hit.left)} »{_plain(hit.match)}« {_plain(hit.right)}"
+            st.button(label, key=f"kwic_{n}", type="primary" if n == index else "tertiary", on_click=_set,
+                      args=("coding_hit_index", n))
     labels = {c.id: c.label(state.lang()) for c in codes}
     target = st.selectbox(tr("coding.code_hits_with"), list(labels), format_func=labels.get, index=None,
                           key="code_hits_code", placeholder=tr("coding.pick_codes"))
-    if st.button(tr("coding.code_hits", count=len(hits)), key="code_hits", disabled=target is None):
-        _code_hits(hits, int(target) if target is not None else 0, uid)
-        st.rerun(scope="fragment")
+    st.button(tr("coding.code_hits", count=len(hits)), key="code_hits", disabled=target is None,
+              on_click=_code_hits, args=(hits, int(target) if target is not None else 0, uid))
     return hits
+
+
+def _plain(text: str) -> str:
+    """Transcript words in a button label: Markdown characters shown as they are, never as markup."""
+    return re.sub(r"([\\`*_\[\]()!<>#|~$:])", r"\\\1", text)
 
 
 def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> None:
@@ -402,9 +414,10 @@ def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> No
          tr("coding.what_hits", count=len(hits), codes=_names([code_id])))
 
 
-def _segment_panel(text: str, units: list[Any], segments: list[Any], uid: int | None, pid: int) -> None:
-    seg_ids = set(ss.get("seg_focus") or [])
-    chosen = [s for s in segments if s.id in seg_ids]
+def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int] | None, uid: int | None,
+                   pid: int) -> None:
+    with state.reading() as session:
+        chosen = view.focused_segments(session, doc_id, ss.get("seg_focus") or [], coder_ids=coder_ids)
     if not chosen:
         st.caption(tr("coding.how_to"))
         return
@@ -417,16 +430,15 @@ def _segment_panel(text: str, units: list[Any], segments: list[Any], uid: int | 
                 name = c["name_en"] if state.lang() == "en" and c["name_en"] else c["name_id"]
                 row = st.columns([4, 1])
                 row[0].text(f"{name} · {c['coder']}")
-                if c["coder_id"] == uid and row[1].button("✕", key=f"remove_{c['coding']}", help=tr("coding.remove")):
-                    _remove(c["coding"], name)
-                    st.rerun(scope="fragment")
+                if c["coder_id"] == uid:
+                    row[1].button("✕", key=f"remove_{c['coding']}", help=tr("coding.remove"), on_click=_remove,
+                                  args=(c["coding"], name))
             if any(c["coder_id"] == uid for c in seg.codings):
                 st.caption(tr("coding.boundaries_help"))
                 cols = st.columns(3)
                 for col, to in zip(cols, ("word", "sentence", "turn"), strict=True):
-                    if col.button(tr(f"coding.extend_{to}"), key=f"extend_{to}_{seg.id}"):
-                        _resize_mine(seg, *view.extend(text, units, seg.start, seg.end, to))
-                        st.rerun(scope="fragment")
+                    col.button(tr(f"coding.extend_{to}"), key=f"extend_{to}_{seg.id}", on_click=_resize_mine,
+                               args=(seg, *view.extend(text, units, seg.start, seg.end, to)))
             _memo_box(seg, pid, uid)
     _history(chosen)
 
@@ -447,12 +459,15 @@ def _memo_box(seg: Any, pid: int, uid: int | None) -> None:
         memos = view.segment_memos(session, [seg.id])
     for author, body in memos:
         st.text(f"{author}: {body}")
-    body = st.text_area(tr("coding.memo"), key=f"memo_body_{seg.id}", height=80)
-    if st.button(tr("coding.add_memo"), key=f"add_memo_{seg.id}", disabled=not body.strip()):
-        _run(lambda s: undo.memo_added(memo_service.add_memo(s, pid, body, actor_id=uid or 0, segment_id=seg.id)),
-             tr("coding.memo_added"), tr("coding.what_memo"))
-        ss.pop(f"memo_body_{seg.id}", None)
-        st.rerun(scope="fragment")
+    with st.form(f"memo_form_{seg.id}", clear_on_submit=True, border=False):
+        st.text_area(tr("coding.memo"), key=f"memo_body_{seg.id}", height=80)
+        st.form_submit_button(tr("coding.add_memo"), on_click=_add_memo, args=(seg.id, pid, uid))
+
+
+def _add_memo(seg_id: int, pid: int, uid: int | None) -> None:
+    body = ss.get(f"memo_body_{seg_id}", "")
+    _run(lambda s: undo.memo_added(memo_service.add_memo(s, pid, body, actor_id=uid or 0, segment_id=seg_id)),
+         tr("coding.memo_added"), tr("coding.what_memo"))
 
 
 def _history(chosen: list[Any]) -> None:
@@ -484,9 +499,7 @@ def _retrieve_panel(pid: int, lang: str) -> None:
     head = st.columns([4, 1])
     head[0].markdown(f"**{tr('coding.retrieved', count=len(table))}**")
     head[0].text(name)
-    if head[1].button("✕", key="retrieve_close", help=tr("coding.close")):
-        ss.pop("coding_retrieve", None)
-        st.rerun(scope="fragment")
+    head[1].button("✕", key="retrieve_close", help=tr("coding.close"), on_click=_set, args=("coding_retrieve", None))
     st.download_button(tr("coding.download_retrieved"), data=view.retrieval_csv(table, lang),
                        file_name=f"segments-{code_id}.csv", mime="text/csv", key="retrieve_download")
     with st.container(height=320, key="coding_retrieved"):
@@ -497,7 +510,7 @@ def _retrieve_panel(pid: int, lang: str) -> None:
             if st.button(tr("coding.open_here"), key=f"open_seg_{row.segment_id}"):
                 open_at(int(row.document_id), int(row.start))
                 ss["seg_focus"] = [int(row.segment_id)]
-                st.rerun(scope="app")
+                st.rerun(scope="app")  # another document: the page's document picker changes too
 
 
 
@@ -523,13 +536,18 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
             b1, b2 = st.columns(2)
             for button, decision, col in ((tr("suggest.accept"), "accepted", b1),
                                           (tr("suggest.reject"), "rejected", b2)):
-                if col.button(button, key=f"inline_{decision}_{n}"):
-                    def act(session, item=item, decision=decision):  # type: ignore[no-untyped-def]
-                        made = suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id,
-                                                         decision, actor_id=uid or 0, score=item.suggestion.score,
-                                                         evidence=item.suggestion.evidence)
-                        return undo.added([made.coding_id]) if made.coding_id else None
+                col.button(button, key=f"inline_{decision}_{n}", on_click=_decide,
+                           args=(pid, doc_id, item, decision, name, uid))
 
-                    _run(act, tr("coding.applied", codes=name) if decision == "accepted" else None,
-                         tr("coding.what_applied", codes=name))
-                    st.rerun(scope="fragment")
+
+def _decide(pid: int, doc_id: int, item: Any, decision: str, name: str, uid: int | None) -> None:
+    from qualcode.services import suggestions as suggestion_service
+
+    def act(session):  # type: ignore[no-untyped-def]
+        made = suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id, decision,
+                                         actor_id=uid or 0, score=item.suggestion.score,
+                                         evidence=item.suggestion.evidence)
+        return undo.added([made.coding_id]) if made.coding_id else None
+
+    _run(act, tr("coding.applied", codes=name) if decision == "accepted" else None,
+         tr("coding.what_applied", codes=name))

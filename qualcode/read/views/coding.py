@@ -338,6 +338,15 @@ def window_segments(session: Session, document_id: int, lo: int, hi: int, *, cod
     return segments_in_range(session, document_id, lo, hi, coder_ids=coder_ids, code_ids=code_ids, longest=longest)
 
 
+def focused_segments(session: Session, document_id: int, segment_ids: Iterable[int], *,
+                     coder_ids: Iterable[int] | None = None) -> list[SegmentView]:
+    """The segments the researcher clicked (or opened from elsewhere), wherever they are."""
+    ids = list(segment_ids)
+    if not ids:
+        return []
+    return segments_in_range(session, document_id, 0, 0, coder_ids=coder_ids, segment_ids=ids)
+
+
 def coding(session: Session, coding_id: int) -> Coding:
     found = session.get(Coding, coding_id)
     if found is None:

@@ -40,6 +40,7 @@ export default function (component) {
   const scrollBefore = root.querySelector(".qc-scroll")?.scrollTop ?? null;
   const docBefore = root.dataset.doc;
   root.replaceChildren();
+  root.removeAttribute("data-qc-ready");
   root.dataset.doc = String(data.document ?? "");
   root.style.setProperty("--qc-height", `${data.height || 640}px`);
 
@@ -573,6 +574,7 @@ export default function (component) {
 
   // Drag handles at the ends of the segment in focus: drop one on the text to move that end.
   const drawHandles = () => {
+    page.querySelectorAll(".qc-handle").forEach((h) => h.remove());
     const focusId = data.focus_segment;
     if (focusId === null || focusId === undefined || !data.can_resize) return;
     const spans = [...doc.querySelectorAll(".qc-c")].filter((s) => (s.dataset.segs || "").split(" ").includes(String(focusId)));
@@ -595,11 +597,12 @@ export default function (component) {
         ev.preventDefault();
         state.dragging = which;
         h.classList.add("qc-dragging");
+        h.style.pointerEvents = "none"; // so the text under the pointer, not the handle, takes the drop
         const move = (mv) => {
-          h.style.top = `${mv.clientY - base.top - rect.height / 2 + scroll.scrollTop - state.scroll0}px`;
-          h.style.left = `${mv.clientX - base.left - 4}px`;
+          const now = page.getBoundingClientRect();
+          h.style.top = `${mv.clientY - now.top - rect.height / 2}px`;
+          h.style.left = `${mv.clientX - now.left - 4}px`;
         };
-        state.scroll0 = scroll.scrollTop;
         const up = (upEv) => {
           document.removeEventListener("mousemove", move);
           document.removeEventListener("mouseup", up);
@@ -635,6 +638,7 @@ export default function (component) {
     if (data.select) selectOffsets(data.select[0], data.select[1]);
     root.setAttribute("data-qc-ready", "1");
     root.dataset.revision = String(data.revision ?? "");
+    root.dataset.render = String(data.render ?? "");
   };
   requestAnimationFrame(finish);
   if (window.ResizeObserver) {
