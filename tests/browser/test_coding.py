@@ -357,7 +357,7 @@ def test_every_coding_under_the_right_coder_after_every_switch(demo_server, page
     assert sorted(c[2] for c in codings(url)) == ["peneliti", "sari"]
 
     # creating a project opens it; "open" opens the demo again, and coding there is still the owner's
-    page.goto(f"{demo_server.url}/projects")
+    page.goto(demo_server.url)  # the Projects page is the app's main page
     wait_for_app(page, "Proyek")
     page.get_by_label("Nama proyek").fill("Studi Baru")
     page.get_by_role("button", name="Buat proyek").click()
