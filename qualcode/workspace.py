@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.models import Code, Coding, Document, Memo, Segment, Turn, User
@@ -70,17 +70,29 @@ def segments_in_range(
     *,
     coder_ids: Iterable[int] | None = None,
     code_ids: Iterable[int] | None = None,
+    longest: int | None = None,
+    segment_ids: Iterable[int] | None = None,
 ) -> list[SegmentView]:
-    """Segments overlapping ``[start, end)`` with their codings (code, colour, coder) and memo counts."""
+    """Segments overlapping ``[start, end)`` with their codings (code, colour, coder) and memo counts.
+
+    With ``longest`` (the document's longest segment), the read is bounded on both sides of the
+    ``(document_id, start, end)`` index: ``start - longest <= Segment.start < end``. With
+    ``segment_ids``, exactly those segments of the document, wherever they are."""
     query = (
         select(Segment.id, Segment.start, Segment.end, Coding.id, Code.id, Code.key, Code.name_id, Code.name_en,
                Code.colour, User.id, User.display_name)
         .join(Coding, Coding.segment_id == Segment.id)
         .join(Code, Coding.code_id == Code.id)
         .join(User, Coding.coder_id == User.id)
-        .where(Segment.document_id == document_id, Segment.start < end, Segment.end > start)
+        .where(Segment.document_id == document_id)
         .order_by(Segment.start, Segment.end, Coding.id)
     )
+    if segment_ids is not None:
+        query = query.where(Segment.id.in_(list(segment_ids)))
+    else:
+        query = query.where(Segment.start < end, Segment.end > start)
+    if longest is not None and segment_ids is None:
+        query = query.where(Segment.start >= start - longest)
     if coder_ids is not None:
         query = query.where(Coding.coder_id.in_(list(coder_ids)))
     if code_ids is not None:
@@ -99,9 +111,15 @@ def segments_in_range(
     return list(views.values())
 
 
-def chunks(text: str, start: int, end: int, segments: list[SegmentView]) -> list[tuple[int, str, list[int]]]:
-    """Split ``text[start:end]`` where any segment begins or ends: (offset, text, segment ids)."""
+def chunks(text: str, start: int, end: int, segments: list[SegmentView],
+           extra: Iterable[tuple[int, int]] = ()) -> list[tuple[int, str, list[int]]]:
+    """Split ``text[start:end]`` where any segment (or ``extra`` span, e.g. a search hit) begins or
+    ends: (offset, text, segment ids)."""
     cuts = {start, end}
+    for a, b in extra:
+        if b > start and a < end:
+            cuts.add(max(a, start))
+            cuts.add(min(b, end))
     for seg in segments:
         if seg.end > start and seg.start < end:
             cuts.add(max(seg.start, start))
@@ -137,46 +155,19 @@ def window_payload(
             "speaker": unit.speaker,
             "interviewer": unit.is_interviewer,
             "ts": unit.timestamp,
-            "chunks": chunks(text, unit.text_start, unit.end, overlapping),
+            "chunks": chunks(text, unit.text_start, unit.end, overlapping, search or ()),
         })
     segs = {
         str(s.id): {
             "start": s.start,
             "end": s.end,
             "memos": s.memos,
-            "codes": [{"colour": c["colour"], "name": code_label(c["name_id"], c["name_en"], c["key"], lang),
+            "codes": [{"id": c["code"], "colour": c["colour"], "name": code_label(c["name_id"], c["name_en"], c["key"], lang),
                        "key": c["key"], "coder": c["coder"]} for c in s.codings],
         }
         for s in segments
     }
     return {"units": payload_units, "segments": segs, "search": search or [], "focus": focus}
-
-
-def uncoded_turn_numbers(session: Session, document_id: int, coder_ids: Iterable[int] | None = None) -> list[int]:
-    """Informant turns (or, without turns, nothing) that no segment overlaps."""
-    condition = and_(Segment.document_id == Turn.document_id, Segment.start < Turn.end, Segment.end > Turn.text_start)
-    inner = select(Segment.id).join(Coding, Coding.segment_id == Segment.id).where(condition)
-    if coder_ids is not None:
-        inner = inner.where(Coding.coder_id.in_(list(coder_ids)))
-    rows = session.scalars(
-        select(Turn.number)
-        .where(Turn.document_id == document_id, Turn.is_interviewer.is_(False), ~exists(inner.correlate(Turn)))
-        .order_by(Turn.number)
-    )
-    return list(rows)
-
-
-def coding_progress(session: Session, project_id: int) -> dict[int, tuple[int, int]]:
-    """Per document: (informant turns with at least one coding, informant turns)."""
-    condition = and_(Segment.document_id == Turn.document_id, Segment.start < Turn.end, Segment.end > Turn.text_start)
-    coded = exists(select(Segment.id).join(Coding, Coding.segment_id == Segment.id).where(condition).correlate(Turn))
-    rows = session.execute(
-        select(Turn.document_id, func.count(), func.sum(case((coded, 1), else_=0)))
-        .join(Document, Document.id == Turn.document_id)
-        .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
-        .group_by(Turn.document_id)
-    )
-    return {doc_id: (int(done or 0), int(total)) for doc_id, total, done in rows}
 
 
 def search_text(text: str, query: str, limit: int = 200) -> list[tuple[int, int]]:

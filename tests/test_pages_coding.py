@@ -1,12 +1,13 @@
-"""AppTest for the Coding page's logic: a pending selection, the code picker, apply, remove, undo."""
+"""AppTest for the Coding page's logic: the document it opens on, search as a list, the segment panel.
+Applying codes happens in the browser component: tests/browser/test_coding.py."""
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session, unit_of_work
-from qualcode.models import Code, Coding, Document
+from qualcode.models import Code, Coding, Document, Segment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,50 +18,32 @@ def keys(engine):
                       session.execute(select(Coding, Code.key).join(Code, Coding.code_id == Code.id)))
 
 
-def test_apply_a_code_to_the_pending_selection_then_undo(demo):
+def test_opens_on_the_interview_with_most_codings(demo):
     with read_session(demo) as session:
-        doc = session.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
-        trust = session.scalar(select(Code).where(Code.key == "trust_building"))
-        start = doc.text.index("masing-masing puskesmas")
-    baseline = keys(demo)  # the demo's own codings (two coders, other documents)
+        busiest = session.execute(
+            select(Document.id, func.count(Coding.id)).join(Segment, Segment.document_id == Document.id)
+            .join(Coding, Coding.segment_id == Segment.id).where(Document.kind == "interview")
+            .group_by(Document.id).order_by(func.count(Coding.id).desc(), Document.title)
+        ).first()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("app_pages/coding.py").run()
-    at.session_state["coding_doc_id"] = doc.id
-    at.session_state["pending"] = {"doc": doc.id, "start": start, "end": start + len("masing-masing puskesmas")}
-    at.run()
     assert not at.exception
-    picker = next(m for m in at.multiselect if m.label == "Kode yang diterapkan")
-    picker.set_value([trust.id]).run()
-    next(b for b in at.button if b.label == "Terapkan kode").click().run()
-    assert not at.exception
-    assert keys(demo) == sorted([*baseline, ("trust_building", start, start + len("masing-masing puskesmas"))])
-    next(b for b in at.button if b.label == "Urungkan tindakan terakhir").click().run()
-    assert not at.exception
-    assert keys(demo) == baseline
+    assert at.session_state["coding_doc_id"] == busiest[0] and busiest[1] > 0
+    assert at.session_state["coding_view"] == "all"  # every coder's codings show by default
 
 
-def test_supervisor_cannot_apply_codes_and_sees_why(demo):
-    from qualcode.services import projects
-
-    with unit_of_work(demo) as session:
-        sup = projects.create_user(session, "pembimbing", "Bu Pembimbing")
-        project_id = session.scalar(select(Document.project_id))
-        owner = projects.get_user_by_login(session, "peneliti")
-        projects.set_member(session, project_id, sup.id, "supervisor", actor_id=owner.id)
-        doc = session.scalar(select(Document).where(Document.kind == "interview"))
-        trust = session.scalar(select(Code.id).where(Code.key == "trust_building"))
-        sup_id, doc_id = sup.id, doc.id
-    baseline = keys(demo)
+def test_window_navigation_and_search_list(demo):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("app_pages/coding.py")
-    at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id  # the sidebar picker follows the widget
-    at.session_state["coding_doc_id"] = doc_id
-    at.session_state["pending"] = {"doc": doc_id, "start": 10, "end": 30}
-    at.run()
-    next(m for m in at.multiselect if m.label == "Kode yang diterapkan").set_value([trust]).run()
-    next(b for b in at.button if b.label == "Terapkan kode").click().run()
-    assert any("Bu Pembimbing berperan sebagai pembimbing" in e.value for e in at.error), [e.value for e in at.error]
-    assert keys(demo) == baseline
+    at.switch_page("app_pages/coding.py").run()
+    next(t for t in at.text_input if t.label == "Cari dalam teks").set_value("percaya").run()
+    assert not at.exception
+    assert any(c.value.startswith("1 dari ") for c in at.caption), [c.value for c in at.caption]
+    kwic = [b for b in at.button if "»" in b.label]
+    assert kwic and all("ercaya" in b.label.split("»")[1].split("«")[0] for b in kwic)
+    total = len(kwic)
+    if total > 1:
+        next(b for b in at.button if b.key == "hit_next").click().run()
+        assert any(c.value.startswith("2 dari ") for c in at.caption)
 
 
 def test_segment_panel_shows_comments_and_history(demo):

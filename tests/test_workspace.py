@@ -11,10 +11,8 @@ from qualcode.text import codepoint_to_utf16, utf16_to_codepoint
 from qualcode.workspace import (
     SegmentView,
     chunks,
-    coding_progress,
     paragraphs,
     search_text,
-    uncoded_turn_numbers,
     window_of_offset,
     windows,
 )
@@ -140,9 +138,12 @@ def test_progress_and_next_uncoded_turn(world):
     start = doc.text.index(turn_text)
     codings.code_span(session, doc.id, start, start + len(turn_text), book["trust_building"].id, actor_id=actor)
     session.commit()
-    assert coding_progress(session, project.id)[doc.id] == (1, 2)
-    assert uncoded_turn_numbers(session, doc.id) == [4]
-    assert uncoded_turn_numbers(session, doc.id, coder_ids=[999]) == [2, 4]
+    from qualcode.read.views.coding import coded_spans, project_progress, uncoded_turns, units_of
+
+    units = units_of(session, doc.id, doc.text)
+    assert project_progress(session, project.id)[doc.id] == (1, 2)
+    assert uncoded_turns(units, coded_spans(session, doc.id)) == [4]
+    assert uncoded_turns(units, coded_spans(session, doc.id, coder_ids=[999])) == [2, 4]
 
 
 def test_sentence_at_offset():

@@ -85,6 +85,20 @@ def code_span(session: Session, document_id: int, start: int, end: int, code_id:
     return coding
 
 
+def code_spans(session: Session, document_id: int, spans: list[tuple[int, int]], code_id: int, *,
+               actor_id: int) -> list[int]:
+    """Apply ``code_id`` to every span (search hits) as one action; spans this coder already
+    coded with it are left as they are. Returns the new codings' ids."""
+    made = []
+    for start, end in spans:
+        try:
+            with session.begin_nested():
+                made.append(code_span(session, document_id, start, end, code_id, actor_id=actor_id).id)
+        except ConflictError:
+            continue
+    return made
+
+
 def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
     """Remove one coding; its segment goes too when nothing else (coding or memo) hangs on it."""
     coding = session.get(Coding, coding_id)

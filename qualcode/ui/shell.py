@@ -126,16 +126,16 @@ def _project_picker() -> None:
     if not ids or current is None:
         st.caption(tr("ui.no_projects_yet"))
         return
-    chosen = st.selectbox(
+    # The widget follows the current project (set by this picker, "create" or "open" on the
+    # Projects page); only the user's own change of the widget moves the current project.
+    st.session_state["sidebar_project"] = current
+    st.selectbox(
         tr("ui.project"),
         ids,
-        index=ids.index(current),
         format_func=state.label_of(names),
         key="sidebar_project",
+        on_change=lambda: state.set_project(st.session_state["sidebar_project"]),
     )
-    if chosen != current:
-        state.set_project(chosen)
-        st.rerun()
 
 
 def _coder_picker() -> None:
@@ -153,12 +153,13 @@ def _coder_picker() -> None:
         if current not in labels:  # default to the project's owner, the usual person at the keyboard
             current = next((m[0] for m in members if m[2] == "owner"), ids[0])
             st.session_state[state.USER_KEY] = current
-        chosen = st.selectbox(
-            tr("ui.who_am_i"), ids, index=ids.index(current), format_func=state.label_of(labels), key="sidebar_user"
+        # The widget follows the current coder (a new coder becomes current at once); only the
+        # user's own change of the widget switches coder.
+        st.session_state["sidebar_user"] = current
+        st.selectbox(
+            tr("ui.who_am_i"), ids, format_func=state.label_of(labels), key="sidebar_user",
+            on_change=lambda: st.session_state.__setitem__(state.USER_KEY, st.session_state["sidebar_user"]),
         )
-        if chosen != current:
-            st.session_state[state.USER_KEY] = chosen
-            st.rerun()
     with st.expander(tr("ui.add_coder")):
         with st.form("add_coder", clear_on_submit=True):
             login = st.text_input(tr("ui.login"), help=tr("ui.login_help"))

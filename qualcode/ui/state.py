@@ -64,14 +64,15 @@ def set_project(pid: int | None) -> None:
 
 
 @contextmanager
-def action() -> Iterator[Session]:
-    """One transaction per user action; a QualcodeError is shown, in the UI language, and
-    nothing of the action is stored."""
+def action(*, show: bool = True) -> Iterator[Session]:
+    """One transaction per user action; a QualcodeError is shown (unless ``show`` is False, when
+    the caller shows it its own way), in the UI language, and nothing of the action is stored."""
     try:
         with unit_of_work(engine()) as session:
             yield session
     except QualcodeError as exc:
-        st.error(message(exc, lang()))
+        if show:
+            st.error(message(exc, lang()))
         raise ActionFailed from exc
 
 

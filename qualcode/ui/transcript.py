@@ -1,8 +1,9 @@
-"""The transcript component: highlights, selection and clicks, built with st.components.v2
-(inline HTML, CSS and JS; no npm build)."""
+"""The coding workspace component: code panel, transcript, margin stripes and legend, built with
+st.components.v2 (inline HTML, CSS and JS; no npm build)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from qualcode.text import utf16_to_codepoint
 
 ASSETS = Path(__file__).parent / "assets"
 
+EVENTS = ("apply", "in_vivo", "segments", "sentence", "undo", "redo", "pin", "retrieve", "resize")
+
 _component = st.components.v2.component(
     "qualcode.transcript",
     css=(ASSETS / "transcript.css").read_text(encoding="utf-8"),
@@ -20,17 +23,22 @@ _component = st.components.v2.component(
 )
 
 
-def transcript(payload: dict[str, Any], *, key: str) -> Any:
-    """Mount the transcript; the result has ``selection``, ``segments``, ``unit`` and
-    ``sentence`` (Alt+click) triggers."""
-    return _component(
-        data=payload,
-        key=key,
-        on_selection_change=lambda: None,
-        on_segments_change=lambda: None,
-        on_unit_change=lambda: None,
-        on_sentence_change=lambda: None,
-    )
+def transcript(payload: dict[str, Any], *, key: str, on_event: Callable[[str], None]) -> Any:
+    """Mount the workspace. Each event (``EVENTS``) calls ``on_event(name)`` before the rerun;
+    the handler reads the event's value from ``st.session_state[key]``."""
+    callbacks = {f"on_{name}_change": (lambda name=name: on_event(name)) for name in EVENTS}
+    return _component(data=payload, key=key, **callbacks)
+
+
+def event_value(key: str, name: str) -> Any:
+    """The value the component sent with event ``name`` (inside that event's callback)."""
+    state = st.session_state.get(key)
+    if state is None:
+        return None
+    try:
+        return state[name]
+    except (KeyError, TypeError):
+        return getattr(state, name, None)
 
 
 def to_codepoints(text: str, point: list[int]) -> int:

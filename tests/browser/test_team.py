@@ -13,7 +13,7 @@ from qualcode.models import Coding
 from qualcode.review.tables import Comment
 from qualcode.services import accounts, projects
 from tests.browser.conftest import running_server, screenshot, wait_for_app
-from tests.browser.test_coding import DOC_TITLE, SENTENCE, choose_document, drag_select, pick_code_and_apply, until_shown
+from tests.browser.test_coding import DOC_TITLE, SENTENCE, click_code, code_id, drag_select, open_document, settled
 
 pytestmark = pytest.mark.browser
 PASSWORD = "rahasia-sekali"
@@ -67,23 +67,23 @@ def test_researcher_and_supervisor(team_server, browser):
     sign_in(supervisor, team_server.url, "pembimbing")
 
     go(researcher, "Pengodean")
-    choose_document(researcher, DOC_TITLE)
-    until_shown(researcher, lambda: drag_select(researcher, SENTENCE), "Teks terpilih")
-    pick_code_and_apply(researcher, "trust_building")
+    open_document(researcher, team_server.url, DOC_TITLE, navigate=False)
+    drag_select(researcher, SENTENCE)
+    settled(researcher, click_code(researcher, code_id(team_server.database_url, "trust_building")))
     researcher.locator(".qc-c.qc-coded", has_text="masukannya dibawa").first.wait_for()
     screenshot(researcher, "team_researcher_coded")
 
     go(supervisor, "Pengodean")
-    choose_document(supervisor, DOC_TITLE)
-    supervisor.get_by_text("semua", exact=True).click()  # show everyone's codings
-    wait_for_app(supervisor, "Pengodean")
+    open_document(supervisor, team_server.url, DOC_TITLE, navigate=False)  # everyone's codings show by default
     supervisor.locator(".qc-c.qc-coded", has_text="masukannya dibawa").first.wait_for()
     screenshot(supervisor, "team_supervisor_sees")
 
-    # The supervisor cannot code: the service refuses whatever the page shows.
-    until_shown(supervisor, lambda: drag_select(supervisor, "Pernah saya tanya di grup"), "Teks terpilih")
-    pick_code_and_apply(supervisor, "capacity")
-    supervisor.get_by_text(re.compile("pembimbing.*tidak boleh|supervisor")).first.wait_for()
+    # The supervisor cannot code: the service refuses whatever the page shows, and the paint goes back.
+    drag_select(supervisor, "Pernah saya tanya di grup")
+    settled(supervisor, click_code(supervisor, code_id(team_server.database_url, "capacity")))
+    notice = supervisor.get_by_test_id("qc-notice")
+    assert re.search("pembimbing", notice.inner_text()), notice.inner_text()
+    assert supervisor.locator(".qc-pending").count() == 0
     screenshot(supervisor, "team_supervisor_refused")
 
     # The supervisor comments on the researcher's coding from the Review page.
