@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qualcode.models import Code, Coding, Document, Memo, Segment, Turn, User
+from qualcode.models import Code, Coding, Memo, Segment, User
 from qualcode.read.codes import label as code_label
 from qualcode.units import TextUnit as Unit
 from qualcode.units import build_units, document_units, sentence_at  # noqa: F401  (re-exported for pages)

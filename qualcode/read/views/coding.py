@@ -411,8 +411,8 @@ class PageModel:
 def page_model(session: Session, project_id: int, cached: PageModel | None = None) -> PageModel:
     """What the Coding page needs before the workspace: documents with progress, codes in tree
     order, the project's people. ``cached`` is reused while the project's revision is the same."""
-    from qualcode.queries import tree_sorted
-    from qualcode.services.projects import members
+    from qualcode.read.codes import tree_sorted
+    from qualcode.read.entities import members
 
     revision = project_revision(session, project_id)
     if cached is not None and cached.revision == revision:
