@@ -10,9 +10,12 @@ from qualcode.exchange.codebook_csv import codebook_to_csv
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.files.codebook import read_codebook
 from qualcode.read.views.codebook import codebook_view, slugify
+from qualcode.read.views.coding import quote as quote_text
+from qualcode.read.views.coding import retrieval_csv, retrieve
 from qualcode.services import codebooks as codebook_service
 from qualcode.services import codes as code_service
 from qualcode.ui import runner, shell, state
+from qualcode.ui.coding import open_at
 from qualcode.ui.markup import code as inline_code
 from qualcode.ui.markup import inline, literal, quote, swatch_markdown
 from qualcode.ui.state import tr
@@ -22,6 +25,24 @@ pid, lang = page.project_id, page.lang
 with state.reading() as session:
     view = codebook_view(session, pid)
 codes_by_id = view.by_id
+
+
+def retrieved_segments(code_id: int) -> None:
+    """Every segment coded with the code (sub-codes too) across documents, each opening its place
+    in the transcript; downloadable."""
+    with state.reading() as session:
+        table = retrieve(session, pid, code_id, lang=lang)
+    st.caption(tr("coding.retrieved", count=len(table)))
+    st.download_button(tr("coding.download_retrieved"), retrieval_csv(table, lang), f"segments-{code_id}.csv",
+                       "text/csv", key=f"cb_retrieve_dl_{code_id}")
+    for n, row in enumerate(table.head(200).itertuples()):
+        who = " · ".join(x for x in (row.speaker, row.informant, row.group) if x)
+        st.caption(inline(row.document) + (f" · {inline(who)}" if who else ""))
+        st.text("“" + quote_text(row.text, 200) + "”")
+        if st.button(tr("coding.open_here"), key=f"cb_open_{code_id}_{n}_{row.segment_id}"):
+            open_at(int(row.document_id), int(row.start), every_coder=True)
+            st.session_state["seg_focus"] = [int(row.segment_id)]
+            st.switch_page("app_pages/coding.py")
 
 
 def code_label(code_id: int | None) -> str:
@@ -80,6 +101,8 @@ with tab_tree:
                             st.markdown(quote(example))
                     if code.indicators:
                         st.caption(f"{tr('codebook.indicators')}: " + ", ".join(inline(i) for i in code.indicators))
+                    if code.codings and st.toggle(tr("coding.ws_retrieve"), key=f"cb_retrieve_{code.id}"):
+                        retrieved_segments(code.id)
 
 with tab_edit:
     st.subheader(tr("codebook.new_code"))

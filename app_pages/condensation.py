@@ -77,7 +77,8 @@ if code_label:
         else:
             shown = excerpts[["segment_id", "document", "informants", "groups", "snippet", "condensation"]]
             edited = st.data_editor(shown, hide_index=True, key=f"condense_{c_code}", width="stretch",
-                                    disabled=["segment_id", "document", "informants", "groups", "snippet"])
+                                    disabled=["segment_id", "document", "informants", "groups", "snippet"],
+                                    column_config={"segment_id": None})  # internal ids stay out of sight
             if st.button(tr("analysis.save_condensations"), key="save_condensations"):
                 before = dict(zip(shown["segment_id"], shown["condensation"], strict=True))
                 changed = [(int(s), t or "") for s, t in zip(edited["segment_id"], edited["condensation"], strict=True)

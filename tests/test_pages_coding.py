@@ -65,3 +65,22 @@ def test_segment_panel_shows_comments_and_history(demo):
     assert not at.exception
     assert any("Batasnya terlalu lebar?" in t.value for t in at.text)
     assert any("diterapkan" in c.value and "trust_building" in c.value for c in at.caption)
+
+
+def test_codebook_page_retrieves_a_code_and_opens_a_segment(demo):
+    with read_session(demo) as session:
+        code_id, count = session.execute(
+            select(Code.id, func.count(Coding.id)).join(Coding, Coding.code_id == Code.id)
+            .group_by(Code.id).order_by(func.count(Coding.id).desc())
+        ).first()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/codebook.py").run()
+    at.toggle(key=f"cb_retrieve_{code_id}").set_value(True).run()
+    assert not at.exception
+    assert any(c.value.startswith(f"{count} segmen") for c in at.caption), [c.value for c in at.caption][:5]
+    opener = next(b for b in at.button if b.key and b.key.startswith(f"cb_open_{code_id}_"))
+    segment_id = int(opener.key.rsplit("_", 1)[1])
+    opener.click().run()
+    assert not at.exception
+    assert at.session_state["seg_focus"] == [segment_id]
+    assert any(t.value == "Pengodean" for t in at.title)

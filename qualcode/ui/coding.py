@@ -503,11 +503,11 @@ def _retrieve_panel(pid: int, lang: str) -> None:
     st.download_button(tr("coding.download_retrieved"), data=view.retrieval_csv(table, lang),
                        file_name=f"segments-{code_id}.csv", mime="text/csv", key="retrieve_download")
     with st.container(height=320, key="coding_retrieved"):
-        for row in table.head(300).itertuples():
+        for n, row in enumerate(table.head(300).itertuples()):
             who = " · ".join(x for x in (row.speaker, row.informant, row.group) if x)
             st.caption(f"{row.document}" + (f" · {who}" if who else ""))
             st.text("“" + view.quote(row.text, 200) + "”")
-            if st.button(tr("coding.open_here"), key=f"open_seg_{row.segment_id}"):
+            if st.button(tr("coding.open_here"), key=f"open_seg_{n}_{row.segment_id}"):
                 open_at(int(row.document_id), int(row.start))
                 ss["seg_focus"] = [int(row.segment_id)]
                 st.rerun(scope="app")  # another document: the page's document picker changes too

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from qualcode.analysis import register
 from qualcode.models import Segment
 from qualcode.read import entities as read_entities
+from qualcode.read.views.coding import quote
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ def summary_sheet(session: Session, document_id: int) -> SummarySheetView:
     sheet = read_entities.summary_sheet(session, document_id)
     rows = session.execute(select(Segment.id, Segment.start, Segment.snippet).where(Segment.document_id == document_id)
                            .order_by(Segment.start)).all()
-    segments = {i: f"{start}: {snippet[:70]}" for i, start, snippet in rows}
+    # the researcher sees the quotation, never an offset or an id
+    segments = {i: "“" + quote(snippet, 70) + "”" for i, _start, snippet in rows}
     if sheet is None:
         return SummarySheetView(document_id, segments=segments)
     return SummarySheetView(document_id, sheet.main_themes, sheet.salient_points, sheet.next_questions,
