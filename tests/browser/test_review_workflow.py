@@ -8,7 +8,7 @@ from sqlalchemy import select
 from qualcode.db import make_engine, read_session
 from qualcode.review.tables import ReviewMark
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.test_coding import DOC_TITLE, SENTENCE, drag_select, pick_code_and_apply, until_shown
+from tests.browser.test_coding import DOC_TITLE, SENTENCE, click_code, code_id, drag_select, open_document, settled
 from tests.browser.test_team import go, sign_in, team_server  # noqa: F401  (the two-account server fixture)
 
 pytestmark = pytest.mark.browser
@@ -31,6 +31,19 @@ def choose(page, label: str, option: str, typed: str = "") -> None:  # type: ign
             if attempt == 2:
                 raise
     wait_for_app(page, "Tinjauan")
+
+
+def until_shown(page, act, text: str, tries: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Do ``act`` until ``text`` shows: an event sent while Streamlit is still finishing the
+    previous rerun can be superseded, as a user would simply click again."""
+    for attempt in range(tries):
+        act()
+        try:
+            page.get_by_text(text).first.wait_for(timeout=10_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
 
 
 def save(page) -> None:  # type: ignore[no-untyped-def]
@@ -76,14 +89,9 @@ def test_request_fix_approve_and_unitizing_alpha(team_server, browser):  # noqa:
     researcher.get_by_text("Kode juga keluhan tentang masukan yang hilang.").wait_for()
     screenshot(researcher, "review_awaiting")
     go(researcher, "Pengodean")
-    box = researcher.locator("[data-testid='stSelectbox']").filter(has_text="Dokumen").last
-    box.click()
-    researcher.keyboard.type(DOC_TITLE[:25])
-    researcher.get_by_role("option").filter(has_text=DOC_TITLE).first.click()
-    wait_for_app(researcher, "Pengodean")
-    researcher.locator(".qc-c", has_text="masukannya dibawa").first.wait_for()
-    until_shown(researcher, lambda: drag_select(researcher, SENTENCE), "Teks terpilih")
-    pick_code_and_apply(researcher, "trust_building")
+    open_document(researcher, team_server.url, DOC_TITLE, navigate=False)
+    drag_select(researcher, SENTENCE)
+    settled(researcher, click_code(researcher, code_id(team_server.database_url, "trust_building")))
     researcher.locator(".qc-c.qc-coded", has_text="masukannya dibawa").first.wait_for()
     go(researcher, "Tinjauan")
     researcher.get_by_role("tab", name=TASKS).click()
