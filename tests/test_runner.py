@@ -42,7 +42,8 @@ def test_a_confirmation_outlives_the_rerun_and_the_undo_entry_is_kept(sqlite_url
     at = click(app(sqlite_url, monkeypatch), "undoable")
     assert [t.value for t in at.toast] == ["Done."]
     assert "undo entries: 1" in [m.value for m in at.markdown]
-    assert at.session_state["undo_stack"][0].data == {"codings": [7]}
+    entry, what = at.session_state["undo_stack"][0]
+    assert entry.data == {"codings": [7]} and what == "Done."  # the entry and what it did
     at.run()  # shown once
     assert not at.toast
 

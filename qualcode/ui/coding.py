@@ -8,34 +8,24 @@ leaves an undo entry; undo and redo name what they did.
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
 from qualcode import undo
-from qualcode.errors import QualcodeError
 from qualcode.nlp.pipeline import lemma_search
 from qualcode.read.views import coding as view
 from qualcode.services import codes as code_service
 from qualcode.services import codings as coding_service
 from qualcode.services import memos as memo_service
-from qualcode.ui import state
-from qualcode.ui.state import tr
+from qualcode.ui import markup, runner, state
+from qualcode.ui.state import tr, tr_plain
 from qualcode.ui.transcript import event_value, selection_span, to_codepoints, transcript
 from qualcode.workspace import search_text, window_of_offset, window_payload, windows
 
 ss = st.session_state
 KEY = "coding_ws"
-
-
-@dataclass
-class Notice:
-    kind: str
-    text: str
-    nonce: float = field(default_factory=time.time)
 
 
 def open_at(document_id: int, offset: int, *, every_coder: bool = False) -> None:
@@ -46,25 +36,10 @@ def open_at(document_id: int, offset: int, *, every_coder: bool = False) -> None
         ss["coding_view"] = "all"
 
 
-# -- one action ----------------------------------------------------------------------------------
+# -- one action: qualcode.ui.runner.run_event (one transaction, an undo entry, a notice) --------
 
 def _run(act: Any, done: str | None = None, what: str = "") -> bool:
-    """One user action, one transaction; its undo entry (named by ``what``) goes on the stack and
-    the redo stack empties; ``done`` is the message shown when it succeeded."""
-    try:
-        with state.action(show=False) as session:
-            entry = act(session)
-    except state.ActionFailed as exc:
-        cause = exc.__cause__
-        ss["coding_notice"] = Notice("error", cause.message(state.lang()) if isinstance(cause, QualcodeError)
-                                     else str(cause))
-        return False
-    if entry is not None:
-        ss.setdefault("undo_stack", []).append((entry, what))
-        ss["redo_stack"] = []
-    if done:
-        ss["coding_notice"] = Notice("ok", done)
-    return True
+    return runner.run_event(act, done=done, what=what)
 
 
 def _names(ids: list[int]) -> str:
@@ -100,7 +75,7 @@ def _apply(value: dict[str, Any]) -> None:
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], c, actor_id=uid).id
                            for c in code_ids])
 
-    if _run(act, tr("coding.applied", codes=_names(code_ids)), tr("coding.what_applied", codes=_names(code_ids))):
+    if _run(act, tr_plain("coding.applied", codes=_names(code_ids)), tr_plain("coding.what_applied", codes=_names(code_ids))):
         ss["coding_recent"] = view.push_recent(ss.get("coding_recent", []), code_ids)
 
 
@@ -116,7 +91,7 @@ def _in_vivo(value: dict[str, Any]) -> None:
         code = code_service.create_code(session, pid, name, actor_id=uid)
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], code.id, actor_id=uid).id])
 
-    _run(act, tr("coding.in_vivo_done", name=name), tr("coding.what_in_vivo", name=name))
+    _run(act, tr_plain("coding.in_vivo_done", name=name), tr_plain("coding.what_in_vivo", name=name))
 
 
 def _segments(value: dict[str, Any]) -> None:
@@ -131,31 +106,13 @@ def _sentence(value: dict[str, Any]) -> None:
 
 
 def _undo(_: Any) -> None:
-    _step("undo_stack", "redo_stack", "coding.undone")
+    if runner.step(redo=False, done=lambda what: tr_plain("coding.undone", what=what or tr_plain("coding.last_action"))):
+        ss["seg_focus"] = []
 
 
 def _redo(_: Any) -> None:
-    _step("redo_stack", "undo_stack", "coding.redone")
-
-
-def _step(source: str, target: str, message: str) -> None:
-    stack = ss.get(source) or []
-    if not stack:
-        return
-    entry, label = stack[-1]
-    uid = state.user_id() or 0
-    try:
-        with state.action(show=False) as session:
-            inverse = undo.apply_undo(session, entry, actor_id=uid)
-    except state.ActionFailed as exc:
-        cause = exc.__cause__
-        ss["coding_notice"] = Notice("error", cause.message(state.lang()) if isinstance(cause, QualcodeError)
-                                     else str(cause))
-        return
-    stack.pop()
-    ss.setdefault(target, []).append((inverse, label))
-    ss["coding_notice"] = Notice("ok", tr(message, what=label or tr("coding.last_action")))
-    ss["seg_focus"] = []
+    if runner.step(redo=True, done=lambda what: tr_plain("coding.redone", what=what or tr_plain("coding.last_action"))):
+        ss["seg_focus"] = []
 
 
 def _pin(value: dict[str, Any]) -> None:
@@ -193,7 +150,7 @@ def _resize_mine(seg: Any, start: int, end: int) -> None:
             coding_service.resize_coding(session, coding_id, start, end, actor_id=uid)
         return undo.resized_many([(c, seg.start, seg.end) for c in mine])
 
-    if _run(act, tr("coding.resized_to", quote=view.quote(_ctx()[2][start:end], 60)), tr("coding.what_resized")):
+    if _run(act, tr_plain("coding.resized_to", quote=view.quote(_ctx()[2][start:end], 60)), tr_plain("coding.what_resized")):
         ss["seg_focus"] = []
 
 
@@ -270,10 +227,10 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
     panel = view.code_panel(codes, lang, counts, ss.get("coding_pinned", []))
     ss["coding_panel_codes"] = panel
     quick = view.quick_codes(ss.get("coding_pinned", []), ss.get("coding_recent", []), [c.id for c in panel])
-    notice = ss.pop("coding_notice", None)
+    notice = runner.take_notice()
     payload = window_payload(text, shown, segments, lang=lang, search=[h for h in hits if h[0] < hi and h[1] > lo],
                              focus=ss.pop("coding_focus", focus_unit))
-    undo_stack, redo_stack = ss.get("undo_stack", []), ss.get("redo_stack", [])
+    undo_stack, redo_stack = runner.undo_stack(), runner.redo_stack()
     payload.update({
         "document": doc_id,
         "revision": revision,
@@ -283,8 +240,8 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
         "quick": quick,
         "notice": {"kind": notice.kind, "text": notice.text, "nonce": notice.nonce} if notice else None,
         "can_undo": bool(undo_stack), "can_redo": bool(redo_stack),
-        "undo_title": tr("coding.undo_what", what=undo_stack[-1][1]) if undo_stack else "",
-        "redo_title": tr("coding.redo_what", what=redo_stack[-1][1]) if redo_stack else "",
+        "undo_title": tr_plain("coding.undo_what", what=undo_stack[-1][1]) if undo_stack else "",
+        "redo_title": tr_plain("coding.redo_what", what=redo_stack[-1][1]) if redo_stack else "",
         "select": ss.pop("coding_select", None),
         "focus_segment": (ss.get("seg_focus") or [None])[0],
         "can_resize": True,
@@ -388,7 +345,7 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
     ss[window_key] = window_of_offset(units, parts, hits[index][0])
     with st.container(height=220, key="coding_kwic"):
         for n, hit in enumerate(view.keyword_in_context(text, hits[:200], 40)):
-            label = f"{_plain(hit.left)} »{_plain(hit.match)}« {_plain(hit.right)}"
+            label = f"{markup.inline(hit.left)} »{markup.inline(hit.match)}« {markup.inline(hit.right)}"
             st.button(label, key=f"kwic_{n}", type="primary" if n == index else "tertiary", on_click=_set,
                       args=("coding_hit_index", n))
     labels = {c.id: c.label(state.lang()) for c in codes}
@@ -399,19 +356,14 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
     return hits
 
 
-def _plain(text: str) -> str:
-    """Transcript words in a button label: Markdown characters shown as they are, never as markup."""
-    return re.sub(r"([\\`*_\[\]()!<>#|~$:])", r"\\\1", text)
-
-
 def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> None:
     doc_id = ss["coding_doc_id"]
 
     def act(session):  # type: ignore[no-untyped-def]
         return undo.added(coding_service.code_spans(session, doc_id, hits, code_id, actor_id=uid or 0))
 
-    _run(act, tr("coding.hits_coded", count=len(hits), codes=_names([code_id])),
-         tr("coding.what_hits", count=len(hits), codes=_names([code_id])))
+    _run(act, tr_plain("coding.hits_coded", count=len(hits), codes=_names([code_id])),
+         tr_plain("coding.what_hits", count=len(hits), codes=_names([code_id])))
 
 
 def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int] | None, uid: int | None,
@@ -451,7 +403,7 @@ def _remove(coding_id: int, name: str) -> None:
         coding_service.remove_coding(session, coding_id, actor_id=uid)
         return entry
 
-    _run(act, tr("coding.removed", codes=name), tr("coding.what_removed", codes=name))
+    _run(act, tr_plain("coding.removed", codes=name), tr_plain("coding.what_removed", codes=name))
 
 
 def _memo_box(seg: Any, pid: int, uid: int | None) -> None:
@@ -467,7 +419,7 @@ def _memo_box(seg: Any, pid: int, uid: int | None) -> None:
 def _add_memo(seg_id: int, pid: int, uid: int | None) -> None:
     body = ss.get(f"memo_body_{seg_id}", "")
     _run(lambda s: undo.memo_added(memo_service.add_memo(s, pid, body, actor_id=uid or 0, segment_id=seg_id)),
-         tr("coding.memo_added"), tr("coding.what_memo"))
+         tr_plain("coding.memo_added"), tr_plain("coding.what_memo"))
 
 
 def _history(chosen: list[Any]) -> None:
@@ -549,5 +501,5 @@ def _decide(pid: int, doc_id: int, item: Any, decision: str, name: str, uid: int
                                          evidence=item.suggestion.evidence)
         return undo.added([made.coding_id]) if made.coding_id else None
 
-    _run(act, tr("coding.applied", codes=name) if decision == "accepted" else None,
-         tr("coding.what_applied", codes=name))
+    _run(act, tr_plain("coding.applied", codes=name) if decision == "accepted" else None,
+         tr_plain("coding.what_applied", codes=name))

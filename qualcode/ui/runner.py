@@ -9,7 +9,11 @@ Conventions every page follows through :func:`run`:
   preamble), so it survives the rerun and the layout (open tab, scroll) stays put;
 - an action that does not rerun (``rerun=False``) confirms with an inline ``st.success``;
 - an action may return an :class:`~qualcode.undo.UndoEntry`; with ``undoable=True`` it is pushed on
-  the page's undo stack (:func:`undo_stack`) once the transaction has committed.
+  the page's undo stack (:func:`undo_stack`) once the transaction has committed;
+- an action started by a component event or a button callback (the coding workspace) goes through
+  :func:`run_event`: the same transaction and undo entry (named by ``what``), but its confirmation
+  or refusal becomes a :class:`Notice` the page shows in place (:func:`take_notice`), since the
+  callback's own rerun follows; :func:`step` undoes or redoes, naming what it did.
 
 Work that reads but may refuse (an export the user may not make, a file that does not parse)
 goes through :func:`attempt`: the error is shown the same way, and ``None`` comes back.
@@ -31,6 +35,8 @@ from qualcode.undo import UndoEntry
 T = TypeVar("T")
 FLASH_KEY = "qc_flash"
 UNDO_KEY = "undo_stack"
+REDO_KEY = "redo_stack"
+NOTICE_KEY = "qc_notice"
 
 Message = str | Callable[[Any], str] | None
 
@@ -57,10 +63,11 @@ def run(action: Callable[[Session], T], *, done: Message = None, rerun: bool = T
     except state.ActionFailed:
         return Outcome(False)
     if undoable and isinstance(value, UndoEntry):
-        undo_stack().append(value)
+        undo_stack().append((value, message_of(done, value) or ""))
+        st.session_state[REDO_KEY] = []
     if then is not None:
         then(value)
-    message = done(value) if callable(done) else done
+    message = message_of(done, value)
     if rerun:
         if message:
             st.session_state[FLASH_KEY] = message
@@ -99,7 +106,82 @@ def show_flash() -> None:
         st.toast(message, icon=":material/check_circle:", duration="long")
 
 
-def undo_stack() -> list[UndoEntry]:
-    """The undo entries of this browser session, newest last."""
-    stack: list[UndoEntry] = st.session_state.setdefault(UNDO_KEY, [])
+def message_of(done: Message, value: Any) -> str | None:
+    return done(value) if callable(done) else done
+
+
+def undo_stack() -> list[tuple[UndoEntry, str]]:
+    """The undo entries of this browser session with what each did, newest last."""
+    stack: list[tuple[UndoEntry, str]] = st.session_state.setdefault(UNDO_KEY, [])
     return stack
+
+
+def redo_stack() -> list[tuple[UndoEntry, str]]:
+    """What undo took back, newest last; a new action empties it."""
+    stack: list[tuple[UndoEntry, str]] = st.session_state.setdefault(REDO_KEY, [])
+    return stack
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A confirmation or a refusal to show in place (``kind`` is ``ok`` or ``error``)."""
+
+    kind: str
+    text: str
+    nonce: float
+
+
+def _notice(kind: str, text: str) -> None:
+    import time
+
+    st.session_state[NOTICE_KEY] = Notice(kind, text, time.time())
+
+
+def take_notice() -> Notice | None:
+    """The notice the last event left, once."""
+    notice: Notice | None = st.session_state.pop(NOTICE_KEY, None)
+    return notice
+
+
+def _refusal(exc: state.ActionFailed) -> str:
+    cause = exc.__cause__
+    return cause.message(state.lang()) if isinstance(cause, QualcodeError) else str(cause)  # plain text
+
+
+def run_event(action: Callable[[Session], UndoEntry | None], *, done: str | None = None, what: str = "") -> bool:
+    """Run an action started by a component event or a callback: one transaction; its undo entry,
+    named ``what``, goes on the stack (and the redo stack empties); ``done`` or the refusal becomes
+    the notice. True when it was stored."""
+    try:
+        with state.action(show=False) as session:
+            entry = action(session)
+    except state.ActionFailed as exc:
+        _notice("error", _refusal(exc))
+        return False
+    if entry is not None:
+        undo_stack().append((entry, what))
+        st.session_state[REDO_KEY] = []
+    if done:
+        _notice("ok", done)
+    return True
+
+
+def step(*, redo: bool, done: Callable[[str], str]) -> bool:
+    """Undo (or redo) the newest entry, as an audited change by the current user; the notice says
+    what was undone (``done(what)``). The reverse entry goes on the other stack."""
+    from qualcode import undo
+
+    source, target = (redo_stack(), undo_stack()) if redo else (undo_stack(), redo_stack())
+    if not source:
+        return False
+    entry, what = source[-1]
+    try:
+        with state.action(show=False) as session:
+            inverse = undo.apply_undo(session, entry, actor_id=state.user_id() or 0)
+    except state.ActionFailed as exc:
+        _notice("error", _refusal(exc))
+        return False
+    source.pop()
+    target.append((inverse, what))
+    _notice("ok", done(what))
+    return True

@@ -46,6 +46,12 @@ def tr(key: str, **params: object) -> str:
     return t(key, lang(), **escape_params(params))
 
 
+def tr_plain(key: str, **params: object) -> str:
+    """A UI string shown as plain text (``st.text``, a component's ``textContent``): nothing is
+    Markdown there, so parameters stay as they are."""
+    return t(key, lang(), **params)
+
+
 def label_of(names: Mapping[Any, str], missing: str = "—") -> Callable[[Any], str]:
     """A ``format_func`` for a widget whose options are the keys of ``names``."""
     return lambda key: names.get(key, missing)
