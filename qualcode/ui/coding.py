@@ -71,7 +71,7 @@ def _apply(value: dict[str, Any]) -> None:
     if span is None or not code_ids:
         return
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], c, actor_id=uid).id
                            for c in code_ids])
 
@@ -87,7 +87,7 @@ def _in_vivo(value: dict[str, Any]) -> None:
     name = view.quote(text[span[0]:span[1]], 80).strip("…") or text[span[0]:span[1]][:80]
     doc_id = ss["coding_doc_id"]
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         code = code_service.create_code(session, pid, name, actor_id=uid)
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], code.id, actor_id=uid).id])
 
@@ -145,7 +145,7 @@ def _resize_mine(seg: Any, start: int, end: int) -> None:
     if not mine or start >= end or (start, end) == (seg.start, seg.end):
         return
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         for coding_id in mine:
             coding_service.resize_coding(session, coding_id, start, end, actor_id=uid)
         return undo.resized_many([(c, seg.start, seg.end) for c in mine])
@@ -349,7 +349,7 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
             st.button(label, key=f"kwic_{n}", type="primary" if n == index else "tertiary", on_click=_set,
                       args=("coding_hit_index", n))
     labels = {c.id: c.label(state.lang()) for c in codes}
-    target = st.selectbox(tr("coding.code_hits_with"), list(labels), format_func=labels.get, index=None,
+    target = st.selectbox(tr("coding.code_hits_with"), list(labels), format_func=state.label_of(labels), index=None,
                           key="code_hits_code", placeholder=tr("coding.pick_codes"))
     st.button(tr("coding.code_hits", count=len(hits)), key="code_hits", disabled=target is None,
               on_click=_code_hits, args=(hits, int(target) if target is not None else 0, uid))
@@ -359,7 +359,7 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
 def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> None:
     doc_id = ss["coding_doc_id"]
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         return undo.added(coding_service.code_spans(session, doc_id, hits, code_id, actor_id=uid or 0))
 
     _run(act, tr_plain("coding.hits_coded", count=len(hits), codes=_names([code_id])),
@@ -398,7 +398,7 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
 def _remove(coding_id: int, name: str) -> None:
     uid = state.user_id() or 0
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         entry = undo.removed(view.coding(session, coding_id))
         coding_service.remove_coding(session, coding_id, actor_id=uid)
         return entry
@@ -482,7 +482,8 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
             name = names.get(item.code_db_id, item.suggestion.code_id)
             st.text(f"{name} · {item.suggestion.score:.2f}")
             st.caption("“" + view.quote(item.text, 160) + "”")
-            terms = [t for e in item.suggestion.evidence if e["kind"] == "terms" for t in e["terms"]]
+            terms = [str(t) for e in item.suggestion.evidence if e["kind"] == "terms"
+                     for t in e["terms"]]  # type: ignore[attr-defined]  # evidence rows are JSON: "terms" is a list
             if terms:
                 st.caption(tr("suggest.ev_terms", terms=", ".join(terms)))
             b1, b2 = st.columns(2)
@@ -495,7 +496,7 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
 def _decide(pid: int, doc_id: int, item: Any, decision: str, name: str, uid: int | None) -> None:
     from qualcode.services import suggestions as suggestion_service
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         made = suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id, decision,
                                          actor_id=uid or 0, score=item.suggestion.score,
                                          evidence=item.suggestion.evidence)
