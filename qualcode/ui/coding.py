@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from qualcode import undo
 from qualcode.nlp.pipeline import lemma_search
@@ -181,7 +182,7 @@ def _units(session: Any, doc_id: int, text: str) -> list[Any]:
 # -- the fragment -------------------------------------------------------------------------------------
 
 @st.fragment
-def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> None:
+def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any], owners: frozenset[int] = frozenset()) -> None:
     started = time.perf_counter()
     pid = state.project_id() or 0
     uid = state.user_id()
@@ -253,7 +254,7 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
         transcript(payload, key=KEY, on_event=on_event)
         _window_nav(units, parts, window_key, spans)
     with side:
-        _segment_panel(text, units, doc_id, coder_ids, uid, pid)
+        _segment_panel(text, units, doc_id, coder_ids, uid, pid, owner=uid in owners)
         _retrieve_panel(pid, lang)
         _suggestions_panel(pid, doc_id, lo, hi, uid)
     # what the user waits for on the server: the event's action (in its callback) and this rerun
@@ -367,7 +368,7 @@ def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> No
 
 
 def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int] | None, uid: int | None,
-                   pid: int) -> None:
+                   pid: int, *, owner: bool = False) -> None:
     with state.reading() as session:
         chosen = view.focused_segments(session, doc_id, ss.get("seg_focus") or [], coder_ids=coder_ids)
     if not chosen:
@@ -382,9 +383,9 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
                 name = c["name_en"] if state.lang() == "en" and c["name_en"] else c["name_id"]
                 row = st.columns([4, 1])
                 row[0].text(f"{name} · {c['coder']}")
-                if c["coder_id"] == uid:
+                if c["coder_id"] == uid or owner:  # the owner may remove anyone's coding (audited)
                     row[1].button("✕", key=f"remove_{c['coding']}", help=tr("coding.remove"), on_click=_remove,
-                                  args=(c["coding"], name))
+                                  args=(c["coding"], name, c["coder_id"] == uid))
             if any(c["coder_id"] == uid for c in seg.codings):
                 st.caption(tr("coding.boundaries_help"))
                 cols = st.columns(3)
@@ -395,11 +396,13 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
     _history(chosen)
 
 
-def _remove(coding_id: int, name: str) -> None:
+def _remove(coding_id: int, name: str, own: bool = True) -> None:
+    """Remove a coding: one's own (undoable), or as the owner another coder's (audited; not undoable,
+    since only its coder may put it back)."""
     uid = state.user_id() or 0
 
-    def act(session):
-        entry = undo.removed(view.coding(session, coding_id))
+    def act(session: Session) -> undo.UndoEntry | None:
+        entry = undo.removed(view.coding(session, coding_id)) if own else None
         coding_service.remove_coding(session, coding_id, actor_id=uid)
         return entry
 
