@@ -362,14 +362,14 @@ def test_every_coding_under_the_right_coder_after_every_switch(demo_server, page
     page.get_by_label("Nama proyek").fill("Studi Baru")
     page.get_by_role("button", name="Buat proyek").click()
     wait_for_app(page, "Proyek")
-    sidebar_project = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Proyek")
-    page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').innerText.includes('Studi Baru')")
-    assert "Studi Baru" in sidebar_project.inner_text()
-    page.get_by_role("button", name="Buka").first.click()
+    current_project = ("(name) => [...document.querySelectorAll('[data-testid=stSidebar] input')]"
+                       ".some(i => i.value.includes(name))")
+    page.wait_for_function(current_project, arg="Studi Baru")  # created, and open
+    page.get_by_role("button", name="Buka").first.click()  # open the demo again
     wait_for_app(page, "Proyek")
-    page.wait_for_function("() => !document.querySelector('[data-testid=stSidebar]').innerText.includes('Studi Baru')"
-                           " || document.querySelector('[data-testid=stSidebar] [data-testid=stSelectbox]')")
-    open_document(page, demo_server.url, DOC_TITLE)
+    page.wait_for_function(current_project, arg="Demo")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Pengodean").click()
+    open_document(page, demo_server.url, DOC_TITLE, navigate=False)
     assert page.get_by_test_id("qc-coder").inner_text().endswith("Peneliti Utama")
     drag_select(page, "Nggak tau")
     settled(page, click_code(page, trust))
