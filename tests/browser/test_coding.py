@@ -225,6 +225,19 @@ def test_keys_and_a_refused_apply_taken_back(demo_server, page):
     page.locator(".qc-selinfo:not(.qc-has-sel)").wait_for()
     screenshot(page, "coding_refused")
 
+    # a click in a turn (nothing selected), then one key: the whole turn is coded
+    turn_text = page.evaluate("""() => [...document.querySelectorAll('.qc-body')]
+        .find(b => b.textContent.includes('Pernah saya tanya di grup')).textContent.trim()""")
+    at = page.evaluate("""() => { for (const span of document.querySelectorAll('.qc-c')) {
+        const n = span.firstChild; const i = n ? n.textContent.indexOf('Pernah saya') : -1; if (i < 0) continue;
+        const r = document.createRange(); r.setStart(n, i + 2); r.setEnd(n, i + 3);
+        const b = r.getBoundingClientRect(); return {x: b.left + 1, y: b.top + b.height / 2}; } }""")
+    page.mouse.click(at["x"], at["y"])
+    before = revision(page)
+    page.keyboard.press("1")
+    settled(page, before)
+    assert ("trust_building", turn_text) in [(k, t) for k, t, _ in codings(url)]
+
 
 def focus(page, cid):
     """Click the code's highlight and wait for its panel (and drag handles) from the server."""

@@ -284,8 +284,22 @@ export default function (component) {
     }
   };
 
+  // The turn holding the caret (a click in the text, nothing selected), if any.
+  const caretRow = () => {
+    const sel = window.getSelection();
+    if (!sel || !sel.rangeCount || !sel.isCollapsed) return null;
+    const node = sel.getRangeAt(0).startContainer;
+    if (!doc.contains(node)) return null;
+    return (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement).closest(".qc-unit");
+  };
+
   const apply = (codeIds) => {
     if (!codeIds.length) return;
+    if (!state.saved) {
+      // nothing selected but a click left the caret in a turn: one key or click codes the whole turn
+      const row = caretRow();
+      if (row) selectUnit(row);
+    }
     if (!state.saved) {
       notice.textContent = L("select_first", "Select some text first.");
       notice.className = "qc-notice qc-notice-error";
@@ -431,6 +445,9 @@ export default function (component) {
       remember();
       return;
     }
+    // a plain click forgets an earlier selection: the next code goes where the caret now is
+    state.saved = null;
+    showSelection();
     const span = ev.target.closest && ev.target.closest(".qc-c.qc-coded");
     if (span && span.dataset.segs) {
       setTriggerValue("segments", { ids: span.dataset.segs.split(" ").filter(Boolean).map(Number), t: Date.now() });
@@ -449,7 +466,7 @@ export default function (component) {
     if (typing && t !== filterInput) return;
     if (t === filterInput) return;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (/^[1-9]$/.test(ev.key) && state.saved) {
+    if (/^[1-9]$/.test(ev.key) && (state.saved || caretRow())) {
       const id = quick[Number(ev.key) - 1];
       if (id !== undefined) {
         ev.preventDefault();
