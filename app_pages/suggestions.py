@@ -8,7 +8,7 @@ codings have moved on, a worker process trains the next model in the background.
 import streamlit as st
 
 from qualcode.analysis.agreement import suggester_agreement
-from qualcode.services import documents as document_service
+from qualcode.read import entities as read_entities
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, state
@@ -25,7 +25,7 @@ set_test_ids({key_prefix("qc-suggestion-"): "qc-suggestion", f"{key_prefix('qc-a
               f"{key_prefix('qc-reject-')} button": "qc-reject"}, key="suggest_testids")
 
 with state.reading() as session:
-    docs = [(d.id, d.title) for d in document_service.list_documents(session, pid)]
+    docs = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
     codes = suggestion_service.project_codes(session, pid)
     status = suggestion_models.model_status(session, pid)
 if not docs:

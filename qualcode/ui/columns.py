@@ -1,0 +1,16 @@
+"""Column headers in the UI language: a table's column names map to ``column.<name>`` in the
+catalogue (``qualcode/locale/*/columns.yaml``), for ``st.dataframe``'s ``column_config``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from qualcode.ui.state import tr_plain
+
+
+def headers(names: Iterable[object], **overrides: object) -> dict[str, object]:
+    """A ``column_config`` naming each column in the UI language; ``overrides`` replace an entry
+    (a ``st.column_config`` object, or ``None`` to hide the column)."""
+    config: dict[str, object] = {str(name): tr_plain(f"column.{name}") for name in names}
+    config.update(overrides)
+    return config
