@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from streamlit.elements.lib.column_types import ColumnConfig
+
 from qualcode.ui.state import tr_plain
 
+Header = ColumnConfig | str | None
 
-def headers(names: Iterable[object], **overrides: object) -> dict[str, object]:
+
+def headers(names: Iterable[object], **overrides: Header) -> dict[str, Header]:
     """A ``column_config`` naming each column in the UI language; ``overrides`` replace an entry
     (a ``st.column_config`` object, or ``None`` to hide the column)."""
-    config: dict[str, object] = {str(name): tr_plain(f"column.{name}") for name in names}
+    config: dict[str, Header] = {str(name): tr_plain(f"column.{name}") for name in names}
     config.update(overrides)
     return config
