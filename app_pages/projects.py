@@ -14,7 +14,7 @@ from qualcode.ui.state import tr
 shell.page_header("nav.projects")
 accounts_on = get_settings().accounts
 with state.reading() as session:
-    view = projects_view(session, state.user_id(), accounts=accounts_on)
+    view = projects_view(session, state.user_id(), accounts=accounts_on, project_id=state.project_id())
 
 
 def open_project(project_id: int, user_id: int | None = None) -> None:
@@ -37,6 +37,17 @@ else:
             elif right.button(tr("projects.open"), key=f"open_{row.id}"):
                 open_project(int(row.id))
                 st.rerun()
+
+open_id = state.project_id()
+if open_id is not None and view.open_groups:
+    with st.expander(tr("projects.groups_of_open")):
+        edited_groups = st.text_area(tr("projects.groups"), "\n".join(view.open_groups), height=140,
+                                     help=tr("projects.groups_help"), key=f"groups_{open_id}")
+        if st.button(tr("projects.save_groups"), key=f"save_groups_{open_id}"):
+            pid_open, actor = open_id, state.user_id() or 0
+            runner.run(lambda s: project_service.set_stakeholder_groups(s, pid_open, edited_groups.splitlines(),
+                                                                        actor_id=actor),
+                       done=tr("projects.groups_saved"))
 
 left, right = st.columns([3, 2])
 with left:

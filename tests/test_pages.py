@@ -115,3 +115,17 @@ def test_codebook_page_adds_a_shipped_framework_in_one_click(empty_db):
     assert not at.exception, [e.value for e in at.exception]
     assert any("Emerson" in s.value for s in at.subheader)
     assert not any(b.key == "add_fw_emerson_2012" for b in at.button), "an applied framework is not offered again"
+
+
+def test_the_open_projects_groups_can_be_edited(empty_db):
+    at = app().run()
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Kelompok")
+    next(b for b in at.button if b.label == "Buat proyek").click().run()
+    project_box = next(sb for sb in at.sidebar.selectbox if sb.label == "Proyek")
+    pid = project_box.value
+    at.text_area(key=f"groups_{pid}").input("pemerintah\nLSM lingkungan\nwarga")
+    at.button(key=f"save_groups_{pid}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with read_session(make_engine(empty_db)) as session:
+        study = session.scalar(select(Project).where(Project.name == "Tesis Kelompok"))
+        assert study is not None and study.groups == ["pemerintah", "LSM lingkungan", "warga"]

@@ -23,10 +23,15 @@ class ProjectsView:
     roles: tuple[str, ...] = common.ROLES
     frameworks: list[Framework] = field(default_factory=list)  # the shipped codebooks a new study may apply
     default_groups: tuple[str, ...] = STAKEHOLDER_GROUPS
+    open_groups: list[str] = field(default_factory=list)  # the open project's stakeholder groups
 
 
-def projects_view(session: Session, user_id: int | None, *, accounts: bool) -> ProjectsView:
+def projects_view(session: Session, user_id: int | None, *, accounts: bool,
+                  project_id: int | None = None) -> ProjectsView:
     me = common.user(session, user_id) if accounts else None
     users = ([common.UserInfo(u.id, u.login, u.display_name, u.is_admin) for u in read_entities.list_users(session)]
              if me is not None and me.is_admin else [])
-    return ProjectsView(queries.project_overview(session), me, users, frameworks=shipped_frameworks())
+    overview = queries.project_overview(session)
+    is_there = project_id is not None and project_id in set(overview["id"])
+    return ProjectsView(overview, me, users, frameworks=shipped_frameworks(),
+                        open_groups=common.project_groups(session, project_id) if is_there and project_id else [])
