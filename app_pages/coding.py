@@ -38,7 +38,7 @@ if chosen != ss["coding_doc_id"]:
     ss["seg_focus"] = []
     ss.pop("coding_hit_current", None)
 labels = {c.id: c.label(state.lang()) for c in model.codes}
-top[1].multiselect(tr("coding.filter_codes"), list(labels), format_func=labels.get, key="coding_filter",
+top[1].multiselect(tr("coding.filter_codes"), list(labels), format_func=state.label_of(labels), key="coding_filter",
                    placeholder=tr("coding.filter_all"))
 ss.setdefault("coding_view", "all")
-workspace.workspace(ss["coding_doc_id"], model.people, model.codes)
+workspace.workspace(ss["coding_doc_id"], model.people, model.codes, model.owners)

@@ -3,6 +3,8 @@ review tasks (sign-off, change requests, changes since), two coders side by side
 audit trail."""
 
 import math
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import altair as alt
 import streamlit as st
@@ -29,15 +31,18 @@ from qualcode.review.workflow import (
 from qualcode.services import documents as document_service
 from qualcode.ui import state
 from qualcode.ui.markup import literal
+from qualcode.ui.shell import PageContext
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
 
 MAX_DISAGREEMENTS = 60
 TOP_CODES = 25
+VERDICT_COLOURS: dict[str, Literal["normal", "off", "inverse"]] = {"reliable": "normal", "tentative": "off"}
+
 
 st.title(tr("nav.review"))
-pid = state.require_project()
-lang = state.lang()
+page = PageContext(state.require_project(), state.user_id(), state.lang())
+pid, lang = page.project_id, page.lang
 ss = st.session_state
 
 with state.reading() as session:
@@ -75,7 +80,7 @@ def open_in_coding(document_id: int, start: int) -> None:
     st.switch_page("app_pages/coding.py")
 
 
-def comment_action(act) -> bool:  # type: ignore[no-untyped-def]
+def comment_action(act: state.SessionStep) -> bool:
     try:
         with state.action() as session:
             act(session)
@@ -129,7 +134,7 @@ with tab_agree:
     names = {m[0]: m[1] for m in members}
     coding_logins = set(codings["coder_login"])
     default_coders = [m[0] for m in members if m[2] in coding_logins]
-    coders = st.multiselect(tr("review.coders"), member_ids, default=default_coders, format_func=names.get,
+    coders = st.multiselect(tr("review.coders"), member_ids, default=default_coders, format_func=state.label_of(names),
                             key="agree_coders")
     logins = {m[0]: m[2] for m in members}
     chosen = codings[codings["coder_login"].isin([logins[c] for c in coders])]
@@ -137,12 +142,12 @@ with tab_agree:
     doc_titles = dict(documents)
     default_docs = [d for d, _ in documents if shared.get(d, 0) >= 2]
     doc_ids = st.multiselect(tr("review.documents"), list(doc_titles), default=default_docs,
-                             format_func=doc_titles.get, key="agree_docs")
+                             format_func=state.label_of(doc_titles), key="agree_docs")
     with state.reading() as session:
         code_rows = code_table(session, pid)
     code_choices = {int(r.id): f"{code_label(r.name_id, r.name_en, r.key, lang)} · {r.key}"
                     for r in code_rows.itertuples()}
-    code_ids = st.multiselect(tr("review.codes"), list(code_choices), format_func=code_choices.get,
+    code_ids = st.multiselect(tr("review.codes"), list(code_choices), format_func=state.label_of(code_choices),
                               key="agree_codes", placeholder=tr("review.codes_all"))
     cols = st.columns(2)
     level = cols[0].selectbox(tr("review.level"), LEVELS, format_func=lambda v: tr(f"review.level_{v}"),
@@ -166,7 +171,7 @@ with tab_agree:
         m[1].metric(tr("review.kappa"), fmt(overall["kappa"]) if len(coders) == 2 else tr("review.kappa_two_only"))
         m[2].metric(tr("review.alpha"), fmt(overall["alpha"]))
         m[3].metric(tr("review.u_alpha"), fmt(u_overall["alpha"]), delta=tr(f"review.verdict_{u_overall['verdict']}"),
-                    delta_color={"reliable": "normal", "tentative": "off"}.get(u_overall["verdict"], "inverse"),
+                    delta_color=VERDICT_COLOURS.get(u_overall["verdict"], "inverse"),
                     delta_arrow="off", help=tr("review.u_alpha_help"))
         m[4].metric(tr("review.units"), int(overall["units"]))
         st.caption(tr("review.thresholds"))
@@ -197,7 +202,7 @@ with tab_agree:
             st.caption(tr("review.more_disagreements", shown=MAX_DISAGREEMENTS, count=len(result.disagreements)))
 
 
-def review_action(act) -> bool:  # type: ignore[no-untyped-def]
+def review_action(act: state.SessionStep) -> bool:
     """One review step in one transaction; the form fields start empty again after it."""
     try:
         with state.action() as session:
@@ -208,7 +213,7 @@ def review_action(act) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
-def target_label(row) -> str:  # type: ignore[no-untyped-def]
+def target_label(row: Mapping[str, Any]) -> str:
     kind = tr("review.target_document") if row["target"] == "document" else tr("review.target_code")
     return f"{kind}: {row['name']}"
 
@@ -231,7 +236,7 @@ with tab_tasks:
             cols = st.columns(2)
             if cols[0].button(tr("review.mark_fixed"), key=f"fixed_{item['mark_id']}", type="primary"):
                 if review_action(lambda s, it=item, text=reply: mark_review(
-                        s, "fixed", actor_id=me, document_id=it["document_id"], code_id=it["code_id"], comment=text)):
+                        s, "fixed", actor_id=page.actor, document_id=it["document_id"], code_id=it["code_id"], comment=text)):
                     st.rerun()
             if item["document_id"] is not None and cols[1].button(tr("review.open"), key=f"fixed_open_{item['mark_id']}"):
                 open_in_coding(int(item["document_id"]), 0)
@@ -244,11 +249,11 @@ with tab_tasks:
                 code_rows = code_table(session, pid)
             if kind == "document":
                 target = st.selectbox(tr("review.target_document"), [d for d, _ in documents],
-                                      format_func=dict(documents).get, key="mark_document")
+                                      format_func=state.label_of(dict(documents)), key="mark_document")
             else:
                 code_names = {int(r.id): f"{r.key} · {(r.name_en if lang == 'en' and r.name_en else r.name_id)}"
                               for r in code_rows.itertuples()}
-                target = st.selectbox(tr("review.target_code"), list(code_names), format_func=code_names.get,
+                target = st.selectbox(tr("review.target_code"), list(code_names), format_func=state.label_of(code_names),
                                       key="mark_code")
             status = st.selectbox(tr("review.mark_status"), REVIEWER_STATUSES, key="mark_status",
                                   format_func=lambda v: tr(f"review.status_{v}"))
@@ -259,7 +264,7 @@ with tab_tasks:
                                         (m[0], m[1]) for m in others)[u])
             if st.button(tr("review.mark_save"), key="mark_save", type="primary", disabled=target is None):
                 ids = {"document_id": target} if kind == "document" else {"code_id": target}
-                if review_action(lambda s: mark_review(s, status, actor_id=me, comment=comment, assignee_id=assignee,
+                if review_action(lambda s: mark_review(s, status, actor_id=page.actor, comment=comment, assignee_id=assignee,
                                                        **ids)):
                     ss["review_saved"] = True
                     st.rerun()
@@ -297,10 +302,10 @@ with tab_side:
     coding_logins = set(codings["coder_login"])
     side_default = [m[0] for m in members if m[2] in coding_logins][:2]
     side_coders = st.multiselect(tr("review.coders"), [m[0] for m in members], default=side_default,
-                                 format_func=names.get, key="side_coders")
+                                 format_func=state.label_of(names), key="side_coders")
     shared_docs = codings[codings["coder_login"].isin([m[2] for m in members if m[0] in side_coders])]
     doc_choices = [d for d, _ in documents if d in set(shared_docs["document_id"])]
-    side_doc = st.selectbox(tr("review.side_document"), doc_choices, format_func=dict(documents).get,
+    side_doc = st.selectbox(tr("review.side_document"), doc_choices, format_func=state.label_of(dict(documents)),
                             key="side_doc")
     if len(side_coders) < 2:
         st.info(tr("review.need_two_coders"))
@@ -336,17 +341,17 @@ with tab_comments:
     nonce = ss.get("comment_nonce", 0)
     with st.expander(tr("review.comment_start")):
         coded_docs = [d for d, _ in documents if d in set(codings["document_id"])]
-        doc_for_comment = st.selectbox(tr("review.comment_document"), coded_docs, format_func=dict(documents).get,
+        doc_for_comment = st.selectbox(tr("review.comment_document"), coded_docs, format_func=state.label_of(dict(documents)),
                                        key="comment_doc")
         if doc_for_comment is not None:
             with state.reading() as session:
                 options = {c.id: f"{c.code.key} · {c.coder.display_name} · {c.segment.snippet[:80]}"
                            for c in read_entities.codings_for_document(session, doc_for_comment)}
-            target = st.selectbox(tr("review.comment_coding"), list(options), format_func=options.get,
+            target = st.selectbox(tr("review.comment_coding"), list(options), format_func=state.label_of(options),
                                   key="comment_coding")
             body = st.text_area(tr("review.comment_body"), key=f"comment_body_{nonce}")
             if st.button(tr("review.comment_add"), key="comment_add", disabled=target is None):
-                if comment_action(lambda s: add_comment(s, body, coding_id=target, actor_id=state.user_id())):
+                if comment_action(lambda s: add_comment(s, body, coding_id=target, actor_id=page.actor)):
                     st.rerun()
     status = st.radio(tr("review.comment_filter"), ["open", "resolved", "all"],
                       format_func=lambda v: tr(f"review.status_{v}"), horizontal=True, key="comment_status")
@@ -367,13 +372,13 @@ with tab_comments:
             buttons = st.columns(3)
             if buttons[0].button(tr("review.comment_send_reply"), key=f"comment_send_{thread_id}"):
                 if comment_action(lambda s, t=int(thread_id), text=reply: add_comment(
-                        s, text, parent_id=t, actor_id=state.user_id())):
+                        s, text, parent_id=t, actor_id=page.actor)):
                     st.rerun()
             new_status = "open" if head["status"] == "resolved" else "resolved"
             label = tr("review.comment_reopen") if new_status == "open" else tr("review.comment_resolve")
             if buttons[1].button(label, key=f"comment_status_{thread_id}"):
                 if comment_action(lambda s, t=int(thread_id), v=new_status: set_comment_status(
-                        s, t, v, actor_id=state.user_id())):
+                        s, t, v, actor_id=page.actor)):
                     st.rerun()
             if buttons[2].button(tr("review.open"), key=f"comment_open_{thread_id}"):
                 open_in_coding(int(head["document_id"]), int(head["start"]))
@@ -388,7 +393,7 @@ with tab_audit:
                                       placeholder=tr("review.all"))
     chosen_entities = f[2].multiselect(tr("review.audit_entity"), entities, key="audit_entities",
                                        placeholder=tr("review.all"))
-    period = f[3].date_input(tr("review.audit_period"), value=(), key="audit_period")
+    period = f[3].date_input(tr("review.audit_period"), value=[], key="audit_period")
     since = period[0] if len(period) >= 1 else None
     until = period[1] if len(period) == 2 else since
     with state.reading() as session:

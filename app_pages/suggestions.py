@@ -8,6 +8,7 @@ codings have moved on, a worker process trains the next model in the background.
 import streamlit as st
 
 from qualcode.analysis.agreement import suggester_agreement
+from qualcode.errors import PermissionDenied
 from qualcode.read import entities as read_entities
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
@@ -56,7 +57,9 @@ c1, c2, c3, c4 = st.columns([4, 2, 2, 1])
 doc_ids = list(titles)
 if ss.get("suggest_doc_id") not in doc_ids:
     ss.suggest_doc_id = doc_ids[0]
-doc_id = c1.selectbox(tr("coding.document"), doc_ids, index=doc_ids.index(ss.suggest_doc_id), format_func=titles.get)
+chosen_doc = c1.selectbox(tr("coding.document"), doc_ids, index=doc_ids.index(ss.suggest_doc_id),
+                          format_func=state.label_of(titles))
+doc_id: int = chosen_doc if chosen_doc is not None else doc_ids[0]
 ss.suggest_doc_id = doc_id
 unit = c2.selectbox(tr("suggest.unit"), ("turn", "sentence", "paragraph"), format_func=lambda u: tr(f"suggest.unit_{u}"),
                     key="suggest_unit")
@@ -88,6 +91,8 @@ def decide(item, decision: str, model_version: int | None, adjusted: int | None 
         ss.suggest_adjusting = None
     try:
         with state.action() as session:
+            if uid is None:  # nobody chosen in "who am I": the same refusal as every page's
+                raise PermissionDenied("error.no_user")
             suggestion_service.decide(session, pid, doc_id, start, end, code_id, decision, actor_id=uid,
                                       score=item.suggestion.score, evidence=item.suggestion.evidence,
                                       model_version=model_version)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from qualcode import __version__
 from qualcode.config import get_settings
@@ -20,7 +20,8 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def command(name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
+def command(name: str, help_text: str,
+            configure: Callable[[argparse.ArgumentParser], None] | None = None) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         COMMANDS[name] = (help_text, configure or (lambda _p: None), handler)
         return handler
@@ -74,7 +75,7 @@ def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
         raise QualcodeError("files.cannot_write", file=str(path), problem=exc.strerror or str(exc)) from exc
 
 
-def open_database():  # type: ignore[no-untyped-def]
+def open_database() -> Engine:
     """Migrate to head (backing up the SQLite file first) and return an engine."""
     settings = get_settings()
     backup = upgrade(settings.database_url)
@@ -493,9 +494,10 @@ def cmd_user(args: argparse.Namespace) -> int:
             user = accounts.create_account(session, args.login, password, display_name=args.name, is_admin=args.admin,
                                            actor_id=actor.id if actor else None)
         else:
-            user = project_service.get_user_by_login(session, args.login)
-            if user is None:
+            found = project_service.get_user_by_login(session, args.login)
+            if found is None:
                 raise QualcodeError("error.user_not_found", user_id=args.login)
+            user = found
             accounts.set_password(session, user.id, password, actor_id=actor.id if actor else user.id)
         if args.project:
             project = project_service.find_project(session, args.project)

@@ -159,3 +159,10 @@ def read_session(engine: Engine) -> Iterator[Session]:
         raise storage_error(exc) from exc
     finally:
         session.close()
+
+
+def bind_url(session: Session) -> str:
+    """The URL of the database a session talks to (a key for per-database caches)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return str(engine.url)

@@ -61,7 +61,9 @@ def load_demo(session: Session, codebooks: Path = CODEBOOKS_DIR, corpora: Path =
     files = [(path.name, path.read_bytes()) for path in demo_files(corpora)]
     outcome = import_files(session, project.id, files, actor_id=owner.id, metadata=metadata)
     if outcome.refused:
-        raise outcome.refused[0].error  # the shipped corpus must import cleanly
+        error = outcome.refused[0].error
+        assert error is not None  # a refused file always carries its error
+        raise error  # the shipped corpus must import cleanly
     report.documents_added = [o.file for o in outcome.imported]
     report.documents_present = len(outcome.duplicates)
     if (corpora / "demo_codings.csv").exists():  # a second coder, so agreement has something to show

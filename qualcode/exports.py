@@ -46,6 +46,7 @@ def _memos(session: Session, raw: pd.DataFrame) -> list[str]:
         for segment_id, title, body in session.execute(
                 select(Memo.segment_id, Memo.title, Memo.body).where(Memo.segment_id.in_(segments[i:i + 500]))
                 .order_by(Memo.created_at)):
+            assert segment_id is not None  # selected by segment_id IN (...)
             bodies.setdefault(segment_id, []).append(f"{title}: {body}" if title else body)
     return ["\n\n".join(bodies.get(s, [])) for s in raw["segment_id"]]
 

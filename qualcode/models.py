@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -161,6 +161,8 @@ class Document(Base):
     interviewer_label: Mapped[str | None] = mapped_column(String(80), default=None)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    if TYPE_CHECKING:  # a column_property assigned at the end of the module, once Coding exists
+        coding_count: Mapped[int]
 
     project: Mapped[Project] = relationship(back_populates="documents")
     cases: Mapped[list[Case]] = relationship(secondary=case_documents, back_populates="documents")
@@ -283,6 +285,8 @@ class Code(Base):
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    if TYPE_CHECKING:  # a column_property assigned at the end of the module, once Coding exists
+        coding_count: Mapped[int]
 
     codebook: Mapped[Codebook | None] = relationship(back_populates="codes")
 

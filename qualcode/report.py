@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -123,8 +124,8 @@ def _codebooks(session: Session, project_id: int, lang: str) -> list[CodebookSec
     books = session.scalars(select(Codebook).where(Codebook.project_id == project_id).order_by(Codebook.key)).all()
     loose = session.scalars(select(Code).where(Code.project_id == project_id, Code.codebook_id.is_(None))
                             .order_by(Code.path)).all()
-    groups = [(b.name, ", ".join(p for p in (b.version, "; ".join(b.authors or []), b.source) if p), b.codes)
-              for b in books]
+    groups: list[tuple[str, str, Sequence[Code]]] = [
+        (b.name, ", ".join(p for p in (b.version, "; ".join(b.authors or []), b.source) if p), b.codes) for b in books]
     if loose:
         groups.append((t("report.inductive", lang), "", loose))
     tree = tree_order(session, project_id)
@@ -519,7 +520,7 @@ def _review_html(report: Report) -> list[str]:
     out = []
     for kind, content in _review_parts(report):
         if kind == "table":
-            out.append(_html_table(content))  # type: ignore[arg-type]
+            out.append(_html_table(content))
         else:
             out.append(f"<{kind}>{escape(str(content))}</{kind}>")
     return out
@@ -528,7 +529,7 @@ def _review_html(report: Report) -> list[str]:
 def _review_docx(doc: DocxFile, report: Report) -> None:
     for kind, content in _review_parts(report):
         if kind == "table":
-            _docx_table(doc, content)  # type: ignore[arg-type]
+            _docx_table(doc, content)
         elif kind == "p":
             doc.add_paragraph(str(content))
         else:

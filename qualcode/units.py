@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,15 +55,22 @@ class TextUnit:
 
 
 class TurnLike(Protocol):
-    """A stored ``Turn`` row or a ``ParsedTurn``: both carry these."""
+    """A stored ``Turn`` row or a ``ParsedTurn``: both carry these (read-only here)."""
 
-    number: int
-    start: int
-    text_start: int
-    end: int
-    speaker: str
-    is_interviewer: bool
-    timestamp: str | None
+    @property
+    def number(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def text_start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def speaker(self) -> str: ...
+    @property
+    def is_interviewer(self) -> bool: ...
+    @property
+    def timestamp(self) -> str | None: ...
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -86,7 +93,7 @@ def paragraph_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple
 
 
 @cache
-def _splitter():  # type: ignore[no-untyped-def]
+def _splitter() -> Any:
     from spacy.pipeline import Sentencizer
 
     from qualcode.nlp.pipeline import get_nlp

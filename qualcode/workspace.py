@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ class SegmentView:
     id: int
     start: int
     end: int
-    codings: list[dict[str, object]] = field(default_factory=list)
+    codings: list[dict[str, Any]] = field(default_factory=list)
     memos: int = 0
 
 
@@ -98,6 +99,7 @@ def segments_in_range(
     if code_ids is not None:
         query = query.where(Coding.code_id.in_(list(code_ids)))
     views: dict[int, SegmentView] = {}
+    seg_id: int
     for seg_id, s, e, coding_id, code_id, key, name_id, name_en, colour, coder_id, coder in session.execute(query):
         view = views.setdefault(seg_id, SegmentView(seg_id, s, e))
         view.codings.append({"coding": coding_id, "code": code_id, "key": key, "name_id": name_id,
@@ -106,8 +108,9 @@ def segments_in_range(
         memo_counts = session.execute(
             select(Memo.segment_id, func.count()).where(Memo.segment_id.in_(list(views))).group_by(Memo.segment_id)
         )
-        for seg_id, count in memo_counts:
-            views[seg_id].memos = count
+        for memo_segment, count in memo_counts:
+            if memo_segment is not None:
+                views[memo_segment].memos = int(count or 0)
     return list(views.values())
 
 

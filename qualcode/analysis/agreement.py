@@ -119,7 +119,7 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
     if code_ids is None:
         code_ids = sorted(set(codings["code_id"]))
     codes = {c.id: c.key for c in session.scalars(select(Code).where(Code.id.in_(code_ids), Code.project_id == project_id))}
-    code_order = sorted(codes, key=codes.get)
+    code_order = sorted(codes, key=codes.__getitem__)
     documents = list(session.scalars(
         select(Document).where(Document.project_id == project_id, Document.id.in_(document_ids)).order_by(Document.title)))
 

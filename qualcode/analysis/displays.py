@@ -80,6 +80,7 @@ def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
     index = pd.MultiIndex.from_frame(rows.sort_values(["group", "pseudonym"])[["pseudonym", "group"]])
     long = _with_cases(frame, cases, filters)
     long = long[long["pseudonym"] != NO_CASE]
+    fill: str | int  # what an empty cell shows: "" for text cells, 0 for counts
     if cell == "rating":
         ratings = pd.DataFrame(session.execute(
             select(CaseRating.case_id, CaseRating.code_id, CaseRating.rating).where(CaseRating.project_id == project_id)

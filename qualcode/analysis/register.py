@@ -3,6 +3,8 @@ the conclusions register with its evidence, and triangulation per conclusion. Da
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -115,7 +117,18 @@ def evidence_table(session: Session, conclusion_id: int) -> pd.DataFrame:
     return links.merge(segments, on="segment_id", how="left")
 
 
-def triangulation(session: Session, conclusion_id: int) -> dict[str, object]:
+class Triangulation(TypedDict):
+    """Where a conclusion's evidence comes from (:func:`triangulation`)."""
+
+    by_group: pd.DataFrame  # segments per stakeholder group: supporting, contradicting
+    by_kind: pd.DataFrame  # segments per source kind: supporting, contradicting
+    groups: list[str]  # the groups with supporting evidence
+    kinds: list[str]  # the source kinds with supporting evidence
+    flags: list[str]  # no_evidence, one_group, one_kind, no_negative
+    thin: bool
+
+
+def triangulation(session: Session, conclusion_id: int) -> Triangulation:
     """Where a conclusion's evidence comes from: segments per stakeholder group and per source
     kind (supporting and contradicting), and the flags that say where it is thin."""
     rows = session.execute(
@@ -139,7 +152,7 @@ def triangulation(session: Session, conclusion_id: int) -> dict[str, object]:
     by_group = by_group[["supporting", "contradicting"]]
     groups = sorted(g for g in supporting["group"].unique() if g != "—")
     kinds = sorted(supporting["kind"].unique())
-    flags = []
+    flags: list[str] = []
     if supporting.empty:
         flags.append("no_evidence")
     else:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from itertools import combinations
-from typing import Any
+from typing import Any, Literal
 
 import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 
 
 def _missing(value: Any) -> bool:
@@ -31,7 +32,7 @@ def _matrix(reliability_data: Sequence[Sequence[Any]]) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
-def krippendorff_alpha(reliability_data: Sequence[Sequence[Any]], level_of_measurement: str = "nominal") -> float:
+def krippendorff_alpha(reliability_data: Sequence[Sequence[Any]], level_of_measurement: Level = "nominal") -> float:
     """Krippendorff's alpha for two or more coders with missing data.
 
     ``reliability_data`` is a coders x units matrix of numbers (``None``/NaN for missing).

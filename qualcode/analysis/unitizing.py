@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -174,7 +175,7 @@ def _alpha(observed: float, expected: float) -> float:
     return 1.0 - observed / expected
 
 
-def unitizing_alpha(spans: pd.DataFrame, lengths: Mapping[object, int], coders: Sequence[object],
+def unitizing_alpha(spans: pd.DataFrame, lengths: Mapping[Any, int], coders: Sequence[object],
                     codes: Sequence[object] | None = None) -> pd.DataFrame:
     """Unitizing alpha per code and overall.
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from re import Pattern
 
 import numpy
 import spacy
@@ -23,7 +25,7 @@ import yaml
 from spacy.attrs import NORM as NORM_ATTR
 from spacy.attrs import ORTH as ORTH_ATTR
 from spacy.language import Language
-from spacy.lookups import load_lookups
+from spacy.lookups import Table, load_lookups
 from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -49,12 +51,12 @@ class _Norms:
         self.table = load_lookups("id", ["lexeme_norm"]).get_table("lexeme_norm")
         self.extra = {k.lower(): str(v).lower() for k, v in word_lists()["informal"].items()}
 
-    def get(self, word: str, default: str | None = None) -> str | None:
+    def get(self, word: str, default: str) -> str:
         return self.extra.get(word) or self.table.get(word) or default
 
 
 @cache
-def _tables():  # type: ignore[no-untyped-def]
+def _tables() -> tuple[_Norms, Table]:
     return _Norms(), load_lookups("id", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
@@ -189,24 +191,43 @@ def set_normal_forms(doc: Doc) -> Doc:
         if norm is None:
             norm = cache[orth] = strings.add(normal_form(strings[orth]))
         norms[i] = norm
-    doc.from_array([NORM_ATTR], norms.reshape(-1, 1))
+    # spaCy's stubs ask for thinc's Ints2d; a plain two-dimensional numpy array is what it reads.
+    doc.from_array([NORM_ATTR], norms.reshape(-1, 1))  # type: ignore[arg-type]
     store = word_form_store()
     if store is not None and store.pending:
         store.flush()
     return doc
 
 
-def _guarded_prefix_search(nlp: Language):  # type: ignore[no-untyped-def]
+def _tokenizer(nlp: Language) -> Tokenizer:
+    """The pipeline's tokenizer (``Language.tokenizer`` is typed as any callable; a blank
+    pipeline's is always spaCy's rule-based Tokenizer)."""
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    return tokenizer
+
+
+def _rules(patterns: Sequence[str | Pattern[str]] | None) -> Sequence[str | Pattern[str]]:
+    """One of the language's punctuation rule lists (always set for Indonesian)."""
+    assert patterns is not None
+    return patterns
+
+
+SearchFunction = Callable[[str], "re.Match[str] | None"]
+
+
+def _guarded_prefix_search(nlp: Language) -> SearchFunction:
     """spaCy's prefix regex, skipped for a word that starts with a letter or digit no prefix can
     start with. The regex is an alternation of some 170 patterns ending in an empty one, so for a
     plain word every pattern is tried (about 30 microseconds, the tokenizer's largest cost on new
     words) only to match nothing; the answer for such a word is "no prefix" (``None``), the
     same as the empty match. The patterns that start with a letter are the currency ones (Rp, US$,
     IDR ...); words starting with their first letters still go through the regex."""
-    full = nlp.tokenizer.prefix_search
-    firsts = frozenset(p[0] for p in nlp.Defaults.prefixes if p[:1].isalnum())
+    full = _tokenizer(nlp).prefix_search
+    sources = [p if isinstance(p, str) else p.pattern for p in _rules(nlp.Defaults.prefixes)]
+    firsts = frozenset(p[0] for p in sources if p[:1].isalnum())
 
-    def search(string: str):  # type: ignore[no-untyped-def]
+    def search(string: str) -> re.Match[str] | None:
         first = string[:1]
         if first.isalnum() and first not in firsts:
             return None
@@ -215,13 +236,13 @@ def _guarded_prefix_search(nlp: Language):  # type: ignore[no-untyped-def]
     return search
 
 
-def _guarded_suffix_search(nlp: Language):  # type: ignore[no-untyped-def]
+def _guarded_suffix_search(nlp: Language) -> SearchFunction:
     """spaCy's suffix regex, skipped for a word that ends with a letter or digit and has no
     digit, apostrophe or hyphen: the only suffix patterns that end in a letter are "'s", units
     after a number (10km), and "-nya"/"-ku"/"-mu" after a hyphen."""
-    full = nlp.tokenizer.suffix_search
+    full = _tokenizer(nlp).suffix_search
 
-    def search(string: str):  # type: ignore[no-untyped-def]
+    def search(string: str) -> re.Match[str] | None:
         if string[-1:].isalnum() and string.isalpha():
             return None
         return full(string)
@@ -233,8 +254,9 @@ def build_nlp() -> Language:
     _tables(), roots()  # load the lookup tables and the root dictionary now, not on the first text
     nlp = spacy.blank("id")
     # Keep hyphenated and reduplicated words whole (kantor-kantor, masing-masing, top-down).
-    infixes = [p for p in nlp.Defaults.infixes if not re.search(p, "kantor-kantor")]
-    rules = dict(nlp.tokenizer.rules or {})
+    infixes = [p for p in _rules(nlp.Defaults.infixes) if not re.search(p, "kantor-kantor")]
+    tokenizer = _tokenizer(nlp)
+    rules = dict(tokenizer.rules or {})
     for abbreviation in word_lists()["abbreviations"]:
         rules[abbreviation] = [{ORTH: abbreviation}]
         rules[abbreviation.lower()] = [{ORTH: abbreviation.lower()}]
@@ -242,8 +264,8 @@ def build_nlp() -> Language:
     # spaCy's 16,000 Indonesian special cases (about half a second each).
     nlp.tokenizer = Tokenizer(
         nlp.vocab, rules=rules, prefix_search=_guarded_prefix_search(nlp), suffix_search=_guarded_suffix_search(nlp),
-        infix_finditer=compile_infix_regex(infixes).finditer, token_match=nlp.tokenizer.token_match,
-        url_match=nlp.tokenizer.url_match)
+        infix_finditer=compile_infix_regex(infixes).finditer, token_match=tokenizer.token_match,
+        url_match=tokenizer.url_match)
     nlp.add_pipe("qualcode_normal_forms")
     nlp.add_pipe("sentencizer")
     return nlp

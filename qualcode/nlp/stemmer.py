@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 PARTICLES = ("lah", "kah", "tah", "pun")
 POSSESSIVES = ("nya", "ku", "mu")
@@ -153,8 +154,12 @@ def stem(word: str) -> str | None:
     return None
 
 
+class _Stemmer(Protocol):
+    def stem(self, text: str) -> str: ...
+
+
 @cache
-def _sastrawi():  # type: ignore[no-untyped-def]
+def _sastrawi() -> _Stemmer:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     return StemmerFactory().create_stemmer()

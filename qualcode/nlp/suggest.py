@@ -156,7 +156,7 @@ class LearnedModel:
         self.quality: dict[str, CodeQuality] = {}
         self.examples: dict[str, list[int]] = {}
         self.texts: list[str] = []
-        self.train_matrix = None  # word TF-IDF of the training texts (nearest examples)
+        self.train_matrix: csr_matrix | None = None  # word TF-IDF of the training texts (nearest examples)
         self._training: tuple[object, list[set[str]]] | None = None  # features and labels, until cross-validated
 
     def _features(self, norms: list[list[str]], fit: bool = False):  # type: ignore[no-untyped-def]
@@ -248,13 +248,14 @@ class LearnedModel:
             meta["words"] = sorted(self.words.vocabulary_, key=self.words.vocabulary_.get)
             meta["chars"] = sorted(self.chars.vocabulary_, key=self.chars.vocabulary_.get)
             arrays["words_idf"], arrays["chars_idf"] = self.words.idf_, self.chars.idf_
+            assert self.train_matrix is not None  # fitted models always have their training matrix
             matrix = self.train_matrix.astype(np.float32)
             arrays.update(train_data=matrix.data, train_indices=matrix.indices, train_indptr=matrix.indptr,
                           train_shape=np.array(matrix.shape))
-        if self.coef is not None:
+        if self.coef is not None and self.intercept is not None:
             arrays["coef"], arrays["intercept"] = self.coef, self.intercept
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
         return buffer.getvalue(), meta
 
     @classmethod
@@ -266,8 +267,10 @@ class LearnedModel:
         model.texts = list(meta["texts"])  # type: ignore[call-overload]
         model.quality = {row[0]: CodeQuality(*row) for row in meta["quality"]}  # type: ignore[attr-defined]
         if meta.get("fitted"):
-            model.words.vocabulary_ = {w: i for i, w in enumerate(meta["words"])}  # type: ignore[arg-type]
-            model.chars.vocabulary_ = {w: i for i, w in enumerate(meta["chars"])}  # type: ignore[arg-type]
+            words: list[str] = list(meta["words"])  # type: ignore[call-overload]
+            chars: list[str] = list(meta["chars"])  # type: ignore[call-overload]
+            model.words.vocabulary_ = {w: i for i, w in enumerate(words)}
+            model.chars.vocabulary_ = {w: i for i, w in enumerate(chars)}
             model.words.idf_, model.chars.idf_ = arrays["words_idf"], arrays["chars_idf"]
             model.train_matrix = csr_matrix((arrays["train_data"], arrays["train_indices"], arrays["train_indptr"]),
                                             shape=tuple(arrays["train_shape"]))

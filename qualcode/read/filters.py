@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 INDUCTIVE = 0  # in ``Filters.codebook_ids``: the project's codes outside any codebook
 
+_T = TypeVar("_T")
 
-def _tuple(value: Iterable[Any] | None) -> tuple[Any, ...]:
+
+def _tuple(value: Iterable[_T] | None) -> tuple[_T, ...]:
     return () if value is None else tuple(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Filters:
     """An empty tuple (or ``None``, or an empty list: they are normalised) means no restriction.
 
@@ -35,9 +37,20 @@ class Filters:
     case_ids: tuple[int, ...] = ()
     document_ids: tuple[int, ...] = ()
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, _tuple(getattr(self, f.name)))
+    def __init__(self, *, codebook_ids: Iterable[int] | None = None, code_ids: Iterable[int] | None = None,
+                 coder_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None,
+                 groups: Iterable[str] | None = None, case_ids: Iterable[int] | None = None,
+                 document_ids: Iterable[int] | None = None) -> None:
+        # Callers pass lists (widget values), tuples or None; the fields always hold tuples, so the
+        # filters stay hashable and compare equal however they were given.
+        set_field = object.__setattr__  # the dataclass is frozen
+        set_field(self, "codebook_ids", _tuple(codebook_ids))
+        set_field(self, "code_ids", _tuple(code_ids))
+        set_field(self, "coder_ids", _tuple(coder_ids))
+        set_field(self, "kinds", _tuple(kinds))
+        set_field(self, "groups", _tuple(groups))
+        set_field(self, "case_ids", _tuple(case_ids))
+        set_field(self, "document_ids", _tuple(document_ids))
 
     def but(self, **changes: Any) -> Filters:
         """A copy with some restrictions replaced (``filters.but(code_ids=())``)."""

@@ -12,11 +12,12 @@ document's cases and stakeholder groups, and the speaker turn the segment starts
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from qualcode.models import Case, Codebook, Coding, Document, Segment, Turn, User, case_documents
@@ -75,7 +76,7 @@ def document_ids(session: Session, project_id: int, filters: Filters = NO_FILTER
     return ids
 
 
-def int_rows(session: Session, stmt: Select[Any], columns: list[str]) -> pd.DataFrame:
+def int_rows(session: Session, stmt: Select[*tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     """Run a select of integer columns straight through the driver into a DataFrame: at 200,000
     rows, building SQLAlchemy Row objects costs more than the query itself."""
     conn = session.connection()
@@ -135,7 +136,7 @@ def _describe(session: Session, project_id: int, frame: pd.DataFrame, codes: pd.
               titles: dict[int, str], speakers: bool = True) -> pd.DataFrame:
     """The detail columns of :func:`coding_frame`."""
     frame = frame.assign(kind=frame["kind"].astype(str), document=frame["document_id"].map(titles))
-    extra = []
+    extra: list[Row[int, str, dt.datetime, dt.datetime]] = []
     ids = frame["coding_id"].tolist()
     for i in range(0, len(ids), CHUNK):
         extra += session.execute(
@@ -178,7 +179,7 @@ def segment_turn_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     in and that turn's speaker label (``turn_id`` NA and speaker NaN outside any turn)."""
     segs = frame[["segment_id", "document_id", "start"]].drop_duplicates("segment_id")
     doc_ids = [int(d) for d in segs["document_id"].unique()]
-    rows = []
+    rows: list[Row[int, int, int, int, str]] = []
     for i in range(0, len(doc_ids), 500):
         rows += session.execute(select(Turn.id, Turn.document_id, Turn.start, Turn.end, Turn.speaker)
                                 .where(Turn.document_id.in_(doc_ids[i:i + 500]))).all()
@@ -209,7 +210,8 @@ def segment_table(session: Session, project_id: int, segment_ids: list[int], lan
     left out."""
     if not segment_ids:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
-    rows, code_rows = [], []
+    rows: list[Row[int, int, str, str, int, int, str]] = []
+    code_rows: list[Row[int, int]] = []
     for i in range(0, len(segment_ids), CHUNK):
         chunk = segment_ids[i:i + CHUNK]
         rows += session.execute(

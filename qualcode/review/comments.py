@@ -30,6 +30,15 @@ def _payload(comment: Comment) -> dict[str, object]:
             "body": comment.body, "status": comment.status}
 
 
+def _root(session: Session, comment: Comment) -> Comment:
+    """The root of ``comment``'s thread (replies hang from the root, one level deep)."""
+    if comment.parent_id is None:
+        return comment
+    root = session.get(Comment, comment.parent_id)
+    assert root is not None, "comments.parent_id is a foreign key with ON DELETE CASCADE"
+    return root
+
+
 def add_comment(session: Session, body: str, *, actor_id: int, coding_id: int | None = None,
                 segment_id: int | None = None, parent_id: int | None = None) -> Comment:
     """Start a thread on a coding (or a bare segment), or reply to a thread (``parent_id``)."""
@@ -38,7 +47,7 @@ def add_comment(session: Session, body: str, *, actor_id: int, coding_id: int | 
         parent = session.get(Comment, parent_id)
         if parent is None:
             raise NotFoundError("error.comment_not_found", comment=parent_id)
-        root = session.get(Comment, parent.parent_id) if parent.parent_id else parent
+        root = _root(session, parent)
         segment_id, coding_id, parent_id = root.segment_id, root.coding_id, root.id
     elif coding_id is not None:
         coding = session.get(Coding, coding_id)
@@ -68,8 +77,7 @@ def set_comment_status(session: Session, comment_id: int, status: str, *, actor_
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise NotFoundError("error.comment_not_found", comment=comment_id)
-    if comment.parent_id is not None:
-        comment = session.get(Comment, comment.parent_id)
+    comment = _root(session, comment)
     require(session, comment.project_id, actor_id, "comment.write")
     before = comment.status
     comment.status = status

@@ -26,7 +26,7 @@ def unitizing_agreement(session: Session, project_id: int, *, document_ids: list
         code_ids = sorted(set(int(c) for c in codings["code_id"]))
     keys = dict(session.execute(select(Code.id, Code.key).where(Code.project_id == project_id,
                                                                  Code.id.in_(code_ids))).all())
-    order = sorted(keys, key=keys.get)
+    order = sorted(keys, key=keys.__getitem__)
     lengths = dict(session.execute(select(Document.id, Document.length).where(
         Document.project_id == project_id, Document.id.in_(document_ids)).order_by(Document.title)).all())
     spans = pd.DataFrame({"coder": codings["coder_id"], "code": codings["code_id"], "document": codings["document_id"],

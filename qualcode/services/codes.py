@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -117,7 +119,8 @@ def update_code(session: Session, code_id: int, *, actor_id: int, **changes: obj
         changes["colour"] = _check_colour(str(changes["colour"]))
     for list_field in ("examples", "indicators"):
         if list_field in changes:
-            changes[list_field] = [str(x).strip() for x in changes[list_field] if str(x).strip()]  # type: ignore[union-attr]
+            values = cast("Iterable[object]", changes[list_field])  # a list, from the form or a codebook file
+            changes[list_field] = [str(x).strip() for x in values if str(x).strip()]
     before = audit.snapshot(code, SNAPSHOT)
     for key, value in changes.items():
         setattr(code, key, value.strip() if isinstance(value, str) else value)

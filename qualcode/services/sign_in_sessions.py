@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -141,7 +142,7 @@ def revoke_cookie(session: Session, cookie: str | None, key: bytes) -> None:
         revoke(session, row.id)
 
 
-def user_for_identity(session: Session, claims: dict[str, object], email_domain: str = "") -> User | None:
+def user_for_identity(session: Session, claims: Mapping[str, object], email_domain: str = "") -> User | None:
     """The qualcode account a single sign-on identity (OpenID Connect claims) belongs to: the
     account whose login is the identity's ``preferred_username`` or, when ``email_domain`` is
     set (``QUALCODE_SSO_EMAIL_DOMAIN``), the part before the @ of an e-mail address in that

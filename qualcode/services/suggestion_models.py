@@ -25,12 +25,13 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from qualcode.db import make_engine, unit_of_work
+from qualcode.db import bind_url, make_engine, unit_of_work
 from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
 from qualcode.nlp.suggest import LearnedModel
 from qualcode.nlp.tables import SuggestionModel
@@ -66,7 +67,7 @@ def training_data(session: Session, project_id: int, limit_negatives: int = 400)
         by_segment.setdefault(seg_id, (snippet, set()))[1].add(key)
     texts = [t for t, _ in by_segment.values()]
     labels = [k for _, k in by_segment.values()]
-    turns = session.execute(
+    turns: Any = session.execute(
         select(Document.text, Turn.text_start, Turn.end)
         .join(Document, Turn.document_id == Document.id)
         .where(Document.project_id == project_id, Turn.is_interviewer.is_(False))
@@ -125,7 +126,7 @@ _LOADED_LOCK = threading.Lock()
 
 def load_model(session: Session, model_id: int) -> LearnedModel | None:
     """A stored ready model, read once per process (a few are kept in memory)."""
-    slot = (str(session.get_bind().url), model_id)  # one process may serve several databases
+    slot = (bind_url(session), model_id)  # one process may serve several databases
     with _LOADED_LOCK:
         if slot in _LOADED:
             _LOADED.move_to_end(slot)
@@ -253,7 +254,7 @@ def learned_model(session: Session, project_id: int) -> LearnedModel:
     except IntegrityError:
         return model  # a worker holds this revision; its model will be stored by it
     with _LOADED_LOCK:
-        _LOADED[(str(session.get_bind().url), row.id)] = model
+        _LOADED[(bind_url(session), row.id)] = model
     return model
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qualcode import codebook_meta
-from qualcode.db import SQLITE_BUSY_TIMEOUT_MS
+from qualcode.db import SQLITE_BUSY_TIMEOUT_MS, bind_url
 from qualcode.errors import ValidationError
 from qualcode.models import Code, Coding, Document, Segment, utcnow
 from qualcode.nlp import pipeline
@@ -130,13 +130,13 @@ def _engine_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _stored_part(session: Session, document: Document, part: str, unit: str, key: str) -> list | None:  # type: ignore[type-arg]
+def _stored_part(session: Session, document: Document, part: str, unit: str, key: str) -> list | None:
     row = session.execute(select(SuggestionCache.key, SuggestionCache.payload).where(
         SuggestionCache.document_id == document.id, SuggestionCache.part == part, SuggestionCache.unit == unit)).first()
     return row[1] if row is not None and row[0] == key else None
 
 
-def _store_part(session: Session, document: Document, part: str, unit: str, key: str, payload: list) -> None:  # type: ignore[type-arg]
+def _store_part(session: Session, document: Document, part: str, unit: str, key: str, payload: list) -> None:
     """Keep a computed part for every app process: written in its own short transaction that
     gives up at once when the database is busy (a cache write is never worth a wait)."""
     engine = session.get_bind()
@@ -171,7 +171,7 @@ def scored_units(session: Session, document: Document, units: list[TextUnit], un
     base = f"{document.checksum}:{spans}:{codebook_fp}:{unit_key}:{_engine_version()}"
     keys = {"codebook": hashlib.sha256(base.encode()).hexdigest(),
             "model": hashlib.sha256(f"{base}:{model_version}".encode()).hexdigest()}
-    where = str(session.get_bind().url)  # one process may serve several databases
+    where = bind_url(session)  # one process may serve several databases
     parts: dict[str, list[dict[str, list[object]]] | None] = {}
     for part, key in keys.items():
         if part == "model" and model_version is None:

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from qualcode import undo
 from qualcode.nlp.pipeline import lemma_search
@@ -71,7 +72,7 @@ def _apply(value: dict[str, Any]) -> None:
     if span is None or not code_ids:
         return
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], c, actor_id=uid).id
                            for c in code_ids])
 
@@ -87,7 +88,7 @@ def _in_vivo(value: dict[str, Any]) -> None:
     name = view.quote(text[span[0]:span[1]], 80).strip("…") or text[span[0]:span[1]][:80]
     doc_id = ss["coding_doc_id"]
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         code = code_service.create_code(session, pid, name, actor_id=uid)
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], code.id, actor_id=uid).id])
 
@@ -145,7 +146,7 @@ def _resize_mine(seg: Any, start: int, end: int) -> None:
     if not mine or start >= end or (start, end) == (seg.start, seg.end):
         return
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         for coding_id in mine:
             coding_service.resize_coding(session, coding_id, start, end, actor_id=uid)
         return undo.resized_many([(c, seg.start, seg.end) for c in mine])
@@ -181,7 +182,7 @@ def _units(session: Any, doc_id: int, text: str) -> list[Any]:
 # -- the fragment -------------------------------------------------------------------------------------
 
 @st.fragment
-def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> None:
+def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any], owners: frozenset[int] = frozenset()) -> None:
     started = time.perf_counter()
     pid = state.project_id() or 0
     uid = state.user_id()
@@ -253,7 +254,7 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any]) -> N
         transcript(payload, key=KEY, on_event=on_event)
         _window_nav(units, parts, window_key, spans)
     with side:
-        _segment_panel(text, units, doc_id, coder_ids, uid, pid)
+        _segment_panel(text, units, doc_id, coder_ids, uid, pid, owner=uid in owners)
         _retrieve_panel(pid, lang)
         _suggestions_panel(pid, doc_id, lo, hi, uid)
     # what the user waits for on the server: the event's action (in its callback) and this rerun
@@ -349,7 +350,7 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
             st.button(label, key=f"kwic_{n}", type="primary" if n == index else "tertiary", on_click=_set,
                       args=("coding_hit_index", n))
     labels = {c.id: c.label(state.lang()) for c in codes}
-    target = st.selectbox(tr("coding.code_hits_with"), list(labels), format_func=labels.get, index=None,
+    target = st.selectbox(tr("coding.code_hits_with"), list(labels), format_func=state.label_of(labels), index=None,
                           key="code_hits_code", placeholder=tr("coding.pick_codes"))
     st.button(tr("coding.code_hits", count=len(hits)), key="code_hits", disabled=target is None,
               on_click=_code_hits, args=(hits, int(target) if target is not None else 0, uid))
@@ -359,7 +360,7 @@ def _search_panel(text: str, units: list[Any], parts: list[tuple[int, int]], win
 def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> None:
     doc_id = ss["coding_doc_id"]
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         return undo.added(coding_service.code_spans(session, doc_id, hits, code_id, actor_id=uid or 0))
 
     _run(act, tr_plain("coding.hits_coded", count=len(hits), codes=_names([code_id])),
@@ -367,7 +368,7 @@ def _code_hits(hits: list[tuple[int, int]], code_id: int, uid: int | None) -> No
 
 
 def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int] | None, uid: int | None,
-                   pid: int) -> None:
+                   pid: int, *, owner: bool = False) -> None:
     with state.reading() as session:
         chosen = view.focused_segments(session, doc_id, ss.get("seg_focus") or [], coder_ids=coder_ids)
     if not chosen:
@@ -382,9 +383,9 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
                 name = c["name_en"] if state.lang() == "en" and c["name_en"] else c["name_id"]
                 row = st.columns([4, 1])
                 row[0].text(f"{name} · {c['coder']}")
-                if c["coder_id"] == uid:
+                if c["coder_id"] == uid or owner:  # the owner may remove anyone's coding (audited)
                     row[1].button("✕", key=f"remove_{c['coding']}", help=tr("coding.remove"), on_click=_remove,
-                                  args=(c["coding"], name))
+                                  args=(c["coding"], name, c["coder_id"] == uid))
             if any(c["coder_id"] == uid for c in seg.codings):
                 st.caption(tr("coding.boundaries_help"))
                 cols = st.columns(3)
@@ -395,11 +396,13 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
     _history(chosen)
 
 
-def _remove(coding_id: int, name: str) -> None:
+def _remove(coding_id: int, name: str, own: bool = True) -> None:
+    """Remove a coding: one's own (undoable), or as the owner another coder's (audited; not undoable,
+    since only its coder may put it back)."""
     uid = state.user_id() or 0
 
-    def act(session):  # type: ignore[no-untyped-def]
-        entry = undo.removed(view.coding(session, coding_id))
+    def act(session: Session) -> undo.UndoEntry | None:
+        entry = undo.removed(view.coding(session, coding_id)) if own else None
         coding_service.remove_coding(session, coding_id, actor_id=uid)
         return entry
 
@@ -482,7 +485,8 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
             name = names.get(item.code_db_id, item.suggestion.code_id)
             st.text(f"{name} · {item.suggestion.score:.2f}")
             st.caption("“" + view.quote(item.text, 160) + "”")
-            terms = [t for e in item.suggestion.evidence if e["kind"] == "terms" for t in e["terms"]]
+            terms = [str(t) for e in item.suggestion.evidence if e["kind"] == "terms"
+                     for t in e["terms"]]  # type: ignore[attr-defined]  # evidence rows are JSON: "terms" is a list
             if terms:
                 st.caption(tr("suggest.ev_terms", terms=", ".join(terms)))
             b1, b2 = st.columns(2)
@@ -495,7 +499,7 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
 def _decide(pid: int, doc_id: int, item: Any, decision: str, name: str, uid: int | None) -> None:
     from qualcode.services import suggestions as suggestion_service
 
-    def act(session):  # type: ignore[no-untyped-def]
+    def act(session):
         made = suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id, decision,
                                          actor_id=uid or 0, score=item.suggestion.score,
                                          evidence=item.suggestion.evidence)

@@ -94,12 +94,13 @@ def restore() -> bool:
 def keep() -> None:
     """While signed in: after a fresh sign-in hand the browser its cookie; mark activity at most
     once a minute so the cookie idles out together with the tab."""
-    if not auth.enabled() or state.user_id() is None:
+    user_id = state.user_id()
+    if not auth.enabled() or user_id is None:
         return
     ss = st.session_state
     if SESSION_KEY not in ss:
         with unit_of_work(state.engine()) as session:
-            ss[SESSION_KEY], ss[HANDOFF_KEY] = sessions.start_session(session, state.user_id(), days=_days())
+            ss[SESSION_KEY], ss[HANDOFF_KEY] = sessions.start_session(session, user_id, days=_days())
     if ss.get(HANDOFF_KEY):
         with unit_of_work(state.engine()) as session:
             pending = sessions.handoff_pending(session, ss[SESSION_KEY])

@@ -8,6 +8,7 @@ session and clears the cookie.
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,10 +19,10 @@ from qualcode.db import make_engine, unit_of_work
 from qualcode.services import sign_in_sessions as sessions
 
 PATH = "/qualcode/session"
-_engines: dict[str, object] = {}
+_engines: dict[str, Engine] = {}
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     url = get_settings().database_url
     if url not in _engines:
         _engines[url] = make_engine(url)
@@ -33,12 +34,12 @@ def _secure(request: Request) -> bool:
 
 
 def _redeem(code: str) -> tuple[str, int] | None:
-    with unit_of_work(_engine()) as session:  # type: ignore[arg-type]
+    with unit_of_work(_engine()) as session:
         return sessions.redeem_handoff(session, code, sessions.secret_key(get_settings().data_dir))
 
 
 def _revoke(cookie: str | None) -> None:
-    with unit_of_work(_engine()) as session:  # type: ignore[arg-type]
+    with unit_of_work(_engine()) as session:
         sessions.revoke_cookie(session, cookie, sessions.secret_key(get_settings().data_dir))
 
 

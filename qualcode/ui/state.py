@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -80,6 +80,14 @@ def action(*, show: bool = True) -> Iterator[Session]:
         if show:
             st.error(message(exc, lang()))
         raise ActionFailed from exc
+
+
+class SessionStep(Protocol):
+    """Work a page runs with the session of :func:`action`. A Protocol rather than
+    ``Callable[[Session], object]``: mypy cannot infer a lambda that binds loop variables through
+    defaults (``lambda s, t=thread_id: ...``) against a Callable."""
+
+    def __call__(self, session: Session, /) -> object: ...
 
 
 class ActionFailed(Exception):

@@ -26,7 +26,7 @@ _component = st.components.v2.component(
 def transcript(payload: dict[str, Any], *, key: str, on_event: Callable[[str], None]) -> Any:
     """Mount the workspace. Each event (``EVENTS``) calls ``on_event(name)`` before the rerun;
     the handler reads the event's value from ``st.session_state[key]``."""
-    callbacks = {f"on_{name}_change": (lambda name=name: on_event(name)) for name in EVENTS}
+    callbacks: dict[str, Any] = {f"on_{name}_change": (lambda name=name: on_event(name)) for name in EVENTS}
     return _component(data=payload, key=key, **callbacks)
 
 

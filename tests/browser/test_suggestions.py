@@ -87,7 +87,7 @@ def test_accept_and_reject(demo_server, page):
 def test_accept_and_reject_at_ten_thousand_codings(sqlite_url, tmp_path, page):
     from bench.suggest_bench import add_bulk_codings
     from qualcode.demo import load_demo
-    from qualcode.services.projects import project_owner
+    from qualcode.read.entities import project_owner
 
     engine = make_engine(sqlite_url)
     with unit_of_work(engine) as session:

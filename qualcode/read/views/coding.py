@@ -406,6 +406,7 @@ class PageModel:
     people: list[tuple[int, str]]
     default_document: int | None
     revision: int
+    owners: frozenset[int] = frozenset()  # who may remove anyone's coding (audited)
 
 
 def page_model(session: Session, project_id: int, cached: PageModel | None = None) -> PageModel:
@@ -421,7 +422,9 @@ def page_model(session: Session, project_id: int, cached: PageModel | None = Non
         select(Document.id, Document.title, Document.kind).where(Document.project_id == project_id)
         .order_by(Document.title))]
     codes = tree_sorted(list(session.scalars(select(Code).where(Code.project_id == project_id))))
-    people = [(u.id, u.display_name) for u, _ in members(session, project_id)]
+    member_roles = members(session, project_id)
+    people = [(u.id, u.display_name) for u, _ in member_roles]
+    owners = frozenset(u.id for u, role in member_roles if role == "owner")
     # Open on the interview that carries the most codings, so a new user sees coding at once.
     busiest = session.execute(
         select(Document.id).join(Segment, Segment.document_id == Document.id)
@@ -430,4 +433,4 @@ def page_model(session: Session, project_id: int, cached: PageModel | None = Non
         .group_by(Document.id).order_by(func.count(Coding.id).desc(), Document.title).limit(1)
     ).scalar()
     default = busiest if busiest is not None else (docs[0][0] if docs else None)
-    return PageModel(docs, project_progress(session, project_id), codes, people, default, revision)
+    return PageModel(docs, project_progress(session, project_id), codes, people, default, revision, owners)

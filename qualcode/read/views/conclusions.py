@@ -4,7 +4,6 @@ history and the segments that could be linked as evidence."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ class ConclusionDetail:
     conclusion_id: int
     statement: str
     status: str
-    triangulation: dict[str, Any]  # flags, thin, groups, kinds, by_group, by_kind (register.triangulation)
+    triangulation: register.Triangulation
     evidence: pd.DataFrame  # stance, note, document, informants, groups, kind, snippet, ...
     history: pd.DataFrame  # at, from, to, statement, note
     candidates: pd.DataFrame  # segments that may be linked: segment_id, document, start, snippet, ...
