@@ -189,7 +189,7 @@ with tab_list:
                                         key=f"doc_turn_page_{doc_id}") if pages > 1 else 1
             for turn in document.turns[(turn_page - 1) * TURNS_PER_PAGE: turn_page * TURNS_PER_PAGE]:
                 who = tr("documents.interviewer") if turn.is_interviewer else tr("documents.informant")
-                stamp = f" · {inline(turn.timestamp)}" if turn.timestamp else ""  # inline() trims its edges
+                stamp = f" · {inline(turn.timestamp)}" if turn.timestamp else ""
                 with st.container(border=True):
                     st.caption(f"#{turn.number} · **{inline(turn.speaker)}** ({who}){stamp}")
                     st.text(turn.text)

@@ -83,10 +83,10 @@ def scoring() -> None:
 def add_bulk_codings(session: Session, project_id: int, coder_id: int, count: int = 10_000, seed: int = 7) -> int:
     """Add a generated interview and ``count`` codings on it with two bulk inserts (segments, then
     codings), so a test or benchmark reaches 10,000 codings in seconds. Returns the document id."""
+    from qualcode.codebook_meta import never_suggested
     from qualcode.models import Code, Coding, Segment, new_guid, utcnow
     from qualcode.services.documents import add_document
     from qualcode.services.imports import store_turns
-    from qualcode.services.suggestions import NOT_SUGGESTED
 
     document = add_document(session, project_id, title="ZZ generated interview (bulk codings)",
                             text=transcript(60_000, seed=seed), actor_id=coder_id)
@@ -100,7 +100,7 @@ def add_bulk_codings(session: Session, project_id: int, coder_id: int, count: in
     rng = random.Random(seed)
     spans = sorted(rng.sample(spans, count))
     code_ids = [c.id for c in session.scalars(select(Code).where(Code.project_id == project_id))
-                if c.key not in NOT_SUGGESTED]
+                if c.key not in never_suggested(session, project_id)]
     now, text = utcnow(), document.text
     session.execute(insert(Segment), [{"document_id": document.id, "start": a, "end": b, "snippet": text[a:b],
                                        "guid": new_guid(), "created_at": now} for a, b in spans])

@@ -189,7 +189,7 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any], owne
     lang = state.lang()
     main, side = st.columns([3, 1], gap="small")
     view_names = {"mine": tr("coding.view_mine"), "all": tr("coding.view_all"),
-                  **{str(i): n for i, n in people if i != uid}}
+                  **{str(i): markup.inline(n) for i, n in people if i != uid}}  # radio labels are Markdown
     with side:
         choice = st.radio(tr("coding.view"), list(view_names), format_func=view_names.get, horizontal=True,
                           key="coding_view")
@@ -440,7 +440,8 @@ def _history(chosen: list[Any]) -> None:
                "coding.resize": tr("coding.action_resize")}
     with st.expander(tr("coding.history")):
         for at, who, action, code in history:
-            st.caption(f"{at:%Y-%m-%d %H:%M} · {who or '?'} · {actions.get(action, action)} · {code}")
+            st.caption(f"{at:%Y-%m-%d %H:%M} · {markup.inline(who or '?')} · {actions.get(action, action)} · "
+                       f"{markup.inline(code)}")
 
 
 def _retrieve_panel(pid: int, lang: str) -> None:
@@ -460,7 +461,7 @@ def _retrieve_panel(pid: int, lang: str) -> None:
     with st.container(height=320, key="coding_retrieved"):
         for n, row in enumerate(table.head(300).itertuples()):
             who = " · ".join(x for x in (row.speaker, row.informant, row.group) if x)
-            st.caption(f"{row.document}" + (f" · {who}" if who else ""))
+            st.caption(markup.inline(row.document) + (f" · {markup.inline(who)}" if who else ""))
             st.text("“" + view.quote(row.text, 200) + "”")
             if st.button(tr("coding.open_here"), key=f"open_seg_{n}_{row.segment_id}"):
                 open_at(int(row.document_id), int(row.start))
@@ -484,7 +485,7 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
         for n, item in enumerate(inline):
             name = names.get(item.code_db_id, item.suggestion.code_id)
             st.text(f"{name} · {item.suggestion.score:.2f}")
-            st.caption("“" + view.quote(item.text, 160) + "”")
+            st.caption("“" + markup.inline(view.quote(item.text, 160)) + "”")
             terms = [str(t) for e in item.suggestion.evidence if e["kind"] == "terms"
                      for t in e["terms"]]  # type: ignore[attr-defined]  # evidence rows are JSON: "terms" is a list
             if terms:

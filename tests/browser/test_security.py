@@ -21,7 +21,6 @@ from qualcode.services import memos as memo_service
 from qualcode.services import projects as project_service
 from qualcode.services.codings import code_span
 from qualcode.services.imports import import_files, read_metadata_sheet
-from qualcode.ui.shell import PAGES
 from tests.browser.conftest import Server, running_server, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -152,8 +151,12 @@ class Recorder:
         route.continue_() if self._local(route.request.url) else route.abort()
 
 
-TITLES_ID = {"projects": "Proyek", "documents": "Dokumen", "codebook": "Buku kode", "coding": "Pengodean",
-             "suggestions": "Saran kode", "analysis": "Analisis", "review": "Tinjauan", "export": "Ekspor"}
+def titles_id() -> dict[str, str]:
+    """Every page's URL path and its Indonesian title, from the navigation itself."""
+    from qualcode.i18n import t
+    from qualcode.ui.shell import NAVIGATION
+
+    return {url: t(title, "id") for _, entries in NAVIGATION for url, title, _, _ in entries}
 
 
 def open_everything(page) -> None:  # type: ignore[no-untyped-def]
@@ -168,9 +171,9 @@ def open_everything(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def visit_every_page(page, server: Server, recorder: Recorder, shot: str) -> None:  # type: ignore[no-untyped-def]
-    for name, _, _ in PAGES:
+    for name, title in titles_id().items():
         page.goto(f"{server.url}/{'' if name == 'projects' else name}")
-        wait_for_app(page, TITLES_ID[name])
+        wait_for_app(page, title)
         assert page.locator("[data-testid='stException']").count() == 0, f"exception on {name}"
         open_everything(page)
         injected = page.evaluate(INJECTED_JS)
