@@ -11,21 +11,31 @@ APP ?= app.py
 
 .PHONY: run test lint clean-venv
 
+# Each step says what it does; pip shows every package it fetches with a progress bar.
+PIP_INSTALL := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
+
 $(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV) with $$($(PYTHON) --version 2>&1)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> Updating pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+	@echo "==> Installing qualcode's $$(grep -c '^[A-Za-z]' requirements.txt) packages (the first time takes" \
+		"a few minutes: spaCy, pandas and scikit-learn are large). Progress follows."
+	@$(PIP_INSTALL) -r requirements.txt
+	@echo "==> Installed."
+	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "==> Installing the test and lint tools"
+	@$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m qualcode setup --if-empty
-	$(BIN)/streamlit run $(APP) --server.address $(HOST) --server.port $(PORT) \
+	@$(BIN)/python -m qualcode setup --if-empty
+	@echo "==> Starting qualcode: open http://$(HOST):$(PORT) in your browser (Ctrl+C stops it)."
+	@$(BIN)/streamlit run $(APP) --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.installed-dev

@@ -1,6 +1,7 @@
 """Codebook: browse the code tree; add, edit, recolour, move, merge and delete codes;
 import and export codebooks (YAML, CSV, REFI-QDA .qdc)."""
 
+from functools import partial
 from pathlib import PurePath
 
 import streamlit as st
@@ -161,6 +162,17 @@ with tab_edit:
                 confirm_delete(code_id)
 
 with tab_io:
+    st.subheader(tr("codebook.frameworks"), help=tr("codebook.frameworks_help"))
+    if not view.frameworks:
+        st.caption(tr("codebook.all_frameworks"))
+    for framework in view.frameworks:
+        with st.container(border=True):
+            st.markdown(f"**{inline(framework.name)}**")
+            st.caption(tr("projects.framework_codes", codes=framework.codes, source=framework.source))
+            if st.button(tr("codebook.add_framework"), key=f"add_fw_{framework.id}"):
+                runner.run(partial(codebook_service.apply_framework, project_id=pid, framework_id=framework.id,
+                                   actor_id=page.actor),
+                           done=tr("codebook.framework_added", codebook=framework.name))
     st.subheader(tr("codebook.import"))
     upload = st.file_uploader(tr("codebook.import_file"), type=["yaml", "yml", "csv", "qdc"], key="codebook_upload",
                               help=tr("codebook.import_help"))

@@ -8,6 +8,7 @@ from qualcode.services import analysis as analysis_service
 from qualcode.services import memos as memo_service
 from qualcode.ui import analysis as ui
 from qualcode.ui import runner, state
+from qualcode.ui.columns import headers
 from qualcode.ui.state import tr
 
 page, context = ui.open_page("nav.condensation")
@@ -32,7 +33,8 @@ query = st.text_input(tr("analysis.memo_search"), key="analysis_memo_search")
 with state.reading() as session:
     found = memos(session, pid, query)
 found["on"] = found["on"].map(lambda v: tr(f"analysis.on_{v}"))
-st.dataframe(found[["title", "body", "on", "author", "updated_at"]], hide_index=True, width="stretch")
+memo_columns = ["title", "body", "on", "author", "updated_at"]
+st.dataframe(found[memo_columns], hide_index=True, width="stretch", column_config=headers(memo_columns))
 
 st.subheader(tr("analysis.pattern_codes"))
 with st.form("analysis_pattern", clear_on_submit=True):
@@ -45,7 +47,8 @@ with st.form("analysis_pattern", clear_on_submit=True):
         runner.run(lambda s: analysis_service.save_pattern_code(s, pid, p_name, p_codes, definition=p_definition,
                                                                 memo=p_memo, actor_id=page.actor),
                    done=tr("analysis.pattern_saved", name=p_name))
-st.dataframe(context.patterns.drop(columns=["pattern_code_id"]), hide_index=True, width="stretch")
+patterns_shown = context.patterns.drop(columns=["pattern_code_id"])
+st.dataframe(patterns_shown, hide_index=True, width="stretch", column_config=headers(patterns_shown.columns))
 
 st.subheader(tr("analysis.summary_sheet"))
 if doc_title:
@@ -78,7 +81,7 @@ if code_label:
             shown = excerpts[["segment_id", "document", "informants", "groups", "snippet", "condensation"]]
             edited = st.data_editor(shown, hide_index=True, key=f"condense_{c_code}", width="stretch",
                                     disabled=["segment_id", "document", "informants", "groups", "snippet"],
-                                    column_config={"segment_id": None})  # internal ids stay out of sight
+                                    column_config=headers(shown.columns[1:], segment_id=None))  # ids out of sight
             if st.button(tr("analysis.save_condensations"), key="save_condensations"):
                 before = dict(zip(shown["segment_id"], shown["condensation"], strict=True))
                 changed = [(int(s), t or "") for s, t in zip(edited["segment_id"], edited["condensation"], strict=True)

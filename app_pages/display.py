@@ -14,6 +14,7 @@ from qualcode.read.views.common import DOCUMENT_KINDS
 from qualcode.services import analysis as analysis_service
 from qualcode.ui import analysis as ui
 from qualcode.ui import runner, state
+from qualcode.ui.columns import headers
 from qualcode.ui.state import tr
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +60,8 @@ dim_by_label = dict(zip(dims["label"], dims["code_id"], strict=True))
 
 def frequencies(session: Any) -> Shown:
     table = views.display_table(session, pid, kind, book, filters, lang=lang)
-    st.dataframe(table.drop(columns=["code_id"]), hide_index=True, width="stretch")
+    shown = table.drop(columns=["code_id"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=headers(shown.columns))
     top = table.head(25)
     chart = alt.Chart(top).mark_bar().encode(x=alt.X("segments:Q"), y=alt.Y("label:N", sort="-x"),
                                              tooltip=["label", "segments", "documents", "informants"])

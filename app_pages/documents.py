@@ -6,9 +6,10 @@ import streamlit as st
 
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
 from qualcode.pseudonyms import parse_mapping, preview
-from qualcode.read.views.documents import KINDS, document_detail, documents_view
+from qualcode.read.views.documents import KINDS, DocumentDetail, document_detail, documents_view
 from qualcode.services import cases as case_service
-from qualcode.services.imports import import_files, read_metadata_sheet, set_interviewer
+from qualcode.services.documents import delete_document, rename_document
+from qualcode.services.imports import edit_text, import_files, read_metadata_sheet, reparse_document, set_interviewer
 from qualcode.ui import runner, shell, state
 from qualcode.ui.markup import inline, literal, message
 from qualcode.ui.state import tr
@@ -67,6 +68,67 @@ with tab_import:
                 else:
                     st.error(message(result, lang))
 
+@st.dialog(tr("documents.delete_title"))
+def confirm_delete(document: DocumentDetail) -> None:
+    st.write(tr("documents.delete_question", title=document.title, codings=document.codings, memos=document.memos))
+    left, right = st.columns(2)
+    if left.button(tr("documents.delete_confirm"), type="primary", key="doc_delete_yes"):
+        runner.run(lambda s: delete_document(s, document.id, actor_id=page.actor),
+                   done=tr("documents.deleted", title=document.title))
+    if right.button(tr("codebook.cancel"), key="doc_delete_no"):
+        st.rerun()
+
+
+def parse_panel(document: DocumentDetail) -> None:
+    """The labels found and the parse; the researcher names the speakers and the interviewer and
+    parses again (only while the document carries no codings)."""
+    with st.expander(tr("documents.parse"), expanded=not document.speakers):
+        if document.speakers:
+            found = ", ".join(f"{inline(s)} ({document.turns_of(s)})" for s in document.speakers)
+            interviewer = inline(document.interviewer_label or "—")
+            st.markdown(tr("documents.parse_summary", turns=len(document.turns), speakers=found,
+                           interviewer=interviewer))
+        else:
+            st.warning(tr("documents.no_turns"))
+        if not document.labels:
+            st.caption(tr("documents.no_labels"))
+            return
+        counts = dict(document.labels)
+        st.caption(tr("documents.labels_found") + " " + ", ".join(f"{inline(label)} ×{n}" for label, n in document.labels))
+        speakers = st.multiselect(tr("documents.speaker_labels"), list(counts), default=document.speakers,
+                                  format_func=lambda label: f"{label} ×{counts[label]}",
+                                  help=tr("documents.speaker_labels_help"), key=f"doc_speakers_{document.id}")
+        guess = document.interviewer_label if document.interviewer_label in speakers else None
+        interviewer_choice = st.selectbox(tr("documents.interviewer_label"), speakers,
+                                          index=speakers.index(guess) if guess else (0 if speakers else None),
+                                          key=f"doc_parse_interviewer_{document.id}")
+        if not document.editable:
+            st.caption(tr("documents.parse_locked", codings=document.codings))
+        if st.button(tr("documents.reparse"), disabled=not document.editable or not speakers,
+                     key=f"doc_reparse_{document.id}"):
+            runner.run(lambda s: reparse_document(s, document.id, speakers=speakers, interviewer=interviewer_choice,
+                                                  actor_id=page.actor),
+                       done=lambda turns: tr("documents.reparsed", turns=len(turns)))
+
+
+def manage_panel(document: DocumentDetail) -> None:
+    """Rename; edit the text while it carries no codings; delete after saying yes."""
+    with st.expander(tr("documents.manage")):
+        title = st.text_input(tr("documents.title"), document.title, key=f"doc_title_{document.id}")
+        if title.strip() != document.title and st.button(tr("documents.rename"), key=f"doc_rename_{document.id}"):
+            runner.run(lambda s: rename_document(s, document.id, title, actor_id=page.actor),
+                       done=tr("documents.renamed", title=title.strip()))
+        if document.editable:
+            text = st.text_area(tr("documents.text"), document.text, height=300, key=f"doc_text_{document.id}",
+                                help=tr("documents.text_help"))
+            if text != document.text and st.button(tr("documents.save_text"), key=f"doc_save_text_{document.id}"):
+                runner.run(lambda s: edit_text(s, document.id, text, actor_id=page.actor), done=tr("documents.text_saved"))
+        else:
+            st.caption(tr("documents.text_locked", codings=document.codings))
+        if st.button(tr("documents.delete"), key=f"doc_delete_{document.id}"):
+            confirm_delete(document)
+
+
 with state.reading() as session:  # read after the import above, so it lists what was just imported
     view = documents_view(session, pid)
 
@@ -110,6 +172,9 @@ with tab_list:
                     case_service.unlink_case(session, case_id, document.id, actor_id=page.actor)
 
             runner.run(save_links)
+        if document.kind == "interview":
+            parse_panel(document)
+        manage_panel(document)
         labels = document.speakers
         if labels:
             current = document.interviewer_label if document.interviewer_label in labels else labels[0]

@@ -14,7 +14,7 @@ from qualcode.ui.state import tr
 shell.page_header("nav.projects")
 accounts_on = get_settings().accounts
 with state.reading() as session:
-    view = projects_view(session, state.user_id(), accounts=accounts_on)
+    view = projects_view(session, state.user_id(), accounts=accounts_on, project_id=state.project_id())
 
 
 def open_project(project_id: int, user_id: int | None = None) -> None:
@@ -38,22 +38,45 @@ else:
                 open_project(int(row.id))
                 st.rerun()
 
-left, right = st.columns(2)
+open_id = state.project_id()
+if open_id is not None and view.open_groups:
+    with st.expander(tr("projects.groups_of_open")):
+        edited_groups = st.text_area(tr("projects.groups"), "\n".join(view.open_groups), height=140,
+                                     help=tr("projects.groups_help"), key=f"groups_{open_id}")
+        if st.button(tr("projects.save_groups"), key=f"save_groups_{open_id}"):
+            pid_open, actor = open_id, state.user_id() or 0
+            runner.run(lambda s: project_service.set_stakeholder_groups(s, pid_open, edited_groups.splitlines(),
+                                                                        actor_id=actor),
+                       done=tr("projects.groups_saved"))
+
+left, right = st.columns([3, 2])
 with left:
     st.subheader(tr("projects.new"))
     with st.form("new_project", clear_on_submit=True):
         name = st.text_input(tr("projects.name"))
         description = st.text_area(tr("projects.description"), height=80)
+        st.markdown(f"**{tr('projects.frameworks')}**", help=tr("projects.frameworks_help"))
+        ticked: dict[str, bool] = {}
+        for framework in view.frameworks:
+            ticked[framework.id] = st.checkbox(inline(framework.name), key=f"new_fw_{framework.id}")
+            st.caption(tr("projects.framework_codes", codes=framework.codes, source=framework.source)
+                       + ("  \n" + literal(framework.description) if framework.description else ""))
+        groups_text = st.text_area(tr("projects.groups"), "\n".join(view.default_groups), height=140,
+                                   help=tr("projects.groups_help"))
         owner_login = "" if accounts_on else st.text_input(tr("projects.owner_login"), value="peneliti",
                                                             help=tr("ui.login_help"))
         if st.form_submit_button(tr("projects.create"), type="primary"):
+            chosen = [fid for fid, on in ticked.items() if on]
+            groups = groups_text.splitlines()
 
-            def create(session):
+            def create(session):  # the page may not name the database layer's types
                 owner = state.user_id() if accounts_on else project_service.ensure_user(session, owner_login).id
-                project = project_service.create_project(session, name, owner_id=owner or 0, description=description)
-                return project.id, owner
+                project = project_service.create_study(session, name, owner_id=owner or 0, description=description,
+                                                       frameworks=chosen, groups=groups)
+                return project.id, owner or 0
 
-            runner.run(create, then=lambda made: open_project(*made))
+            runner.run(create, then=lambda made: open_project(*made),
+                       done=tr("projects.created", project=name.strip(), codebooks=len(chosen)))
 with right:
     st.subheader(tr("projects.demo"))
     st.write(tr("projects.demo_help"))

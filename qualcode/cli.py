@@ -123,19 +123,36 @@ def _configure_demo_if_empty(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--if-empty", action="store_true", help="only when the database has no project")
 
 
+def _say(text: str) -> None:
+    """One step of the set-up, shown at once (make run's output is often piped)."""
+    print(f"==> {text}", flush=True)
+
+
 @command("setup", "migrate, and load the demo project when the database has no project", _configure_demo_if_empty)
 def cmd_setup(args: argparse.Namespace) -> int:
-    from qualcode.demo import load_demo
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from qualcode.demo import demo_files, load_demo
     from qualcode.models import Project
 
+    settings = get_settings()
+    _say(f"Database: {make_url(settings.database_url).render_as_string(hide_password=True)}")
+    _say(f"Migrating the database to the newest schema ({head_revision()})…")
+    started = time.monotonic()
     engine = open_database()
+    _say(f"Database at revision {current_revision(engine)} ({time.monotonic() - started:.1f} s).")
     with unit_of_work(engine) as session:
         count = session.scalar(select(func.count()).select_from(Project)) or 0
         if count and args.if_empty:
-            print(f"Database ready: {count} project(s).")
+            _say(f"Database ready: {count} project(s); the demo study is not loaded again.")
             return 0
+        _say(f"Loading the demo study: the shipped codebooks and {len(demo_files())} documents…")
+        started = time.monotonic()
         report = load_demo(session)
-    print(f"Database ready; demo project loaded ({len(report.documents_added)} documents added).")
+    _say(f"Database ready; demo project loaded ({len(report.documents_added)} documents added, "
+         f"{len(report.codebooks)} codebooks, {time.monotonic() - started:.1f} s).")
     return 0
 
 

@@ -37,8 +37,18 @@ def test_migrate_demo_info(tmp_path):
 def test_setup_if_empty_loads_the_demo_once(tmp_path):
     first = qualcode("setup", "--if-empty", data_dir=tmp_path)
     assert first.returncode == 0 and "demo project loaded" in first.stdout
+    steps = [line for line in first.stdout.splitlines() if line.startswith("==> ")]
+    assert [s.split()[1] for s in steps] == ["Database:", "Migrating", "Database", "Loading", "Database"], steps
+    assert "qualcode.sqlite3" in steps[0] and re.search(r"\d+ documents…", steps[3])
     second = qualcode("setup", "--if-empty", data_dir=tmp_path)
     assert second.returncode == 0 and "1 project(s)" in second.stdout
+
+
+def test_setup_never_shows_a_database_password(tmp_path):
+    url = "postgresql://qualcode:s3cret-pw@127.0.0.1:1/none"
+    result = qualcode("setup", data_dir=tmp_path, url=url)
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "qualcode:***@127.0.0.1:1/none" in result.stdout
 
 
 def test_unknown_command_fails_with_usage(tmp_path):

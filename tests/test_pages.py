@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from qualcode.db import make_engine, read_session
 from qualcode.demo import DEMO_PROJECT
+from qualcode.models import Project
 from qualcode.ui.shell import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +81,51 @@ def test_load_demo_button(empty_db):
     next(b for b in at.button if b.label == "Muat proyek demo").click().run()
     assert not at.exception
     assert any(DEMO_PROJECT in md.value for md in at.markdown)
+
+
+def test_new_study_with_two_frameworks_and_own_groups_opens(empty_db):
+    at = app().run()
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Banjir")
+    next(ta for ta in at.text_area if ta.label == "Deskripsi").input("Tata kelola banjir di Kota X")
+    assert any("Najam" in cb.label for cb in at.checkbox), "the shipped frameworks are offered"
+    at.checkbox(key="new_fw_najam_5c_1995").check()
+    at.checkbox(key="new_fw_ansell_gash_2008").check()
+    next(ta for ta in at.text_area if ta.label.startswith("Kelompok pemangku")).input("BPBD\nwarga\nrelawan")
+    next(b for b in at.button if b.label == "Buat proyek").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Tesis Banjir" in t.value and "2 kerangka" in t.value for t in at.toast)
+    project_box = next(sb for sb in at.sidebar.selectbox if sb.label == "Proyek")
+    assert project_box.value is not None, "the new study is open"
+    with read_session(make_engine(empty_db)) as session:
+        study = session.scalar(select(Project).where(Project.name == "Tesis Banjir"))
+        assert study is not None and study.groups == ["BPBD", "warga", "relawan"]
+    at.switch_page("app_pages/codebook.py").run()
+    assert not at.exception
+    headers = [s.value for s in at.subheader]
+    assert any("Najam" in h for h in headers) and any("Ansell" in h for h in headers)
+    assert any(b.label == "Tambahkan ke proyek ini" for b in at.button), "the third framework can still be added"
+
+
+def test_codebook_page_adds_a_shipped_framework_in_one_click(empty_db):
+    at = app().run()
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Kosong")
+    next(b for b in at.button if b.label == "Buat proyek").click().run()
+    at.switch_page("app_pages/codebook.py").run()
+    at.button(key="add_fw_emerson_2012").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Emerson" in s.value for s in at.subheader)
+    assert not any(b.key == "add_fw_emerson_2012" for b in at.button), "an applied framework is not offered again"
+
+
+def test_the_open_projects_groups_can_be_edited(empty_db):
+    at = app().run()
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Kelompok")
+    next(b for b in at.button if b.label == "Buat proyek").click().run()
+    project_box = next(sb for sb in at.sidebar.selectbox if sb.label == "Proyek")
+    pid = project_box.value
+    at.text_area(key=f"groups_{pid}").input("pemerintah\nLSM lingkungan\nwarga")
+    at.button(key=f"save_groups_{pid}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with read_session(make_engine(empty_db)) as session:
+        study = session.scalar(select(Project).where(Project.name == "Tesis Kelompok"))
+        assert study is not None and study.groups == ["pemerintah", "LSM lingkungan", "warga"]

@@ -278,3 +278,66 @@ def test_a_non_interview_document_shows_its_text_without_turns(demo):
     ok(at.selectbox(key="doc_open").set_value(berita.id).run())
     assert not at.radio
     assert any("WARTA SUKAMAKMUR" in t.value for t in at.text)
+
+
+# --- Documents: labels, re-parse, rename, edit --------------------------------------------------
+
+NOTULEN = "Notulen rapat\nPeneliti: Bagaimana banjirnya?\nBu Sri: Air naik.\nPeneliti: Lalu?\nPak Kadis: Kami siaga.\n"
+
+
+def add_notulen(engine: Engine) -> int:
+    from qualcode.services.imports import import_files
+
+    with unit_of_work(engine) as session:
+        pid = session.scalar(select(Document.project_id))
+        report = import_files(session, pid, [("notulen.txt", NOTULEN.encode())], actor_id=1)
+        return report.outcomes[0].document_ids[0]
+
+
+def speakers_of(engine: Engine, doc_id: int) -> list[tuple[str, bool]]:
+    with read_session(engine) as session:
+        return [(t.speaker, t.is_interviewer) for t in
+                session.scalars(select(Turn).where(Turn.document_id == doc_id).order_by(Turn.start))]
+
+
+def test_documents_page_shows_the_labels_and_reparses_with_the_researchers_speakers(demo):
+    doc_id = add_notulen(demo)
+    assert speakers_of(demo, doc_id) == [("Peneliti", True), ("Peneliti", True)]  # Bu Sri, Pak Kadis speak once
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    assert any("Bu Sri ×1" in c.value for c in at.caption), "the labels found are shown with their counts"
+    ok(at.multiselect(key=f"doc_speakers_{doc_id}").set_value(["Peneliti", "Bu Sri", "Pak Kadis"]).run())
+    ok(at.selectbox(key=f"doc_parse_interviewer_{doc_id}").set_value("Peneliti").run())
+    ok(at.button(key=f"doc_reparse_{doc_id}").click().run())
+    assert speakers_of(demo, doc_id) == [("Peneliti", True), ("Bu Sri", False), ("Peneliti", True),
+                                         ("Pak Kadis", False)]
+    assert any("4" in t for t in toasts(at))
+    assert audit_count(demo, "document.reparse") == 1
+
+
+def test_documents_page_renames_and_edits_an_uncoded_document(demo):
+    doc_id = add_notulen(demo)
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    at.text_input(key=f"doc_title_{doc_id}").input("Notulen rapat desa")
+    ok(at.run())
+    ok(at.button(key=f"doc_rename_{doc_id}").click().run())
+    at.text_area(key=f"doc_text_{doc_id}").input(NOTULEN.replace("Air naik.", "Air naik satu meter."))
+    ok(at.run())
+    ok(at.button(key=f"doc_save_text_{doc_id}").click().run())
+    with read_session(demo) as session:
+        document = session.get(Document, doc_id)
+        assert document is not None and document.title == "Notulen rapat desa"
+        assert "satu meter" in document.text
+    assert audit_count(demo, "document.rename") == 1 and audit_count(demo, "document.edit") == 1
+
+
+def test_a_coded_document_offers_no_text_editing_or_reparse(demo):
+    with read_session(demo) as session:
+        doc_id = session.scalar(select(Document.id).where(Document.original_filename == "W01_dinkes.txt"))
+    code_some_text(demo, "trust_building", [(200, 260)])
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    assert not any(ta.key == f"doc_text_{doc_id}" for ta in at.text_area)
+    assert at.button(key=f"doc_reparse_{doc_id}").disabled
+    assert any("pengodean" in c.value for c in at.caption)

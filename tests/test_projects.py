@@ -3,10 +3,12 @@
 import pytest
 from sqlalchemy import func, select
 
-from qualcode.errors import ConflictError, PermissionDenied, ValidationError
-from qualcode.models import Coding, Document
+from qualcode.db import unit_of_work
+from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from qualcode.frameworks import shipped_frameworks
+from qualcode.models import STAKEHOLDER_GROUPS, Code, Codebook, Coding, Document, Project
 from qualcode.read import entities as read_entities
-from qualcode.services import codings, projects
+from qualcode.services import codebooks, codings, projects
 from tests import factories
 
 
@@ -58,3 +60,71 @@ def test_role_names_in_messages_follow_the_language(session):
         codings.code_span(session, doc.id, 0, 5, codes["trust_building"].id, actor_id=sup.id)
     assert "Bu Dewi berperan sebagai pembimbing" in err.value.message("id")
     assert "Bu Dewi is a supervisor" in err.value.message("en")
+
+
+# --- a new study in one form: frameworks and stakeholder groups ------------------------------------
+
+def test_shipped_frameworks_are_listed_with_their_description():
+    frameworks = {f.id: f for f in shipped_frameworks()}
+    assert {"ansell_gash_2008", "emerson_2012", "najam_5c_1995"} <= set(frameworks)
+    najam = frameworks["najam_5c_1995"]
+    assert "Najam" in najam.name and "5C" in najam.description and najam.codes > 5
+
+
+def test_create_study_applies_frameworks_and_groups_in_one_go(session):
+
+    owner = factories.owner(session)
+    project = projects.create_study(session, "Skripsi Banjir", owner_id=owner.id, description="Tesis S2",
+                                    frameworks=["najam_5c_1995", "ansell_gash_2008", "najam_5c_1995"],
+                                    groups=[" BPBD ", "warga", "", "Warga", "relawan  desa"])
+    session.commit()
+    books = session.scalars(select(Codebook.key).where(Codebook.project_id == project.id)).all()
+    assert sorted(books) == ["ansell_gash_2008", "najam_5c_1995"]
+    codes = session.scalar(select(func.count()).select_from(Code).where(Code.project_id == project.id))
+    assert codes > 20
+    stored = session.get(Project, project.id)
+    assert stored is not None and stored.groups == ["BPBD", "warga", "relawan desa"]
+    assert factories.events(session, "project.groups")[0].payload["after"]["groups"] == stored.groups
+    assert len(factories.events(session, "codebook.apply")) == 2
+
+
+def test_create_study_with_the_standard_groups_keeps_the_standard_list(session):
+
+    owner = factories.owner(session)
+    project = projects.create_study(session, "Skripsi B", owner_id=owner.id, groups=list(STAKEHOLDER_GROUPS))
+    project_b = projects.create_study(session, "Skripsi C", owner_id=owner.id, groups=["", "  "])
+    session.commit()
+    for pid in (project.id, project_b.id):
+        stored = session.get(Project, pid)
+        assert stored is not None and stored.stakeholder_groups is None
+        assert stored.groups == list(STAKEHOLDER_GROUPS)
+
+
+def test_an_unknown_framework_stores_nothing_of_the_study(engine):
+
+    with unit_of_work(engine) as s:
+        owner_id = factories.owner(s).id
+    with pytest.raises(NotFoundError) as err, unit_of_work(engine) as s:
+        projects.create_study(s, "Skripsi D", owner_id=owner_id, frameworks=["najam_5c_1995", "no_such_book"])
+    assert "no_such_book" in err.value.message("en")
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Project.id).where(Project.name == "Skripsi D")) is None
+
+
+def test_a_shipped_framework_can_be_added_to_an_existing_project(session):
+
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    book = codebooks.apply_framework(session, project.id, "emerson_2012", actor_id=actor)
+    session.commit()
+    assert book.key == "emerson_2012"
+    assert session.scalar(select(Codebook.id).where(Codebook.project_id == project.id)) == book.id
+
+
+def test_setting_groups_needs_the_owner(session):
+    project = factories.project(session)
+    stranger = projects.create_user(session, "tamu")
+    with pytest.raises(PermissionDenied):
+        projects.set_stakeholder_groups(session, project.id, ["x"], actor_id=stranger.id)
+    with pytest.raises(ValidationError):
+        projects.set_stakeholder_groups(session, project.id, ["x" * 81], actor_id=factories.owner(session).id)

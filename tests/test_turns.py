@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.text import normalise_text
-from qualcode.turns import guess_interviewer, parse_turns, speaker_labels
+from qualcode.turns import guess_interviewer, join_wrapped_lines, parse_turns, speaker_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +62,67 @@ def test_every_demo_interview_has_two_speakers_and_alternates():
         assert len(speaker_labels(turns)) == 2, path.name
         assert turns[0].is_interviewer, path.name
         assert sum(t.is_interviewer for t in turns) * 2 == len(turns), path.name
+
+
+# --- labels as people type them ---------------------------------------------------------------------
+
+LAYOUTS = {
+    "P/W": ("P", "W"),
+    "Peneliti/Bu Sri": ("Peneliti", "Bu Sri"),
+    "T/J": ("T", "J"),
+    "initials": ("PNL", "BLUD-1"),
+    "Pak Kadis": ("Pewawancara", "Pak Kadis"),
+}
+
+
+def transcript(interviewer: str, informant: str, *, blank_lines: bool, timestamps: bool = False) -> str:
+    gap = "\n\n" if blank_lines else "\n"
+    stamp = "[00:12:35] " if timestamps else ""
+    return "Transkrip wawancara 4\nCatatan: direkam dengan izin." + gap + gap.join([
+        f"{stamp}{interviewer}: Bagaimana koordinasi dengan dinas?",
+        f"{informant}: Koordinasi jalan, tapi anggaran terbatas.",
+        f"{interviewer}: Lalu bagaimana dengan warga?",
+        f"{stamp}{informant}: Warga ikut rapat desa.",
+    ]) + "\n"
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("blank_lines", [True, False])
+def test_any_recurring_label_is_a_speaker(layout, blank_lines):
+    interviewer, informant = LAYOUTS[layout]
+    text = transcript(interviewer, informant, blank_lines=blank_lines, timestamps=True)
+    turns = parse_turns(text)
+    assert speaker_labels(turns) == [interviewer, informant]
+    assert [t.is_interviewer for t in turns] == [True, False, True, False]
+    assert text[turns[1].text_start:turns[1].end] == "Koordinasi jalan, tapi anggaran terbatas."
+    assert turns[0].timestamp == "00:12:35"
+
+
+def test_a_label_seen_once_in_prose_is_no_speaker_but_the_researcher_can_say_so():
+    text = "Menurut warga: banjir datang tiap tahun.\nKepala Desa: kami siap.\nIa menutup rapat.\n"
+    assert parse_turns(text) == []
+    turns = parse_turns(text, speakers=["Kepala Desa"])
+    assert speaker_labels(turns) == ["Kepala Desa"]
+    assert text[turns[0].text_start:turns[0].end] == "kami siap.\nIa menutup rapat."
+
+
+def test_named_speakers_exclude_a_recurring_label_the_researcher_rejects():
+    text = "Bu Sri: Ya.\nPoin: satu.\nPeneliti: Lalu?\nPoin: dua.\nBu Sri: Sudah.\n"
+    assert set(speaker_labels(parse_turns(text))) == {"Bu Sri", "Poin", "Peneliti"}
+    turns = parse_turns(text, "Peneliti", speakers=["Bu Sri", "Peneliti"])
+    assert speaker_labels(turns) == ["Bu Sri", "Peneliti"]
+    assert "Poin: satu." in text[turns[0].start:turns[0].end]
+
+
+def test_wrapped_lines_inside_a_turn_are_joined_and_paragraphs_kept():
+    text = ("Transkrip 5\nLokasi: Balai desa\n"
+            "P: Bagaimana peran\nkelompok tani dalam\nprogram ini?\n"
+            "W: Kelompok tani\nsangat aktif.\nMereka rapat tiap bulan.\n\nParagraf baru di sini.\n"
+            "P: Terima kasih.\nW: Sama-sama.\n")
+    joined = join_wrapped_lines(text)
+    assert joined == ("Transkrip 5\nLokasi: Balai desa\n"
+                      "P: Bagaimana peran kelompok tani dalam program ini?\n"
+                      "W: Kelompok tani sangat aktif.\nMereka rapat tiap bulan.\n\nParagraf baru di sini.\n"
+                      "P: Terima kasih.\nW: Sama-sama.\n")
+    turns = parse_turns(joined)
+    assert [t.speaker for t in turns] == ["P", "W", "P", "W"]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebooks import CodebookSpec
 from qualcode.errors import ConflictError
+from qualcode.frameworks import shipped_framework
 from qualcode.models import Code, Codebook
 from qualcode.services import audit
 from qualcode.services.auth import require
@@ -89,6 +90,11 @@ def apply_codebook(session: Session, project_id: int, spec: CodebookSpec, *, act
     )
     session.flush()
     return book
+
+
+def apply_framework(session: Session, project_id: int, framework_id: str, *, actor_id: int) -> Codebook:
+    """Apply one of the shipped frameworks (``codebooks/*.yaml``, by its id) to the project."""
+    return apply_codebook(session, project_id, shipped_framework(framework_id), actor_id=actor_id)
 
 
 # Reads live in qualcode.read.entities; this name stays for services/exchange.py until it imports from there.

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, ValidationError
-from qualcode.models import DOCUMENT_KINDS, Document
+from qualcode.models import DOCUMENT_KINDS, Coding, Document, Memo, Segment
 from qualcode.services import audit, guids
 from qualcode.services.auth import require
 from qualcode.services.base import load, record_change
@@ -62,6 +62,61 @@ def add_document(
     record_change(session, "document.add", document, actor_id=actor_id,
                   after={"title": document.title, "kind": kind, "file": original_filename, "length": len(text)})
     return document
+
+
+@dataclass(frozen=True)
+class Attached:
+    """What goes with a document when it is deleted, and what keeps its text fixed."""
+
+    segments: int
+    codings: int
+    memos: int  # on the document or on one of its segments
+
+
+def attached(session: Session, document_id: int) -> Attached:
+    segment_ids = select(Segment.id).where(Segment.document_id == document_id)
+    segments = session.scalar(select(func.count()).select_from(Segment).where(Segment.document_id == document_id))
+    codings = session.scalar(select(func.count()).select_from(Coding).where(Coding.segment_id.in_(segment_ids)))
+    memos = session.scalar(select(func.count()).select_from(Memo).where(
+        or_(Memo.document_id == document_id, Memo.segment_id.in_(segment_ids))))
+    return Attached(int(segments or 0), int(codings or 0), int(memos or 0))
+
+
+def require_uncoded(session: Session, document: Document) -> Attached:
+    """Refuse to change the text or turns of a document that carries codings (their offsets and
+    units point into it)."""
+    found = attached(session, document.id)
+    if found.codings:
+        raise ConflictError("error.document_coded", document=document.title, codings=found.codings)
+    return found
+
+
+def rename_document(session: Session, document_id: int, title: str, *, actor_id: int) -> Document:
+    document = get_document(session, document_id)
+    require(session, document.project_id, actor_id, "document.write")
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("error.document_title_empty")
+    before = document.title
+    document.title = title[:300]
+    record_change(session, "document.rename", document, actor_id=actor_id, before={"title": before},
+                  after={"title": document.title})
+    session.flush()
+    return document
+
+
+def delete_document(session: Session, document_id: int, *, actor_id: int) -> Attached:
+    """Delete the document with its turns, segments, codings and memos (the database cascades);
+    the audit trail keeps its title and what went with it."""
+    document = get_document(session, document_id)
+    require(session, document.project_id, actor_id, "document.write")
+    found = attached(session, document.id)
+    record_change(session, "document.delete", document, actor_id=actor_id,
+                  before={"title": document.title, "file": document.original_filename, "codings": found.codings,
+                          "memos": found.memos, "segments": found.segments})
+    session.execute(delete(Document).where(Document.id == document_id))
+    session.expire_all()
+    return found
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ the limit are refused, each named, and the report says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -18,14 +18,15 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from qualcode import limits, sheets
-from qualcode.errors import ConflictError, ImportFileError, QualcodeError
+from qualcode.errors import ConflictError, ImportFileError, QualcodeError, ValidationError
 from qualcode.importers import ExtractedText
-from qualcode.models import DOCUMENT_KINDS, Document, Turn
+from qualcode.models import DOCUMENT_KINDS, Document, Segment, Turn
 from qualcode.pseudonyms import pseudonymise
 from qualcode.services import audit, cases
 from qualcode.services import documents as document_service
 from qualcode.services.auth import require
-from qualcode.turns import parse_turns, speaker_labels
+from qualcode.text import checksum, normalise_text
+from qualcode.turns import join_wrapped_lines, parse_turns, speaker_labels
 
 Progress = Callable[[int, int, str], None]
 FILE_COLUMNS = ("file", "berkas", "filename", "nama_berkas")
@@ -86,13 +87,15 @@ def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]
     return rows
 
 
-def store_turns(session: Session, document: Document, interviewer_label: str | None = None) -> list[Turn]:
-    """(Re)build the document's turns; only interviews have speaker turns."""
+def store_turns(session: Session, document: Document, interviewer_label: str | None = None,
+                speakers: Collection[str] | None = None) -> list[Turn]:
+    """(Re)build the document's turns; only interviews have speaker turns. ``speakers`` names the
+    labels that are speakers (the researcher's choice); without it they are found from the text."""
     session.execute(delete(Turn).where(Turn.document_id == document.id))
     if document.kind != "interview":
         document.interviewer_label = None
         return []
-    parsed = parse_turns(document.text, interviewer_label)
+    parsed = parse_turns(document.text, interviewer_label, speakers)
     labels = speaker_labels(parsed)
     chosen = next((t.speaker for t in parsed if t.is_interviewer), None)
     document.interviewer_label = chosen if labels else None
@@ -125,6 +128,48 @@ def set_interviewer(session: Session, document_id: int, label: str | None, *, ac
     return document
 
 
+def reparse_document(session: Session, document_id: int, *, speakers: Collection[str] | None,
+                     interviewer: str | None, actor_id: int) -> list[Turn]:
+    """Parse the document's turns again with the labels the researcher says are speakers and the
+    one that is the interviewer; refused once the document carries codings."""
+    document = document_service.get_document(session, document_id)
+    require(session, document.project_id, actor_id, "document.write")
+    document_service.require_uncoded(session, document)
+    before = {"speakers": sorted({t.speaker for t in document.turns}), "interviewer_label": document.interviewer_label}
+    turns = store_turns(session, document, interviewer, speakers)
+    session.expire(document, ["turns"])
+    audit.record(session, action="document.reparse", entity_type="document", entity_id=document.id,
+                 project_id=document.project_id, user_id=actor_id, before=before,
+                 after={"speakers": sorted({t.speaker for t in turns}), "interviewer_label": document.interviewer_label,
+                        "turns": len(turns)})
+    return turns
+
+
+def edit_text(session: Session, document_id: int, text: str, *, actor_id: int) -> Document:
+    """Replace the text of a document that carries no codings; its turns are parsed again with the
+    speakers and interviewer it had. Segments without codings (and their memos) go."""
+    document = document_service.get_document(session, document_id)
+    require(session, document.project_id, actor_id, "document.write")
+    found = document_service.require_uncoded(session, document)
+    text = normalise_text(text)
+    if not text.strip():
+        raise ValidationError("error.document_empty", file=document.title)
+    duplicate = document_service.find_duplicate(session, document.project_id, text)
+    if duplicate is not None and duplicate.id != document.id:
+        raise ConflictError("error.document_duplicate", file=document.title, existing=duplicate.title)
+    speakers = sorted({t.speaker for t in document.turns}) or None
+    before = {"length": document.length, "checksum": document.checksum, "segments": found.segments}
+    session.execute(delete(Segment).where(Segment.document_id == document.id))
+    document.text, document.length, document.checksum = text, len(text), checksum(text)
+    store_turns(session, document, document.interviewer_label, speakers)
+    session.expire(document, ["turns", "segments"])
+    audit.record(session, action="document.edit", entity_type="document", entity_id=document.id,
+                 project_id=document.project_id, user_id=actor_id, before=before,
+                 after={"length": document.length, "checksum": document.checksum})
+    session.flush()
+    return document
+
+
 def _store_file(session: Session, project_id: int, items: list[ExtractedText], outcome: FileOutcome, *,
                 actor_id: int, kind: str, language: str, metadata: dict[str, str],
                 pseudonyms: dict[str, str] | None) -> None:
@@ -137,7 +182,10 @@ def _store_file(session: Session, project_id: int, items: list[ExtractedText], o
             if doc_kind not in DOCUMENT_KINDS:
                 raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
                                       kinds=", ".join(DOCUMENT_KINDS))
-            text, _ = pseudonymise(item.text, pseudonyms) if pseudonyms else (item.text, [])
+            raw = item.text
+            if doc_kind == "interview" and item.source_name.lower().endswith(".pdf"):
+                raw = join_wrapped_lines(normalise_text(raw))  # a PDF's text layer wraps lines inside turns
+            text, _ = pseudonymise(raw, pseudonyms) if pseudonyms else (raw, [])
             document = document_service.add_document(
                 session, project_id, title=row.get("title") or row.get("judul") or item.title, text=text,
                 kind=doc_kind, original_filename=item.source_name, language=language, actor_id=actor_id,

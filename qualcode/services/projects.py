@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, ValidationError
-from qualcode.models import ROLES, Project, ProjectMember, User
+from qualcode.frameworks import shipped_framework
+from qualcode.models import ROLES, STAKEHOLDER_GROUPS, Project, ProjectMember, User
 from qualcode.services import audit
+from qualcode.services import codebooks as codebook_service
 from qualcode.services.auth import require
 from qualcode.services.base import load
 
@@ -48,6 +51,62 @@ def create_project(session: Session, name: str, *, owner_id: int, description: s
         project_id=project.id,
         user_id=owner.id,
         after={"name": name, "description": project.description},
+    )
+    session.flush()
+    return project
+
+
+def clean_groups(groups: Sequence[str]) -> list[str]:
+    """Stakeholder group names as a project stores them: trimmed, no blanks, each once (first
+    spelling kept, compared without case), at most 80 characters each."""
+    seen: set[str] = set()
+    cleaned: list[str] = []
+    for group in groups:
+        name = " ".join(group.split())
+        if not name:
+            continue
+        if len(name) > 80:
+            raise ValidationError("error.group_too_long", group=name[:40] + "…")
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    return cleaned
+
+
+def create_study(session: Session, name: str, *, owner_id: int, description: str = "",
+                 frameworks: Sequence[str] = (), groups: Sequence[str] | None = None) -> Project:
+    """A new project with the shipped frameworks applied and its own stakeholder groups, in the
+    caller's one transaction: if any part is refused, nothing of the study is stored.
+
+    ``groups`` empty or ``None`` (or the standard list itself) keeps the standard penta-helix list.
+    """
+    project = create_project(session, name, owner_id=owner_id, description=description)
+    chosen = clean_groups(groups or [])
+    if chosen and chosen != list(STAKEHOLDER_GROUPS):
+        set_stakeholder_groups(session, project.id, chosen, actor_id=owner_id)
+    for framework_id in dict.fromkeys(frameworks):
+        codebook_service.apply_codebook(session, project.id, shipped_framework(framework_id), actor_id=owner_id)
+    session.flush()
+    return project
+
+
+def set_stakeholder_groups(session: Session, project_id: int, groups: Sequence[str], *, actor_id: int) -> Project:
+    """Replace the project's list of stakeholder groups (an empty list restores the standard one).
+    Documents keep the group they carry; the list is what forms and displays offer."""
+    require(session, project_id, actor_id, "project.manage")
+    project = get_project(session, project_id)
+    before = project.groups
+    chosen = clean_groups(groups)
+    project.stakeholder_groups = chosen or None
+    audit.record(
+        session,
+        action="project.groups",
+        entity_type="project",
+        entity_id=project.id,
+        project_id=project.id,
+        user_id=actor_id,
+        before={"groups": before},
+        after={"groups": project.groups},
     )
     session.flush()
     return project

@@ -168,7 +168,7 @@ def test_import_files_with_a_metadata_sheet(demo_server, page, tmp_path):
     page.get_by_text("#1 · Peneliti (pewawancara) · 00:01:15").wait_for()
     page.get_by_text("#2 · Informan (informan)").wait_for()
     page.get_by_text("#4 · Informan (informan) · 00:03:40").wait_for()
-    page.get_by_text("Sinyal di Dusun Pasirangin sering hilang", exact=False).first.wait_for()
+    page.get_by_text("Sinyal di Dusun Pasirangin sering hilang", exact=False).filter(visible=True).first.wait_for()
     interviewer = page.locator("[data-testid='stRadio']").filter(has_text="pewawancara").first
     assert interviewer.get_by_role("radio", name="Peneliti").is_checked()
     linked = page.locator("[data-testid='stMultiSelect']").filter(has_text="Kasus").first

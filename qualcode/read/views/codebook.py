@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.codebooks import CodebookSpec
+from qualcode.frameworks import Framework, shipped_frameworks
 from qualcode.models import Code
 from qualcode.read import entities as read_entities
 from qualcode.read import tables as queries
@@ -51,6 +52,7 @@ class CodebookView:
     codes: list[CodeView]  # tree order: each parent before its children
     by_id: dict[int, CodeView] = field(default_factory=dict)
     specs: dict[int, CodebookSpec] = field(default_factory=dict)  # codebook id -> its exchange form
+    frameworks: list[Framework] = field(default_factory=list)  # shipped codebooks not applied here yet
 
 
 def codebook_view(session: Session, project_id: int) -> CodebookView:
@@ -61,7 +63,9 @@ def codebook_view(session: Session, project_id: int) -> CodebookView:
                       c.definition or "", c.inclusion or "", c.exclusion or "", list(c.examples or []),
                       list(c.indicators or []), int(counts.get(c.id, 0))) for c in codes]
     books = common.codebooks(session, project_id)
-    return CodebookView(books, views, {v.id: v for v in views}, {b.id: codebook_spec(session, b.id) for b in books})
+    applied = {b.key for b in books}
+    return CodebookView(books, views, {v.id: v for v in views}, {b.id: codebook_spec(session, b.id) for b in books},
+                        [f for f in shipped_frameworks() if f.id not in applied])
 
 
 def codebook_spec(session: Session, codebook_id: int) -> CodebookSpec:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from qualcode.read import entities as read_entities
 from qualcode.read import tables as queries
 from qualcode.read.views import common
 from qualcode.services import documents as document_service
+from qualcode.turns import label_counts
 
 PREVIEW_CHARS = 20000
 KINDS = common.DOCUMENT_KINDS
@@ -46,6 +47,18 @@ class DocumentDetail:
     turns: list[TurnView]
     preview: str  # the start of the text, for a document without turns
     truncated: bool
+    labels: list[tuple[str, int]] = field(default_factory=list)  # every label-like line start, how often
+    codings: int = 0
+    memos: int = 0  # on the document or its segments
+    text: str = ""  # the whole text, to edit (only while the document carries no codings)
+
+    @property
+    def editable(self) -> bool:
+        """Text and turns may change only while no coding points into them."""
+        return self.codings == 0
+
+    def turns_of(self, speaker: str) -> int:
+        return sum(1 for t in self.turns if t.speaker == speaker)
 
 
 def documents_view(session: Session, project_id: int) -> DocumentsView:
@@ -63,9 +76,12 @@ def document_detail(session: Session, document_id: int) -> DocumentDetail:
     text = document.text
     turns = [TurnView(t.number, t.speaker, t.is_interviewer, t.timestamp, text[t.text_start:t.end])
              for t in document.turns]
+    found = document_service.attached(session, document.id)
     return DocumentDetail(
         id=document.id, title=document.title, kind=document.kind, original_filename=document.original_filename,
         length=document.length, interviewer_label=document.interviewer_label,
         case_ids=[c.id for c in document.cases], speakers=list(dict.fromkeys(t.speaker for t in turns)),
         turns=turns, preview="" if turns else text[:PREVIEW_CHARS], truncated=not turns and len(text) > PREVIEW_CHARS,
+        labels=label_counts(text).most_common() if document.kind == "interview" else [],
+        codings=found.codings, memos=found.memos, text=text if not found.codings else "",
     )

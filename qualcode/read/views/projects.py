@@ -1,4 +1,5 @@
-"""The Projects page's view: every project with its counts, and (with accounts) the user list."""
+"""The Projects page's view: every project with its counts, the shipped frameworks a new study may
+apply, and (with accounts) the user list."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from qualcode.frameworks import Framework, shipped_frameworks
+from qualcode.models import STAKEHOLDER_GROUPS
 from qualcode.read import entities as read_entities
 from qualcode.read import tables as queries
 from qualcode.read.views import common
@@ -18,10 +21,17 @@ class ProjectsView:
     me: common.UserInfo | None = None
     users: list[common.UserInfo] = field(default_factory=list)  # filled for an administrator only
     roles: tuple[str, ...] = common.ROLES
+    frameworks: list[Framework] = field(default_factory=list)  # the shipped codebooks a new study may apply
+    default_groups: tuple[str, ...] = STAKEHOLDER_GROUPS
+    open_groups: list[str] = field(default_factory=list)  # the open project's stakeholder groups
 
 
-def projects_view(session: Session, user_id: int | None, *, accounts: bool) -> ProjectsView:
+def projects_view(session: Session, user_id: int | None, *, accounts: bool,
+                  project_id: int | None = None) -> ProjectsView:
     me = common.user(session, user_id) if accounts else None
     users = ([common.UserInfo(u.id, u.login, u.display_name, u.is_admin) for u in read_entities.list_users(session)]
              if me is not None and me.is_admin else [])
-    return ProjectsView(queries.project_overview(session), me, users)
+    overview = queries.project_overview(session)
+    is_there = project_id is not None and project_id in set(overview["id"])
+    return ProjectsView(overview, me, users, frameworks=shipped_frameworks(),
+                        open_groups=common.project_groups(session, project_id) if is_there and project_id else [])

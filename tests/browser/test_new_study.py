@@ -1,0 +1,46 @@
+"""A new study as a student starts one in a real Chromium: one form with the name, two shipped
+frameworks and the project's own stakeholder groups; the study opens, and the Codebook page shows
+both frameworks' codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from qualcode.db import make_engine, read_session
+from qualcode.models import Codebook, Project
+from tests.browser.conftest import running_server, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_study_with_two_frameworks_opens_and_shows_their_codes(sqlite_url: str, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        page.goto(server.url)
+        wait_for_app(page, "Proyek")
+        page.get_by_label("Nama proyek").fill("Tesis Banjir Kota X")
+        page.get_by_label("Deskripsi").fill("Tata kelola penanggulangan banjir")
+        page.get_by_text("Policy implementation, 5C protocol (Najam 1995)").click()
+        page.locator("[data-testid='stCheckbox']").filter(has_text="Ansell").first.click()
+        groups = page.get_by_role("textbox", name="Kelompok pemangku kepentingan")
+        groups.fill("BPBD\nwarga terdampak\nrelawan")
+        screenshot(page, "new_study_form")
+        page.get_by_role("button", name="Buat proyek").click()
+        page.get_by_text("Tesis Banjir Kota X").first.wait_for()
+        wait_for_app(page, "Proyek")
+        page.get_by_role("button", name="Sedang dibuka").wait_for()
+
+        page.get_by_role("link", name="Buku kode").first.click()
+        wait_for_app(page, "Buku kode")
+        page.locator("summary", has_text="Isi kebijakan").first.wait_for()
+        page.locator("summary", has_text="Membangun kepercayaan").first.wait_for()
+        assert page.locator("[data-testid='stException']").count() == 0
+        screenshot(page, "new_study_codebook")
+
+    with read_session(make_engine(sqlite_url)) as session:
+        project = session.scalar(select(Project).where(Project.name == "Tesis Banjir Kota X"))
+        assert project is not None and project.groups == ["BPBD", "warga terdampak", "relawan"]
+        books = set(session.scalars(select(Codebook.key).where(Codebook.project_id == project.id)))
+        assert books == {"najam_5c_1995", "ansell_gash_2008"}
