@@ -332,9 +332,11 @@ def test_search_as_a_list_and_code_the_hits(demo_server, page):
     page.keyboard.type("Membangun keperca")
     page.get_by_role("option").filter(has_text="Membangun kepercayaan").first.click()
     idle(page)
-    before = revision(page)
+    # the notice is the server's answer to this click (a render of the picker's own rerun is not)
     page.get_by_role("button", name=f"Kodekan {total} tempat ini").click()
-    settled(page, before)
+    page.wait_for_function("(n) => (document.querySelector('[data-testid=qc-notice]') || {}).innerText"
+                           "?.startsWith(n + ' tempat dikode')", arg=str(total))
+    idle(page)
     coded = [t for k, t, _ in codings(url) if k == "trust_building"]
     assert len(coded) == total and all("latih" in t.lower() for t in coded)
     page.locator(f".qc-hit[data-codes~='{trust}']").first.wait_for()
