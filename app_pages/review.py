@@ -29,7 +29,7 @@ from qualcode.review.workflow import (
     review_state,
 )
 from qualcode.services import documents as document_service
-from qualcode.ui import state
+from qualcode.ui import runner, state
 from qualcode.ui.markup import literal
 from qualcode.ui.shell import PageContext
 from qualcode.ui.state import tr
@@ -81,10 +81,8 @@ def open_in_coding(document_id: int, start: int) -> None:
 
 
 def comment_action(act: state.SessionStep) -> bool:
-    try:
-        with state.action() as session:
-            act(session)
-    except state.ActionFailed:
+    """One comment action through the runner; the form fields start empty again after it."""
+    if not runner.run(act, rerun=False).ok:
         return False
     ss["comment_nonce"] = ss.get("comment_nonce", 0) + 1
     return True
@@ -203,11 +201,8 @@ with tab_agree:
 
 
 def review_action(act: state.SessionStep) -> bool:
-    """One review step in one transaction; the form fields start empty again after it."""
-    try:
-        with state.action() as session:
-            act(session)
-    except state.ActionFailed:
+    """One review step through the runner (one transaction); the form fields start empty again after it."""
+    if not runner.run(act, rerun=False).ok:
         return False
     ss["review_nonce"] = ss.get("review_nonce", 0) + 1
     return True

@@ -5,6 +5,8 @@ Nothing here trains or waits: the queue blends cached codebook scores with the l
 (the one this browser session started with, until the researcher takes a newer one); when the
 codings have moved on, a worker process trains the next model in the background."""
 
+from typing import Any
+
 import streamlit as st
 
 from qualcode.analysis.agreement import suggester_agreement
@@ -12,7 +14,7 @@ from qualcode.errors import PermissionDenied
 from qualcode.read import entities as read_entities
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
-from qualcode.ui import markup, state
+from qualcode.ui import markup, runner, state
 from qualcode.ui.state import tr
 from qualcode.ui.testids import key_prefix, set_test_ids
 
@@ -89,15 +91,14 @@ def decide(item, decision: str, model_version: int | None, adjusted: int | None 
         start, end = int(ss[f"qc-adjust-start-{adjusted}"]), int(ss[f"qc-adjust-end-{adjusted}"])
         code_id = ss[f"qc-adjust-code-{adjusted}"]
         ss.suggest_adjusting = None
-    try:
-        with state.action() as session:
-            if uid is None:  # nobody chosen in "who am I": the same refusal as every page's
-                raise PermissionDenied("error.no_user")
-            suggestion_service.decide(session, pid, doc_id, start, end, code_id, decision, actor_id=uid,
-                                      score=item.suggestion.score, evidence=item.suggestion.evidence,
-                                      model_version=model_version)
-    except state.ActionFailed:
-        pass
+    def act(session: Any) -> object:
+        if uid is None:  # nobody chosen in "who am I": the same refusal as every page's
+            raise PermissionDenied("error.no_user")
+        return suggestion_service.decide(session, pid, doc_id, start, end, code_id, decision, actor_id=uid,
+                                         score=item.suggestion.score, evidence=item.suggestion.evidence,
+                                         model_version=model_version)
+
+    runner.run(act, rerun=False)  # a callback: its own rerun follows
 
 
 @st.fragment
