@@ -12,6 +12,7 @@ import streamlit as st
 from qualcode.analysis.agreement import suggester_agreement
 from qualcode.errors import PermissionDenied
 from qualcode.read import entities as read_entities
+from qualcode.read import suggestions as read_suggestions
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, runner, state
@@ -29,7 +30,7 @@ set_test_ids({key_prefix("qc-suggestion-"): "qc-suggestion", f"{key_prefix('qc-a
 
 with state.reading() as session:
     docs = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
-    codes = suggestion_service.project_codes(session, pid)
+    codes = read_suggestions.project_codes(session, pid)
     status = suggestion_models.model_status(session, pid)
 if not docs:
     st.info(tr("documents.empty"))
@@ -106,7 +107,7 @@ def queue_view() -> None:
     """The queue and the tables under it: accepting or rejecting reruns only this part of the
     page, so the next suggestion shows without rebuilding the rest."""
     with st.spinner(tr("suggest.computing")), state.reading() as session:
-        queue = suggestion_service.document_queue(session, pid, doc_id, unit=unit, order=order, model_id=model_id)
+        queue = read_suggestions.document_queue(session, pid, doc_id, unit=unit, order=order, model_id=model_id)
 
     st.caption(tr("suggest.queue_count", count=len(queue)))
     if queue.model_version is not None:
@@ -145,8 +146,8 @@ def queue_view() -> None:
     st.divider()
     left, right = st.columns(2)
     with state.reading() as session:
-        rates = suggestion_service.acceptance_rates(session, pid)
-        quality = suggestion_service.model_quality(session, pid, model_id) if model_id is not None else None
+        rates = read_suggestions.acceptance_rates(session, pid)
+        quality = read_suggestions.model_quality(session, pid, model_id) if model_id is not None else None
     with left:
         st.subheader(tr("suggest.rates"))
         if rates.empty:

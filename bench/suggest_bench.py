@@ -135,6 +135,7 @@ def _ms(values: list[float]) -> str:
 def serving(url: str, rounds: int = 10) -> None:
     from qualcode.db import make_engine, read_session, unit_of_work
     from qualcode.models import Coding, Document
+    from qualcode.read import suggestions as read_suggestions
     from qualcode.services import suggestions as service
 
     t0 = time.perf_counter()
@@ -146,13 +147,13 @@ def serving(url: str, rounds: int = 10) -> None:
     print(f"demo project + 10,000 bulk codings ({total:,} codings) in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     with read_session(engine) as session:
-        service.document_queue(session, pid, doc_id)
+        read_suggestions.document_queue(session, pid, doc_id)
     print(f"first queue of the document (codebook scores computed and stored): {time.perf_counter() - t0:.2f} s")
     timings: dict[str, list[float]] = {"accepted": [], "rejected": [], "queue": []}
     for n in range(rounds):
         with read_session(engine) as session:
             t0 = time.perf_counter()
-            queue = service.document_queue(session, pid, doc_id)
+            queue = read_suggestions.document_queue(session, pid, doc_id)
             timings["queue"].append(time.perf_counter() - t0)
         item, decision = queue[0], ("accepted" if n % 2 == 0 else "rejected")
         t0 = time.perf_counter()

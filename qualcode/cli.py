@@ -393,8 +393,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from qualcode.errors import ImportFileError
     from qualcode.importers import extract
     from qualcode.nlp.suggest import CodeInfo, suggest
+    from qualcode.read import suggestions as read_suggestions
     from qualcode.services import projects as project_service
-    from qualcode.services import suggestions as suggestion_service
+    from qualcode.services import suggestion_models
     from qualcode.text import normalise_text
     from qualcode.units import parse_units
 
@@ -429,13 +430,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                                                              Codebook.key == args.codebook))
                 if book is None:
                     raise QualcodeError("suggest.no_codebook", codebook=args.codebook, project=args.project)
-                all_infos, _ = suggestion_service.code_infos(session, project.id)
+                all_infos, _ = read_suggestions.code_infos(session, project.id)
                 keys = {c.key for c in book.codes}
                 infos = [i for i in all_infos if i.key in keys]
-            model = suggestion_service.learned_model(session, project.id)
+            model = suggestion_models.learned_model(session, project.id)
     units = parse_units(text, args.unit)
-    results = suggest(units, suggestion_service.codebook_suggester(infos), model, top=args.top)
-    json.dump(suggestion_service.units_json(units, results), sys.stdout, ensure_ascii=False, indent=1)
+    results = suggest(units, read_suggestions.codebook_suggester(infos), model, top=args.top)
+    json.dump(read_suggestions.units_json(units, results), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
 

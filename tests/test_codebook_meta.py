@@ -16,8 +16,8 @@ from qualcode.errors import ImportFileError
 from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.migrate import alembic_config
 from qualcode.read import entities as read_entities
+from qualcode.read import suggestions as read_suggestions
 from qualcode.services import codebooks as codebook_service
-from qualcode.services import suggestions as suggestion_service
 from qualcode.services.codings import code_span
 from tests import factories
 
@@ -95,7 +95,7 @@ def test_cross_framework_matrix_and_suggestions_follow_the_metadata(session):
     table = displays.cross_framework_matrix(session, project.id, *pair, lang="en")
     assert list(table.columns) == [("Money", "pro"), ("Money", "contra")]  # "sign" is not a factor
     assert table.loc["Forum", ("Money", "contra")] == 1 and table.loc["Forum", ("Money", "pro")] == 0
-    infos, _ = suggestion_service.code_infos(session, project.id)
+    infos, _ = read_suggestions.code_infos(session, project.id)
     assert {i.key for i in infos} == {"money", "forum"}
 
 

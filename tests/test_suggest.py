@@ -15,7 +15,8 @@ from qualcode.errors import PermissionDenied
 from qualcode.models import Coding
 from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, split_units, suggest
 from qualcode.nlp.tables import SuggestionDecision
-from qualcode.services import codings, projects
+from qualcode.read import suggestions as read_suggestions
+from qualcode.services import codings, projects, suggestion_models
 from qualcode.services import suggestions as service
 from qualcode.services.imports import import_files
 from tests import factories
@@ -113,25 +114,26 @@ def world(session):
 
 def test_accept_makes_a_coding_and_reject_is_remembered(world):
     session, project, actor, doc_id = world
-    queue = service.document_queue(session, project.id, doc_id)
+    queue = read_suggestions.document_queue(session, project.id, doc_id)
     trust = next(i for i in queue if i.suggestion.code_id == "trust_building")
     decision = service.decide(session, project.id, doc_id, trust.start, trust.end, trust.code_db_id, "accepted",
                               actor_id=actor, score=trust.suggestion.score, evidence=trust.suggestion.evidence)
     coding = session.get(Coding, decision.coding_id)
     assert coding.coder_id == actor and coding.segment.snippet == trust.text
-    other = next(i for i in service.document_queue(session, project.id, doc_id) if i.suggestion.code_id != "trust_building")
+    other = next(i for i in read_suggestions.document_queue(session, project.id, doc_id)
+                 if i.suggestion.code_id != "trust_building")
     service.decide(session, project.id, doc_id, other.start, other.end, other.code_db_id, "rejected", actor_id=actor)
     session.commit()
-    left = [(i.start, i.suggestion.code_id) for i in service.document_queue(session, project.id, doc_id)]
+    left = [(i.start, i.suggestion.code_id) for i in read_suggestions.document_queue(session, project.id, doc_id)]
     assert (trust.start, "trust_building") not in left and (other.start, other.suggestion.code_id) not in left
-    rates = service.acceptance_rates(session, project.id).set_index("code")
+    rates = read_suggestions.acceptance_rates(session, project.id).set_index("code")
     assert rates.loc["trust_building", "rate"] == 1.0 and rates.loc[other.suggestion.code_id, "rate"] == 0.0
     assert len(list(session.scalars(select(SuggestionDecision)))) == 2
 
 
 def test_uncertainty_order_and_supervisors(world):
     session, project, actor, doc_id = world
-    queue = service.document_queue(session, project.id, doc_id, order="uncertainty")
+    queue = read_suggestions.document_queue(session, project.id, doc_id, order="uncertainty")
     distances = [abs(i.suggestion.score - 0.5) for i in queue]
     assert distances == sorted(distances)
     sup = projects.create_user(session, "pembimbing")
@@ -143,11 +145,11 @@ def test_uncertainty_order_and_supervisors(world):
 
 def test_model_retrains_when_codings_change(world):
     session, project, actor, doc_id = world
-    before = service.learned_model(session, project.id)
-    trust = service.document_queue(session, project.id, doc_id)[0]
+    before = suggestion_models.learned_model(session, project.id)
+    trust = read_suggestions.document_queue(session, project.id, doc_id)[0]
     codings.code_span(session, doc_id, trust.start, trust.end, trust.code_db_id, actor_id=actor)
     session.commit()
-    assert service.learned_model(session, project.id) is not before
-    quality = service.model_quality(session, project.id).set_index("code")
+    assert suggestion_models.learned_model(session, project.id) is not before
+    quality = read_suggestions.model_quality(session, project.id).set_index("code")
     assert quality.loc[trust.suggestion.code_id, "examples"] == 1
     assert not quality.loc[trust.suggestion.code_id, "in_use"]  # fewer than 5 examples: codebook only

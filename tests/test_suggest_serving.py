@@ -11,6 +11,7 @@ from qualcode.analysis.agreement import suggester_agreement
 from qualcode.db import read_session
 from qualcode.models import Coding, Document
 from qualcode.nlp.tables import SuggestionCache, SuggestionDecision, SuggestionModel
+from qualcode.read import suggestions as read_suggestions
 from qualcode.services import codes as code_service
 from qualcode.services import codings, projects, suggestion_models
 from qualcode.services import suggestions as service
@@ -48,9 +49,9 @@ def test_training_runs_in_a_worker_process_and_the_queue_uses_the_stored_model(s
     assert status.current and status.ready_id is not None and status.examples == 6
     model = suggestion_models.load_model(session, status.ready_id)
     assert model.keys == ["trust_building"]
-    quality = service.model_quality(session, pid).set_index("code")
+    quality = read_suggestions.model_quality(session, pid).set_index("code")
     assert quality.loc["trust_building", "in_use"] and quality.loc["trust_building", "precision"] is not None
-    queue = service.document_queue(session, pid, doc_id, include_interviewer=False)
+    queue = read_suggestions.document_queue(session, pid, doc_id, include_interviewer=False)
     assert queue.model_version == status.ready_id
     # The six coded turns are left out; the seventh trust answer is suggested with the model's evidence.
     best = queue[0]
@@ -61,7 +62,7 @@ def test_training_runs_in_a_worker_process_and_the_queue_uses_the_stored_model(s
     session.commit()
     stale = suggestion_models.model_status(session, pid)
     assert not stale.current and stale.ready_id == status.ready_id
-    assert service.document_queue(session, pid, doc_id).model_version == status.ready_id
+    assert read_suggestions.document_queue(session, pid, doc_id).model_version == status.ready_id
 
 
 def test_one_revision_is_trained_once_across_processes(study, engine):
@@ -85,7 +86,7 @@ def test_one_revision_is_trained_once_across_processes(study, engine):
 
 def queue_as_a_page_reads_it(engine, pid, doc_id):  # type: ignore[no-untyped-def]
     with read_session(engine) as reader:  # a page reads without taking the write lock
-        return service.document_queue(reader, pid, doc_id, model_id=None)
+        return read_suggestions.document_queue(reader, pid, doc_id, model_id=None)
 
 
 def test_scores_are_cached_until_the_codebook_changes(study, engine):
@@ -98,7 +99,7 @@ def test_scores_are_cached_until_the_codebook_changes(study, engine):
     # Every app process reads the stored scores: blank them and the queue follows the cache.
     session.execute(update(SuggestionCache).values(payload=[{} for _ in rows[0].payload]))
     session.commit()
-    service._MEMO.clear()  # a fresh app process
+    read_suggestions._MEMO.clear()  # a fresh app process
     assert queue_as_a_page_reads_it(engine, pid, doc_id) == []
     # A changed codebook is a different key: the scores are computed again.
     code_service.update_code(session, codes["trust_building"].id, actor_id=actor, indicators=["percaya", "rapat"])
@@ -111,7 +112,7 @@ def test_an_accepted_suggestion_records_its_origin_and_the_suggester_is_a_coder(
     session, pid, actor, codes, doc_id = study
     session.rollback()
     version = suggestion_models.train_revision(engine, pid)
-    queue = service.document_queue(session, pid, doc_id)
+    queue = read_suggestions.document_queue(session, pid, doc_id)
     item = queue[0]
     decision = service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id, "accepted", actor_id=actor,
                               score=item.suggestion.score, evidence=item.suggestion.evidence,

@@ -4,8 +4,8 @@ documents; the workspace, suggestions and agreement all cut a document the same 
 import pytest
 
 from qualcode.analysis.agreement import compute_agreement
+from qualcode.read import suggestions as read_suggestions
 from qualcode.services import codings, projects
-from qualcode.services import suggestions as suggestion_service
 from qualcode.services.imports import import_files, set_interviewer
 from qualcode.units import document_units, parse_units, sentence_at, sentence_spans
 from qualcode.workspace import document_units as workspace_units
@@ -44,7 +44,7 @@ def test_queue_and_agreement_follow_the_corrected_interviewer(study):
 
     document = session.get(Document, doc_id)
     assert document.interviewer_label == "RINA"  # the importer's wrong guess
-    queue = suggestion_service.document_queue(session, pid, doc_id)
+    queue = read_suggestions.document_queue(session, pid, doc_id)
     assert queue and speakers_of(TRANSCRIPT, [(i.start, i.end) for i in queue]) == {"ANDI"}
 
     rina_turns = [u for u in document_units(session, document) if u.speaker == "RINA"]
@@ -60,10 +60,10 @@ def test_queue_and_agreement_follow_the_corrected_interviewer(study):
 
     set_interviewer(session, doc_id, "ANDI", actor_id=actor)
     session.commit()
-    queue = [i for i in suggestion_service.document_queue(session, pid, doc_id)
+    queue = [i for i in read_suggestions.document_queue(session, pid, doc_id)
              if i.suggestion.code_id == "trust_building"]
     assert queue and speakers_of(TRANSCRIPT, [(i.start, i.end) for i in queue]) == {"RINA"}
-    asked = suggestion_service.document_queue(session, pid, doc_id, include_interviewer=True)
+    asked = read_suggestions.document_queue(session, pid, doc_id, include_interviewer=True)
     assert speakers_of(TRANSCRIPT, [(i.start, i.end) for i in asked]) == {"RINA", "ANDI"}
     after = compute_agreement(session, pid, document_ids=[doc_id], code_ids=[codes["face_to_face_dialogue"].id],
                               coder_ids=[actor, second], level="turn")
@@ -81,7 +81,7 @@ def test_sentence_agreement_and_sentence_suggestions_use_the_same_sentences(stud
     assert [u.text for u in sentences] == ["Kami saling percaya dengan dinas.", "Kepercayaan itu dibangun lewat rapat.",
                                           "Rapat tiap bulan.", "Kami percaya pada kepala dinas."]
     spans = {(u.text_start, u.end) for u in sentences}
-    queue = suggestion_service.document_queue(session, pid, doc_id, unit="sentence")
+    queue = read_suggestions.document_queue(session, pid, doc_id, unit="sentence")
     assert queue and {(i.start, i.end) for i in queue} <= spans
     codings.code_span(session, doc_id, sentences[0].start, sentences[0].end, codes["trust_building"].id, actor_id=actor)
     result = compute_agreement(session, pid, document_ids=[doc_id], code_ids=[codes["trust_building"].id],
@@ -109,7 +109,7 @@ def test_documents_without_speakers_work_by_paragraphs(session):
     sentences = [u.text for u in document_units(session, document, "sentence")]
     assert sentences == ["Laporan rapat.", "Para pihak saling percaya.", "Kepercayaan tumbuh lewat dialog.",
                          "Anggaran terbatas…", "Lalu apa?"]
-    queue = suggestion_service.document_queue(session, project.id, document.id)
+    queue = read_suggestions.document_queue(session, project.id, document.id)
     assert queue and all(text[i.start:i.end] == i.text for i in queue)
 
 

@@ -475,11 +475,11 @@ def _suggestions_panel(pid: int, doc_id: int, lo: int, hi: int, uid: int | None)
     with st.expander(tr("coding.suggestions"), expanded=False):
         if not st.toggle(tr("coding.show_suggestions"), key="coding_suggest_on"):
             return
-        from qualcode.services import suggestions as suggestion_service
+        from qualcode.read import suggestions as read_suggestions
 
         names = {c.id: c.name for c in ss.get("coding_panel_codes", [])}
         with state.reading() as session:
-            inline = suggestion_service.document_queue(session, pid, doc_id, within=(lo, hi))[:8]
+            inline = read_suggestions.document_queue(session, pid, doc_id, within=(lo, hi))[:8]
         if not inline:
             st.caption(tr("suggest.empty"))
         for n, item in enumerate(inline):
