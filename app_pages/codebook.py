@@ -92,7 +92,7 @@ with tab_tree:
             for code in codes:
                 indent = "\u2003" * code.depth
                 with st.expander(f"{indent}{inline(code.label(lang))}  ·  {inline_code(code.key)}  ·  {code.codings}"):
-                    swatch_markdown(code.colour, f"{inline_code(code.path)} · {inline(code.name_id)} / {inline(code.name_en)}")
+                    swatch_markdown(code.colour, name=f"{code.name_id} / {code.name_en}", key=code.path)
                     for field in ("definition", "inclusion", "exclusion"):
                         if getattr(code, field):
                             st.markdown(f"**{tr('codebook.' + field)}**: {literal(getattr(code, field))}")

@@ -118,7 +118,7 @@ def queue_view() -> None:
         code = codes[item.code_db_id]
         with st.container(border=True, key=f"qc-suggestion-{n}"):
             head, score = st.columns([5, 1])
-            markup.swatch_markdown(code.colour, f"**{markup.inline(code.label(lang))}** · {markup.code(code.key)}",
+            markup.swatch_markdown(code.colour, name=code.label(lang), key=code.key, bold=True,
                                    where=head)
             score.metric(tr("suggest.score"), f"{item.suggestion.score:.2f}", label_visibility="collapsed")
             st.text(item.text[:600] + ("…" if len(item.text) > 600 else ""))

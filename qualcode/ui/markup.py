@@ -77,10 +77,17 @@ def swatch(colour: object, size: str = ".8em") -> str:
             "border-radius:2px;vertical-align:middle'></span>")
 
 
-def swatch_markdown(colour: object, markdown: str, *, where: Any = None) -> None:
-    """A colour square followed by ``markdown``, which the caller has built from our own words
-    and ``literal``/``inline`` user text only."""
-    (where or st).markdown(f"{swatch(colour)} {markdown}", unsafe_allow_html=True)
+def swatch_markdown(colour: object, *, name: object, key: object = None, bold: bool = False,
+                    where: Any = None) -> None:
+    """A colour square, a (code's) ``name`` and its ``key`` as inline code. It takes the user's
+    values, not Markdown, and escapes them itself, so nothing a user or a file wrote reaches the
+    one ``unsafe_allow_html`` unescaped."""
+    text = inline(name)
+    if bold:
+        text = f"**{text}**"
+    if key is not None:
+        text += f" · {code(key)}"
+    (where or st).markdown(f"{swatch(colour)} {text}", unsafe_allow_html=True)
 
 
 def escape_params(params: dict[str, object]) -> dict[str, object]:

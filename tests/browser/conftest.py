@@ -139,11 +139,13 @@ def wait_for_app(page, title: str | None = None) -> None:  # type: ignore[no-unt
         page.get_by_role("heading", name=title).first.wait_for()
     else:
         page.wait_for_selector("h1")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')"
-    )
-    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit's script run is over (``data-test-script-state`` on the app root)."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from qualcode.db import make_engine, read_session
 from qualcode.models import Code, Coding, Document, Memo, Segment, User
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +59,7 @@ def settled(page, before):
 
 def idle(page):
     """Wait until Streamlit's script run (the whole fragment, its side panels too) has finished."""
-    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                           ".getAttribute('data-test-script-state') === 'notRunning'")
+    wait_idle(page)
     page.locator("[data-qc-ready]").wait_for()
 
 

@@ -21,7 +21,7 @@ from qualcode.services import memos as memo_service
 from qualcode.services import projects as project_service
 from qualcode.services.codings import code_span
 from qualcode.services.imports import import_files, read_metadata_sheet
-from tests.browser.conftest import Server, running_server, screenshot, wait_for_app
+from tests.browser.conftest import Server, running_server, screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -163,11 +163,11 @@ def open_everything(page) -> None:  # type: ignore[no-untyped-def]
     """Open every tab and every expander of the page, so hidden text renders too."""
     for tab in page.locator("[role='tab']").all():
         tab.click()
-        page.wait_for_timeout(100)
+        wait_idle(page)
         for summary in page.locator("[data-testid='stExpander'] summary").all():
             if summary.is_visible():
                 summary.click()
-    page.wait_for_timeout(300)
+    wait_idle(page)
 
 
 def visit_every_page(page, server: Server, recorder: Recorder, shot: str) -> None:  # type: ignore[no-untyped-def]
