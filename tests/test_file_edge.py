@@ -385,3 +385,13 @@ def test_one_chart_helper():
     assert spec["encoding"]["y"]["sort"] == ["Dialog"] and spec["encoding"]["yOffset"]["field"] == "by"
     svg = charts.bar_chart_svg(table["code"].tolist(), table["codings"].tolist(), "<b>judul</b>")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;judul" in svg
+
+
+def test_chart_png_renders_without_a_browser():
+    from qualcode.files import charts
+
+    table = pd.DataFrame({"code": ["Dialog", "Kepercayaan"], "codings": [3, 1]})
+    png = charts.chart_png(charts.bar_chart(table, x="codings", y="code"), scale=1)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width > 100 and height > 20  # a real chart, not an empty image

@@ -1,7 +1,7 @@
 """Charts: the bar charts every page shows (Altair) and the charts downloaded as standalone SVG.
 
-The SVG is written here (no browser or vl-convert needed), so charts download the same on any
-server; text is escaped, so a code name cannot inject markup. The Altair charts are built from a
+PNG images of Altair charts come from :func:`chart_png` (vl-convert, no browser). The SVG is
+written here, so charts download the same on any server; text is escaped, so a code name cannot inject markup. The Altair charts are built from a
 table and column names by :func:`bar_chart`, one helper for the Analysis and Review pages; their
 tooltips show cell values as text (Vega-Lite does not render them as HTML).
 """
@@ -34,6 +34,17 @@ def bar_chart(table: pd.DataFrame, *, x: str, y: str, x_title: str | None = None
     if tooltip:
         encoding["tooltip"] = list(tooltip)
     return alt.Chart(table).mark_bar().encode(**encoding)
+
+
+def chart_png(chart: Any, *, scale: float = 2.0) -> bytes:
+    """An Altair chart as PNG bytes, rendered without a browser by vl-convert (its bundled Vega).
+
+    Used for PNG downloads and for the charts in the DOCX and HTML report. Nothing is fetched:
+    vl-convert carries Vega, Vega-Lite and its fonts inside the package.
+    """
+    import vl_convert
+
+    return bytes(vl_convert.vegalite_to_png(chart.to_json(), scale=scale))
 
 
 def bar_chart_svg(labels: list[str], values: list[int], title: str = "") -> str:
