@@ -5,14 +5,19 @@ import streamlit as st
 
 from qualcode.read.views.conclusions import (
     CONCLUSION_STATUSES,
+    DOCUMENT_KINDS,
     EVIDENCE_STANCES,
     TACTICS,
+    EvidenceQuery,
     conclusion_detail,
     conclusion_register,
+    evidence_choices,
+    find_evidence,
 )
 from qualcode.services import analysis as analysis_service
 from qualcode.ui import analysis as ui
 from qualcode.ui import runner, state
+from qualcode.ui.columns import headers
 from qualcode.ui.state import tr
 
 CONFIRM_DELETE = "confirm_delete_conclusion"
@@ -67,10 +72,48 @@ evidence = detail.evidence
 if not evidence.empty:
     evidence = evidence.assign(stance=evidence["stance"].map(lambda v: tr(f"analysis.stance_{v}")),
                                kind=evidence["kind"].map(lambda v: tr(f"kind.{v}")))
-    st.dataframe(evidence[["stance", "note", "document", "informants", "groups", "kind", "snippet"]],
-                 hide_index=True, width="stretch")
-seg_label = {int(r.segment_id): f"{r.document} · {r.start}: {str(r.snippet)[:70]}"
-             for r in detail.candidates.head(500).itertuples(index=False)}
+    evidence_columns = ["stance", "note", "document", "informants", "groups", "kind", "snippet"]
+    st.dataframe(evidence[evidence_columns], hide_index=True, width="stretch",
+                 column_config=headers(evidence_columns, stance=tr("analysis.stance"), note=tr("analysis.note"),
+                                       kind=tr("evidence.kind")))
+# The evidence picker searches every segment of the project; the conclusion's dimension (or its
+# theme's codes) is only where the code filter starts.
+st.markdown(f"##### {tr('evidence.find')}")
+with state.reading() as session:
+    choices = evidence_choices(session, pid)
+search_text = st.text_input(tr("evidence.search"), key=f"evidence_text_{cid}", placeholder=tr("evidence.search_hint"))
+f_code, f_case, f_group, f_kind = st.columns(4)
+any_value = tr("evidence.any")
+ev_codes = f_code.multiselect(tr("evidence.codes"), list(code_label), format_func=state.label_of(code_label),
+                              default=[c for c in detail.default_code_ids if c in code_label],
+                              key=f"evidence_codes_{cid}", placeholder=any_value, help=tr("evidence.codes_help"))
+ev_cases = f_case.multiselect(tr("analysis.informant"), list(choices.cases), format_func=state.label_of(choices.cases),
+                              key=f"evidence_cases_{cid}", placeholder=any_value)
+ev_groups = f_group.multiselect(tr("evidence.group"), choices.groups, key=f"evidence_groups_{cid}", placeholder=any_value)
+ev_kinds = f_kind.multiselect(tr("evidence.kind"), list(DOCUMENT_KINDS), format_func=lambda v: tr(f"kind.{v}"),
+                              key=f"evidence_kinds_{cid}", placeholder=any_value)
+query = EvidenceQuery(text=search_text, code_ids=tuple(ev_codes), case_ids=tuple(ev_cases), groups=tuple(ev_groups),
+                      kinds=tuple(ev_kinds))
+page_key = f"evidence_page_{cid}"
+with state.reading() as session:
+    matches = find_evidence(session, pid, cid, query, page=int(ss.get(page_key, 1)), lang=lang)
+if matches.pages > 1:
+    ss[page_key] = matches.page  # the last page, when the filters left fewer
+    st.number_input(tr("evidence.page", pages=matches.pages), min_value=1, max_value=matches.pages, step=1,
+                    key=page_key)
+if matches.total == 0:
+    st.caption(tr("evidence.no_matches"))
+else:
+    st.caption(tr("evidence.matches", count=matches.total, first=matches.offset + 1,
+                  last=matches.offset + len(matches.rows)))
+    found = matches.rows.assign(
+        linked=matches.rows["linked"].map(lambda v: tr(f"analysis.stance_{v}") if v else ""),
+        kind=matches.rows["kind"].map(lambda v: tr(f"kind.{v}")))
+    found_columns = ["snippet", "document", "informants", "groups", "kind", "codes", "linked"]
+    st.dataframe(found[found_columns], hide_index=True, width="stretch",
+                 column_config=headers(found_columns, linked=tr("evidence.linked"), kind=tr("evidence.kind")))
+seg_label = {int(r.segment_id): f"{r.document} · {r.informants or '—'} · {str(r.snippet)[:70]}"
+             for r in matches.rows.itertuples(index=False)}
 with st.form("analysis_evidence", clear_on_submit=True):
     ev_segment = st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label))
     ev_stance = st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True,

@@ -118,24 +118,50 @@ def test_memo_pattern_code_and_conclusion_with_triangulation(demo):
     next(b for b in at.button if b.label == "Tambah kesimpulan").click().run()
     assert not at.exception
     assert any("Belum ada bukti pendukung" in w.value for w in at.warning)
+    cid = _conclusion_id(demo)
     segment_box = by_label(at.selectbox, "Segmen")
     mine = _segment_id(demo, "masing-masing puskesmas")
-    labels = segment_box.options  # the trust-building segments, shown by document, offset and snippet
-    assert any(o.endswith(": masing-masing puskesmas") for o in labels) and any(o.endswith(": rapat") for o in labels)
+    # The picker starts at the conclusion's dimension: trust-building segments only.
+    assert at.multiselect(key=f"evidence_codes_{cid}").value == [trust]
+    labels = segment_box.options  # shown by document, informant and snippet
+    assert any(o.endswith("· Informan A1 · masing-masing puskesmas") for o in labels)
+    assert any(o.startswith("Observasi rapat") and o.endswith(" · rapat") for o in labels)
+    assert not any("ambulans" in o for o in labels)  # coded with another dimension
     segment_box.set_value(mine)
     next(b for b in at.button if b.label == "Tautkan bukti").click().run()
     assert not at.exception
     assert any("satu kelompok" in w.value for w in at.warning)
+    # Cleared, the code filter no longer holds the search: words and a group find the private
+    # operator's segment, and linking it ends the one-group warning.
+    at.multiselect(key=f"evidence_codes_{cid}").set_value([]).run()
+    at.text_input(key=f"evidence_text_{cid}").input("ambulans").run()
+    at.multiselect(key=f"evidence_groups_{cid}").set_value(["swasta"]).run()
+    assert not at.exception
+    assert any("segmen cocok" in c.value for c in at.caption), [c.value for c in at.caption]
+    operator = _segment_id(demo, "ambulans")
+    segment_box = by_label(at.selectbox, "Segmen")
+    assert any(o.endswith("· Informan B1 · ambulans") for o in segment_box.options), segment_box.options
+    assert all("Informan B" in o for o in segment_box.options), segment_box.options
+    segment_box.set_value(operator)
+    next(b for b in at.button if b.label == "Tautkan bukti").click().run()
+    assert not at.exception
+    assert not any("satu kelompok" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("satu jenis sumber" in w.value for w in at.warning)
     with read_session(demo) as session:
         conclusion = session.scalar(select(Conclusion))
         assert conclusion.status == "tentative"
-        assert [e.stance for e in session.scalars(select(ConclusionEvidence))] == ["supporting"]
+        assert [e.stance for e in session.scalars(select(ConclusionEvidence))] == ["supporting", "supporting"]
     at.button(key="delete_conclusion").click().run()
     assert any("Hapus kesimpulan" in w.value for w in at.warning)
     at.button(key="delete_conclusion_yes").click().run()
     assert not at.exception
     with read_session(demo) as session:
         assert session.scalar(select(Conclusion)) is None and session.scalar(select(ConclusionEvidence)) is None
+
+
+def _conclusion_id(engine):  # type: ignore[no-untyped-def]
+    with read_session(engine) as session:
+        return session.scalar(select(Conclusion.id))
 
 
 def _segment_id(engine, phrase):  # type: ignore[no-untyped-def]

@@ -56,7 +56,10 @@ def test_analysis_views_follow_codings_and_conclusions(session, demo):
     register = conclusions.conclusion_register(session, pid, "en")
     assert list(register["statement"]) == ["Trust grows."]
     detail = conclusions.conclusion_detail(session, pid, made.id)
-    assert detail.status == made.status and len(detail.candidates) == 1 and "thin" in detail.triangulation
+    assert detail.status == made.status and detail.default_code_ids == (code["trust_building"],)
+    assert "thin" in detail.triangulation
+    found = conclusions.find_evidence(session, pid, made.id, conclusions.EvidenceQuery(code_ids=detail.default_code_ids))
+    assert found.total == 1 and list(found.rows["linked"]) == [""]
 
 
 def test_export_view_and_files(session, demo):
