@@ -127,6 +127,7 @@ def browser(chromium: str):  # type: ignore[no-untyped-def]
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
+    pg.add_init_script(RUN_COUNTER)
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
@@ -146,6 +147,33 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit's script run is over (``data-test-script-state`` on the app root)."""
     page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
                            "?.getAttribute('data-test-script-state') === 'notRunning'")
+
+
+# Counts the script runs the page has seen start (``data-test-script-state`` leaving
+# ``notRunning``), so a test can wait for the run its own action started: right after a click,
+# the state may still read ``notRunning`` from the run before.
+RUN_COUNTER = """
+window.__qcRuns = 0;
+new MutationObserver(records => {
+  for (const r of records) if (r.oldValue === 'notRunning') window.__qcRuns += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def runs_started(page) -> int:  # type: ignore[no-untyped-def]
+    """How many script runs this page has started (see :data:`RUN_COUNTER`)."""
+    return int(page.evaluate("() => window.__qcRuns ?? 0"))
+
+
+@contextmanager
+def rerun(page) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Wait, after the block's action, for the script run it started to finish."""
+    wait_idle(page)
+    before = runs_started(page)
+    yield
+    page.wait_for_function("n => (window.__qcRuns ?? 0) > n", arg=before)
+    wait_idle(page)
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -1,12 +1,15 @@
 """The Miles–Huberman workflow in a real Chromium on the demo project, across the three pages of
 the Analysis section: memo and pattern code (Condensation, still at /analysis), case- and
 role-ordered matrices with a drill-down to segments and into the Coding page (Display), a
-conclusion with supporting and contradicting evidence and its triangulation (Conclusions)."""
+conclusion with supporting and contradicting evidence and its triangulation, evidence from another
+stakeholder group found by searching every segment (Conclusions)."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from qualcode.analysis.tables import Conclusion, ConclusionEvidence, PatternCode
@@ -15,7 +18,7 @@ from qualcode.demo import load_demo
 from qualcode.models import Code, Document, Memo
 from qualcode.services import projects
 from qualcode.services.codings import code_span
-from tests.browser.conftest import Server, running_server, screenshot, wait_for_app
+from tests.browser.conftest import Server, rerun, running_server, screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +58,37 @@ def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Pick the option containing ``text`` in the selectbox labelled ``label``.
+
+    The box's input shows the current choice (after a form is cleared, its first option), and
+    typing after a click appends to it when the input kept the focus, filtering every option
+    away: so the input is filled with ``text``, replacing what it showed. Once the page is idle
+    (a box of the same label from the run before may still be on screen); then, outside a form,
+    wait for the run the choice starts, and check the box shows the choice."""
+    wait_idle(page)
     box = panel(page).locator("[data-testid='stSelectbox']").filter(has_text=label).nth(nth)
-    box.click()
-    page.keyboard.type(text)
-    page.get_by_role("option").filter(has_text=text).first.click()
-    wait_for_app(page)
+    in_form = box.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
+    combo = box.get_by_role("combobox")
+    combo.click()
+    combo.fill(text)
+    option = page.get_by_role("option").filter(has_text=text).first
+    if in_form:
+        option.click()
+    else:
+        with rerun(page):
+            option.click()
+    expect(combo).to_have_value(re.compile(re.escape(text)))
 
 
 def click(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    panel(page).get_by_role("button", name=name).first.click()
-    wait_for_app(page)
+    with rerun(page):
+        panel(page).get_by_role("button", name=name).first.click()
+
+
+def pick(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a radio option (a display) and wait for the run it starts."""
+    with rerun(page):
+        panel(page).get_by_text(text).click()
 
 
 def rows(url, model):  # type: ignore[no-untyped-def]
@@ -102,14 +126,12 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
 
     # Display: case-ordered, then role-ordered with a drill-down to the segments.
     open_page(page, DISPLAY)
-    panel(page).get_by_text("Matriks urut kasus").click()
-    wait_for_app(page)
+    pick(page, "Matriks urut kasus")
     panel(page).get_by_text("kutipan terkondensasi", exact=True).wait_for()
     panel(page).locator("[data-testid='stDataFrame']").first.wait_for()
     panel(page).get_by_text("Informan A1").first.wait_for(state="attached")  # the grid's accessible cells
     screenshot(page, "analysis_case_ordered")
-    panel(page).get_by_text("Matriks urut peran").click()
-    wait_for_app(page)
+    pick(page, "Matriks urut peran")
     choose(page, "Baris", "pemerintah")
     choose(page, "Kolom", "Proses kolaborasi")
     panel(page).get_by_text("masing-masing puskesmas").first.wait_for()
@@ -123,8 +145,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     # Conclusions: one with supporting and contradicting evidence, and its triangulation.
     page.goto(f"{analysis_server.url}/display")
     wait_for_app(page, DISPLAY)
-    panel(page).get_by_text("Kemunculan bersama").click()
-    wait_for_app(page)
+    pick(page, "Kemunculan bersama")
     panel(page).locator("[data-testid='stImage'] img").first.wait_for()
     panel(page).get_by_role("button", name="Unduh grafik (SVG)").scroll_into_view_if_needed()
     screenshot(page, "analysis_cooccurrence_network")
@@ -146,9 +167,36 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     page.get_by_text("Bukti ditautkan.").wait_for()
     panel(page).get_by_text("Triangulasi").scroll_into_view_if_needed()
     screenshot(page, "analysis_triangulation")
+    # Evidence from another group: the code filter cleared, a text search and the group filter find
+    # the private operator's words (coded with another dimension); linking them ends "one group".
+    codes = panel(page).locator("[data-testid='stMultiSelect']").filter(has_text="Kode")
+    expect(codes).to_contain_text("trust_building")
+    with rerun(page):
+        codes.locator("input").click()
+        page.keyboard.press("Backspace")
+    page.keyboard.press("Escape")
+    expect(codes).not_to_contain_text("trust_building")
+    with rerun(page):
+        panel(page).get_by_label("Kata dalam segmen").fill("ambulans")
+        page.keyboard.press("Enter")
+    groups = panel(page).locator("[data-testid='stMultiSelect']").filter(has_text="Kelompok pemangku kepentingan")
+    groups.click()
+    page.keyboard.type("swasta")
+    with rerun(page):
+        page.get_by_role("option").filter(has_text="swasta").first.click()
+    page.keyboard.press("Escape")
+    panel(page).get_by_text("segmen cocok").wait_for()
+    choose(page, "Segmen", "Informan B1")
+    panel(page).get_by_label("Catatan").first.fill("Operator swasta ikut rapat rutin")
+    click(page, "Tautkan bukti")
+    page.get_by_text("Bukti ditautkan.").wait_for()
+    expect(panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu kelompok")).to_have_count(0)
+    panel(page).get_by_text("Cari bukti di semua segmen").scroll_into_view_if_needed()
+    screenshot(page, "analysis_evidence_search")
     assert panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu jenis sumber").count() == 1
     [conclusion] = rows(analysis_server.database_url, Conclusion)
     assert conclusion.statement == "Rapat rutin membangun kepercayaan antar OPD."
     stances = sorted((e.stance, e.note) for e in rows(analysis_server.database_url, ConclusionEvidence))
-    assert stances == [("contradicting", "Rapat tanpa perwakilan puskesmas"), ("supporting", "Puskesmas saling percaya")]
+    assert stances == [("contradicting", "Rapat tanpa perwakilan puskesmas"),
+                       ("supporting", "Operator swasta ikut rapat rutin"), ("supporting", "Puskesmas saling percaya")]
     assert errors == []
