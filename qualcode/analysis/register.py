@@ -25,6 +25,9 @@ from qualcode.read.frame import coding_frame, segment_table
 # Triangulation is thin when the evidence comes from fewer groups or source kinds than this.
 MIN_GROUPS = 2
 MIN_KINDS = 2
+# What triangulation can say (analysis.flag_<flag>, report.flag_<flag>); the first three make it thin.
+TRIANGULATION_FLAGS = ("no_evidence", "one_group", "one_kind", "no_negative")
+THIN_FLAGS = TRIANGULATION_FLAGS[:3]
 
 
 def search_memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
@@ -124,7 +127,7 @@ class Triangulation(TypedDict):
     by_kind: pd.DataFrame  # segments per source kind: supporting, contradicting
     groups: list[str]  # the groups with supporting evidence
     kinds: list[str]  # the source kinds with supporting evidence
-    flags: list[str]  # no_evidence, one_group, one_kind, no_negative
+    flags: list[str]  # of TRIANGULATION_FLAGS: no_evidence, one_group, one_kind, no_negative
     thin: bool
 
 
@@ -163,4 +166,4 @@ def triangulation(session: Session, conclusion_id: int) -> Triangulation:
     if frame[frame["stance"] == "contradicting"].empty:
         flags.append("no_negative")
     return {"by_group": by_group, "by_kind": by_kind, "groups": groups, "kinds": kinds, "flags": flags,
-            "thin": any(f in flags for f in ("no_evidence", "one_group", "one_kind"))}
+            "thin": any(f in flags for f in THIN_FLAGS)}
