@@ -48,7 +48,11 @@ if register_table.empty:
 shown = register_table.assign(status=register_table["status"].map(status_label),
                               tactics=register_table["tactics"].map(
                                   lambda ts: ", ".join(tr(f"analysis.tactic_{t}") for t in ts)))
-st.dataframe(shown.drop(columns=["conclusion_id"]), hide_index=True, width="stretch")
+stance_names = {v: tr(f"analysis.stance_{v}") for v in EVIDENCE_STANCES}
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config=headers(shown.columns, conclusion_id=None, statement=tr("analysis.statement"),
+                                   about=tr("conclusions.col_about"), status=tr("analysis.status"),
+                                   tactics=tr("conclusions.col_tactics"), **stance_names))
 statements = {int(i): s for i, s in zip(register_table["conclusion_id"], register_table["statement"], strict=True)}
 picked = st.selectbox(tr("analysis.conclusion"), list(statements), format_func=lambda i: statements[i][:90],
                       key="conclusion_pick")
@@ -64,8 +68,10 @@ if not tri["thin"]:
     st.success(tr("analysis.triangulated", groups=", ".join(tri["groups"]),
                   kinds=", ".join(tr(f"kind.{k}") for k in tri["kinds"])))
 g, k = st.columns(2)
-g.dataframe(tri["by_group"], width="stretch")
-k.dataframe(tri["by_kind"].rename(index=lambda v: tr(f"kind.{v}")), width="stretch")
+by_group = tri["by_group"].rename_axis(tr("evidence.group")).reset_index()
+by_kind = tri["by_kind"].rename(index=lambda v: tr(f"kind.{v}")).rename_axis(tr("evidence.kind")).reset_index()
+g.dataframe(by_group, hide_index=True, width="stretch", column_config=headers([], **stance_names))
+k.dataframe(by_kind, hide_index=True, width="stretch", column_config=headers([], **stance_names))
 
 st.markdown(f"#### {tr('analysis.evidence')}")
 evidence = detail.evidence
@@ -143,7 +149,12 @@ with st.form("analysis_revise"):
         runner.run(lambda s: analysis_service.revise_conclusion(s, cid, status=new_status, statement=new_statement,
                                                                 note=revise_note, actor_id=page.actor),
                    done=tr("analysis.revision_saved"))
-st.dataframe(detail.history, hide_index=True, width="stretch")
+history = detail.history.assign(**{c: detail.history[c].map(lambda v: status_label(v) if v else "")
+                                    for c in ("from", "to")})
+st.dataframe(history, hide_index=True, width="stretch",
+             column_config=headers(history.columns, at=tr("conclusions.col_at"), statement=tr("analysis.statement"),
+                                   note=tr("analysis.note"), **{"from": tr("conclusions.col_from"),
+                                                                "to": tr("conclusions.col_to")}))
 
 if st.button(tr("analysis.delete_conclusion"), key="delete_conclusion"):
     ss[CONFIRM_DELETE] = cid

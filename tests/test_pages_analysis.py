@@ -12,6 +12,7 @@ from qualcode.db import read_session, unit_of_work
 from qualcode.models import Code, Document, Memo
 from qualcode.services import projects
 from qualcode.services.codings import code_span
+from tests import test_one_language as one_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASES = {  # document title prefix -> (phrase, codes)
@@ -147,6 +148,8 @@ def test_memo_pattern_code_and_conclusion_with_triangulation(demo):
     assert not at.exception
     assert not any("satu kelompok" in w.value for w in at.warning), [w.value for w in at.warning]
     assert any("satu jenis sumber" in w.value for w in at.warning)
+    shown = [h for element in at.dataframe for h in one_language.headers(element)]
+    assert "Ditautkan sebagai" in shown and [h for h in shown if one_language.english(h)] == []
     with read_session(demo) as session:
         conclusion = session.scalar(select(Conclusion))
         assert conclusion.status == "tentative"

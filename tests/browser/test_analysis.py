@@ -161,7 +161,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     page.get_by_text("Bukti ditautkan.").wait_for()
     panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu kelompok").wait_for()
     choose(page, "Segmen", "Observasi rapat")
-    panel(page).get_by_text("bertentangan", exact=True).click()
+    panel(page).get_by_test_id("stRadioGroup").get_by_text("bertentangan", exact=True).click()
     panel(page).get_by_label("Catatan").first.fill("Rapat tanpa perwakilan puskesmas")
     click(page, "Tautkan bukti")
     page.get_by_text("Bukti ditautkan.").wait_for()
