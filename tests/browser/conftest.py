@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from google.protobuf.message import DecodeError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from qualcode.db import make_engine, unit_of_work
 from qualcode.demo import load_demo
@@ -127,9 +129,10 @@ def browser(chromium: str):  # type: ignore[no-untyped-def]
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.add_init_script(RUN_COUNTER)
+    pg.on("websocket", lambda ws: SOCKETS.__setitem__(pg, ws))
     pg.set_default_timeout(30_000)
     yield pg
+    SOCKETS.pop(pg, None)
     context.close()
 
 
@@ -149,31 +152,40 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
                            "?.getAttribute('data-test-script-state') === 'notRunning'")
 
 
-# Counts the script runs the page has seen start (``data-test-script-state`` leaving
-# ``notRunning``), so a test can wait for the run its own action started: right after a click,
-# the state may still read ``notRunning`` from the run before.
-RUN_COUNTER = """
-window.__qcRuns = 0;
-new MutationObserver(records => {
-  for (const r of records) if (r.oldValue === 'notRunning') window.__qcRuns += 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+def run_finished(payload: str | bytes) -> bool:
+    """Whether a websocket frame from the app ends a script run: Streamlit's ``script_finished``
+    message, except the stop of a run for a rerun (``st.rerun``: another run follows)."""
+    if isinstance(payload, str):
+        return False
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(payload)
+    except DecodeError:
+        return False
+    return message.WhichOneof("type") == "script_finished" and message.script_finished in RUN_ENDS
 
 
-def runs_started(page) -> int:  # type: ignore[no-untyped-def]
-    """How many script runs this page has started (see :data:`RUN_COUNTER`)."""
-    return int(page.evaluate("() => window.__qcRuns ?? 0"))
+RUN_ENDS = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+SOCKETS: dict[object, object] = {}  # page -> its current websocket to the app
+
+
+def wait_settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no script run is going and no element of an earlier run is left on screen."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'"
+                           " && !document.querySelector('[data-stale=true]')")
 
 
 @contextmanager
 def rerun(page) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """Wait, after the block's action, for the script run it started to finish."""
-    wait_idle(page)
-    before = runs_started(page)
-    yield
-    page.wait_for_function("n => (window.__qcRuns ?? 0) > n", arg=before)
-    wait_idle(page)
+    """Wait, after the block's action, for the script run it started to end (read from the app's
+    websocket: right after a click the page may still show the run before as finished, and an
+    action that reruns the page runs the script twice) and for the page to settle."""
+    wait_settled(page)
+    with SOCKETS[page].expect_event("framereceived", predicate=run_finished):  # type: ignore[attr-defined]
+        yield
+    wait_settled(page)
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

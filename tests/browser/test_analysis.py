@@ -18,7 +18,7 @@ from qualcode.demo import load_demo
 from qualcode.models import Code, Document, Memo
 from qualcode.services import projects
 from qualcode.services.codings import code_span
-from tests.browser.conftest import Server, rerun, running_server, screenshot, wait_for_app, wait_idle
+from tests.browser.conftest import Server, rerun, running_server, screenshot, wait_for_app, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +58,12 @@ def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Pick the option containing ``text`` in the selectbox labelled ``label``.
-
-    The box's input shows the current choice (after a form is cleared, its first option), and
-    typing after a click appends to it when the input kept the focus, filtering every option
-    away: so the input is filled with ``text``, replacing what it showed. Once the page is idle
-    (a box of the same label from the run before may still be on screen); then, outside a form,
-    wait for the run the choice starts, and check the box shows the choice."""
-    wait_idle(page)
+    """Pick the option containing ``text`` in the selectbox labelled ``label``, once the page has
+    settled (while a run is going, a box of the same label from the run before may still be on
+    screen, and the run can reset the box as it is typed into). The input is filled with ``text``,
+    replacing the choice it shows (typing would append to it when the input kept the focus).
+    Outside a form, wait for the run the choice starts; then check the box shows the choice."""
+    wait_settled(page)
     box = panel(page).locator("[data-testid='stSelectbox']").filter(has_text=label).nth(nth)
     in_form = box.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
     combo = box.get_by_role("combobox")
@@ -80,9 +78,12 @@ def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[n
     expect(combo).to_have_value(re.compile(re.escape(text)))
 
 
-def click(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def click(page, name: str, shows: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a button whose action stores something and reruns the page, then wait for the rerun
+    to end; ``shows`` is a text only that rerun shows (the toast, or the new row)."""
     with rerun(page):
         panel(page).get_by_role("button", name=name).first.click()
+    page.get_by_text(shows).first.wait_for(state="attached")
 
 
 def pick(page, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -108,8 +109,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     # Condensation: a memo, then a pattern code.
     panel(page).get_by_label("Judul memo").fill("Kepercayaan antar OPD")
     panel(page).get_by_label("Isi memo").fill("Kepercayaan tumbuh dari rapat rutin puskesmas.")
-    click(page, "Simpan memo")
-    page.get_by_text("Memo tersimpan.").wait_for()
+    click(page, "Simpan memo", shows="Memo tersimpan.")
     assert [m.title for m in rows(analysis_server.database_url, Memo)] == ["Kepercayaan antar OPD"]
     panel(page).get_by_label("Kode pola atau tema").fill("Modal sosial")
     picker = panel(page).locator("[data-testid='stMultiSelect']").filter(has_text="Kode siklus pertama")
@@ -118,8 +118,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
         page.keyboard.type(key)
         page.get_by_role("option").filter(has_text=key).first.click()
         page.keyboard.press("Escape")
-    click(page, "Simpan kode pola")
-    page.get_by_text("Kode pola 'Modal sosial' tersimpan.").wait_for()
+    click(page, "Simpan kode pola", shows="Kode pola 'Modal sosial' tersimpan.")
     [pattern] = rows(analysis_server.database_url, PatternCode)
     assert pattern.name == "Modal sosial"
     screenshot(page, "analysis_condensation")
@@ -152,19 +151,16 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     open_page(page, CONCLUSIONS)
     panel(page).get_by_label("Pernyataan (proposisi)").fill("Rapat rutin membangun kepercayaan antar OPD.")
     choose(page, "Dimensi", "trust_building")
-    click(page, "Tambah kesimpulan")
-    page.get_by_text("Kesimpulan ditambahkan.").wait_for()
+    click(page, "Tambah kesimpulan", shows="Kesimpulan ditambahkan.")
     panel(page).get_by_text("Belum ada bukti pendukung").wait_for()
     choose(page, "Segmen", "Wawancara Kepala Bidang")
     panel(page).get_by_label("Catatan").first.fill("Puskesmas saling percaya")
-    click(page, "Tautkan bukti")
-    page.get_by_text("Bukti ditautkan.").wait_for()
+    click(page, "Tautkan bukti", shows="Puskesmas saling percaya")  # the evidence table of the rerun
     panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu kelompok").wait_for()
     choose(page, "Segmen", "Observasi rapat")
     panel(page).get_by_test_id("stRadioGroup").get_by_text("bertentangan", exact=True).click()
     panel(page).get_by_label("Catatan").first.fill("Rapat tanpa perwakilan puskesmas")
-    click(page, "Tautkan bukti")
-    page.get_by_text("Bukti ditautkan.").wait_for()
+    click(page, "Tautkan bukti", shows="Rapat tanpa perwakilan puskesmas")  # the evidence table of the rerun
     panel(page).get_by_text("Triangulasi").scroll_into_view_if_needed()
     screenshot(page, "analysis_triangulation")
     # Evidence from another group: the code filter cleared, a text search and the group filter find
@@ -188,8 +184,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     panel(page).get_by_text("segmen cocok").wait_for()
     choose(page, "Segmen", "Informan B1")
     panel(page).get_by_label("Catatan").first.fill("Operator swasta ikut rapat rutin")
-    click(page, "Tautkan bukti")
-    page.get_by_text("Bukti ditautkan.").wait_for()
+    click(page, "Tautkan bukti", shows="Operator swasta ikut rapat rutin")  # the evidence table of the rerun
     expect(panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu kelompok")).to_have_count(0)
     panel(page).get_by_text("Cari bukti di semua segmen").scroll_into_view_if_needed()
     screenshot(page, "analysis_evidence_search")
