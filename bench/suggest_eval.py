@@ -134,6 +134,12 @@ def evaluate(name: str, items: list[Item], *, curve: bool) -> None:
             misses = Counter(rankings[i][0] for i in rows if rankings[i][0] not in truths[i])
             print(f"    {dim:<38} {len(rows):>3}  {accuracy(r, t, 1):.2f}  {accuracy(r, t, 3):.2f}  "
                   f"{', '.join(f'{d} {n}' for d, n in misses.most_common(3))}")
+        sources = sorted({p.source for p in chosen})
+        if len(sources) > 1:
+            print("  per source (n, top-1, top-3):", "; ".join(
+                f"{src} {len(rows)} {accuracy([rankings[i] for i in rows], [truths[i] for i in rows], 1):.2f} "
+                f"{accuracy([rankings[i] for i in rows], [truths[i] for i in rows], 3):.2f}"
+                for src in sources for rows in [[i for i, p in enumerate(chosen) if p.source == src]]))
         if codebook == "najam_5c_1995":
             direction(chosen, texts)
         if curve:
