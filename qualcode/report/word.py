@@ -11,13 +11,13 @@ from docx.document import Document as DocxFile
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.section import Section
+from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from qualcode.report.page import heat_colour
 from qualcode.report.layout import Body, Figure, Heading, Para, Table, layout
 from qualcode.report.model import Report
+from qualcode.report.page import heat_colour
 
 MUTED = RGBColor(0x5B, 0x61, 0x69)
 FLAG = RGBColor(0x8A, 0x4B, 0x00)
