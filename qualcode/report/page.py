@@ -71,6 +71,10 @@ def _runs(runs: tuple[Run, ...]) -> str:
     return "".join(out)
 
 
+def _number(value: str) -> bool:
+    return value.replace(".", "", 1).replace("-", "", 1).isdigit()
+
+
 def _table(block: Table) -> str:
     if block.groups:  # two header rows: the row names span both, each group its columns
         top = "".join(f'<th scope="col" rowspan="2">{escape(h)}</th>' for h in block.headers[:block.index_columns])
@@ -80,13 +84,14 @@ def _table(block: Table) -> str:
         head = f"{top}</tr><tr>{below}"
     else:
         head = "".join(f'<th scope="col">{escape(h)}</th>' for h in block.headers)
+    # A column of numbers only is right-aligned (a column of text with a number in it is not).
+    numeric = [all(_number(row[c]) for row in block.rows if row[c]) for c in range(len(block.headers))]
     rows = []
     for r, row in enumerate(block.rows):
         cells = []
         for c, value in enumerate(row):
             share = block.heat[r][c] if block.heat else 0.0
-            numeric = value.replace(".", "", 1).replace("-", "", 1).isdigit()
-            css = " ".join(x for x in ("num" if numeric else "", "heat" if share > 0 else "") if x)
+            css = " ".join(x for x in ("num" if numeric[c] and value else "", "heat" if share > 0 else "") if x)
             attrs = (f' class="{css}"' if css else "") + (f' style="--heat:{heat_colour(share)}"' if share > 0 else "")
             cells.append(f"<td{attrs}>{escape(value)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
