@@ -148,7 +148,7 @@ with tab_import:
 
 with tab_report:  # the study report (issues 8, 15): qualcode/report/
     st.write(tr("report.help"))
-    options = [MatrixChoice(kind, b.id) for b in view.books for kind in ("role", "case")]
+    options = [MatrixChoice(kind, b.id) for b in view.books for kind in ("role", "case", "excerpt", "checklist")]
     options += [c for c in view.default_matrices if c.kind == "cross"]  # the pair the codebooks name
 
     def matrix_name(choice: MatrixChoice) -> str:

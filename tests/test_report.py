@@ -362,3 +362,35 @@ def test_report_in_print_keeps_sections_on_pages_and_wide_tables_whole(session, 
                 t => t.querySelector('table').getBoundingClientRect().width > t.clientWidth + 1).length""", sections)
         browser.close()
     assert cut == {"section:not(.wide)": 0, "section.wide": 0}
+
+
+def test_excerpt_and_checklist_displays_show_the_researchers_cells(session, appendix_demo):
+    """A case-ordered matrix of condensed excerpts and a checklist matrix (present, strength,
+    segments) per informant; their cells are text, so they are not shaded."""
+    from qualcode.models import Case
+
+    pid, uid = appendix_demo
+    ansell = session.scalar(select(Codebook).where(Codebook.project_id == pid, Codebook.key == "ansell_gash_2008"))
+    process = session.scalar(select(Code).where(Code.project_id == pid, Code.key == "collaborative_process"))
+    trust = session.scalar(select(Code).where(Code.project_id == pid, Code.key == "trust_building"))
+    z9 = session.scalar(select(Case).where(Case.project_id == pid, Case.pseudonym == "Informan Z9"))
+    segment = factories_segment(session, session.scalar(select(Document.id).where(
+        Document.project_id == pid, Document.title == "W99 <b>markup</b>")))
+    analysis_service.condense_segment(session, pid, segment, trust.id, "Rapat rutin <b>membangun</b> percaya",
+                                      actor_id=uid)
+    analysis_service.rate_case(session, pid, z9.id, process.id, actor_id=uid, present=True, strength=2)
+    report = build_report(session, pid, actor_id=uid, lang="en", matrices=[
+        MatrixChoice("excerpt", ansell.id), MatrixChoice("checklist", ansell.id)])
+    excerpt, checklist = report.displays
+    assert excerpt.title.startswith("Case-ordered matrix (informant by dimension, condensed excerpts)")
+    assert excerpt.table.loc[("Informan Z9", "masyarakat"), "Collaborative process"] == \
+        "Rapat rutin <b>membangun</b> percaya"
+    assert checklist.table.loc[("Informan Z9", "masyarakat"), "Collaborative process"] == "✓ ●●○ (1 seg.)"
+    assert checklist.table.loc[("Informan Z9", "masyarakat"), "Outcomes"] == "(0 seg.)"
+    assert not excerpt.shade and not checklist.shade and excerpt.chart is None
+    html = render_html(report)
+    assert "Rapat rutin &lt;b&gt;membangun&lt;/b&gt; percaya" in html and "<td>✓ ●●○ (1 seg.)</td>" in html
+    displays_html = _sections(html)["Data displays"]
+    assert "--heat" not in displays_html
+    doc = DocxDocument(io.BytesIO(render_docx(report)))
+    assert any(c.text == "✓ ●●○ (1 seg.)" for t in doc.tables for r in t.rows for c in r.cells)

@@ -23,6 +23,7 @@ from qualcode.read.frame import case_frame, coding_frame, segment_table
 from qualcode.read.measures import code_frequencies
 from qualcode.report.model import (
     MATRIX_KINDS,
+    TEXT_KINDS,
     CodebookSection,
     CodeEntry,
     ConclusionSection,
@@ -134,15 +135,18 @@ def _display(session: Session, project_id: int, choice: MatrixChoice, lang: str,
         chart = _chart(f"display_{position}_role", clean(t("report.chart_role", lang, codebook=book.name if book else "")),
                        charts.bar_chart(long, x="n", y=dimension, x_title=t("report.col_segments", lang),
                                         colour=group, sort=[str(c) for c in table.columns]))
-    return Display(title=title, table=table, chart=chart)
+    return Display(title=title, table=table, shade=choice.kind not in TEXT_KINDS, chart=chart)
 
 
 def _raw_matrix(session: Session, project_id: int, choice: MatrixChoice, lang: str) -> tuple[str, pd.DataFrame]:
     book = session.get(Codebook, choice.codebook_id)
     name = book.name if book is not None and book.project_id == project_id else str(choice.codebook_id)
-    if choice.kind == "case":
-        table = displays.case_ordered_matrix(session, project_id, choice.codebook_id, lang=lang)
-        return clean(t("report.matrix_case", lang, codebook=name)), table
+    if choice.kind in ("case", "excerpt"):
+        table = displays.case_ordered_matrix(session, project_id, choice.codebook_id, lang=lang,
+                                             cell="count" if choice.kind == "case" else "excerpt")
+        return clean(t(f"report.matrix_{choice.kind}", lang, codebook=name)), table.map(clean)
+    if choice.kind == "checklist":
+        return clean(t("report.matrix_checklist", lang, codebook=name)), _checklist(session, project_id, choice, lang)
     if choice.kind == "cross" and choice.factors_codebook_id is not None:
         factors = session.get(Codebook, choice.factors_codebook_id)
         table = displays.cross_framework_matrix(session, project_id, choice.codebook_id, choice.factors_codebook_id,
@@ -150,6 +154,25 @@ def _raw_matrix(session: Session, project_id: int, choice: MatrixChoice, lang: s
         return clean(t("report.matrix_cross", lang, codebook=name, factors=factors.name if factors else "")), table
     table = displays.role_ordered_matrix(session, project_id, choice.codebook_id, lang=lang)
     return clean(t("report.matrix_role", lang, codebook=name)), table
+
+
+def _checklist(session: Session, project_id: int, choice: MatrixChoice, lang: str) -> pd.DataFrame:
+    """The checklist matrix as informants by dimensions: in each cell whether the condition is
+    present (✓, ✗ or nothing when not judged), its strength as ●●○ (of 3) and the coded segments."""
+    long = displays.checklist_matrix(session, project_id, choice.codebook_id, lang=lang)
+
+    def cell(present: Any, strength: Any, segments: int) -> str:
+        mark = "" if present is None or present != present else ("✓" if bool(present) else "✗")  # NaN: not judged
+        level = int(strength) if pd.notna(strength) else None
+        dots = "●" * level + "○" * (3 - level) if level is not None else ""
+        return " ".join(p for p in (mark, dots, t("report.checklist_segments", lang, count=segments)) if p)
+
+    long = long.assign(cell=[cell(p, s, int(n)) for p, s, n in zip(long["present"], long["strength"],
+                                                                    long["segments"], strict=True)])
+    table = long.pivot_table(index=["pseudonym", "group"], columns="dimension", values="cell", aggfunc="first",
+                             sort=False)
+    order = list(dict.fromkeys(long["dimension"]))
+    return table.reindex(columns=order).fillna("").map(clean)
 
 
 def _date(value: object) -> str:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from qualcode.i18n import t
 
-MATRIX_KINDS = ("role", "case", "cross")
+MATRIX_KINDS = ("role", "case", "excerpt", "checklist", "cross")
+TEXT_KINDS = ("excerpt", "checklist")  # displays whose cells are text, not counts (not shaded)
 # Characters XML 1.0 (and so Word and HTML) cannot hold; imported text may still carry a stray one.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -22,8 +23,10 @@ def clean(text: object) -> str:
 
 @dataclass(frozen=True)
 class MatrixChoice:
-    """A matrix to include: ``role``-ordered or ``case``-ordered on a codebook's dimensions, or
-    ``cross``: the codebook's dimensions by the factors (and directions) of ``factors_codebook_id``."""
+    """A matrix to include on a codebook's dimensions: ``role``-ordered (segments per stakeholder
+    group), ``case``-ordered (segments per informant), ``excerpt`` (case-ordered, cells of condensed
+    excerpts), ``checklist`` (per informant: present, strength 0-3, segments), or ``cross``: the
+    codebook's dimensions by the factors (and directions) of ``factors_codebook_id``."""
 
     kind: str
     codebook_id: int
