@@ -6,15 +6,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 
 from qualcode import __version__
 from qualcode.config import get_settings
-from qualcode.db import DATABASE_ERRORS, make_engine, storage_error, unit_of_work
+from qualcode.db import DATABASE_ERRORS, StorageError, make_engine, storage_error, unit_of_work
 from qualcode.errors import QualcodeError
 from qualcode.migrate import current_revision, head_revision, upgrade
 from qualcode.read import entities as read_entities
+
+if TYPE_CHECKING:
+    from qualcode.services.imports import ImportReport
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -191,8 +195,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qualcode.pseudonyms import parse_mapping
-    from qualcode.services import projects as project_service
-    from qualcode.services.imports import import_files, read_metadata_sheet
+    from qualcode.services.imports import read_metadata_sheet, refused_during_import
 
     if args.files[0] == "qdpx":
         return import_qdpx(args)
@@ -215,7 +218,38 @@ def cmd_import(args: argparse.Namespace) -> int:
         from qualcode.files.decode import decode_text
 
         mapping = parse_mapping(decode_text(Path(args.pseudonyms).name, read_input(args.pseudonyms)))
-    engine = open_database()
+    try:
+        report = _import_into_project(open_database(), args, files, metadata, mapping)
+    except (StorageError, *DATABASE_ERRORS) as exc:  # met before the first file's write: name the files
+        error = exc if isinstance(exc, StorageError) else storage_error(exc)
+        if isinstance(error, StorageError) and error.context is None:
+            names = [name for name, _ in files]
+            error = refused_during_import(error, ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else ""))
+        if error is exc:
+            raise
+        raise error from exc
+    for outcome in report.outcomes:
+        if outcome.status == "imported":
+            print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
+        elif outcome.status == "duplicate":
+            print(f"duplicate, not imported again: {outcome.message('en')}")
+    for line in unreadable:
+        print(f"refused: {line}", file=sys.stderr)
+    for outcome in report.refused:
+        print(f"refused: {outcome.message('en')}", file=sys.stderr)
+    refused = len(report.refused) + len(unreadable)
+    print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
+          f"into project {args.project!r}.")
+    return 1 if refused else 0
+
+
+def _import_into_project(engine: Engine, args: argparse.Namespace, files: list[tuple[str, bytes]],
+                         metadata: dict[str, dict[str, str]], mapping: dict[str, str] | None) -> ImportReport:
+    """``import``'s work on the database: the project (created if missing), then the files, each
+    committed as soon as it is stored."""
+    from qualcode.services import projects as project_service
+    from qualcode.services.imports import import_files
+
     with unit_of_work(engine) as session:
         try:
             project = project_service.find_project(session, args.project)
@@ -232,22 +266,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             if name:
                 print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
-        report = import_files(session, project.id, files, actor_id=actor.id, kind=args.kind,
-                              language=args.language, metadata=metadata, pseudonyms=mapping, progress=progress,
-                              commit_each_file=True)
-    for outcome in report.outcomes:
-        if outcome.status == "imported":
-            print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
-        elif outcome.status == "duplicate":
-            print(f"duplicate, not imported again: {outcome.message('en')}")
-    for line in unreadable:
-        print(f"refused: {line}", file=sys.stderr)
-    for outcome in report.refused:
-        print(f"refused: {outcome.message('en')}", file=sys.stderr)
-    refused = len(report.refused) + len(unreadable)
-    print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
-          f"into project {args.project!r}.")
-    return 1 if refused else 0
+        return import_files(session, project.id, files, actor_id=actor.id, kind=args.kind, language=args.language,
+                            metadata=metadata, pseudonyms=mapping, progress=progress, commit_each_file=True)
 
 
 def import_qdpx(args: argparse.Namespace) -> int:
