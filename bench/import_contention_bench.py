@@ -25,6 +25,7 @@ database is dropped and created again).
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import random
 import statistics
@@ -135,6 +136,25 @@ class Probe:
                 setattr(module, name, function)
 
 
+@contextmanager
+def collections_timed(pauses: list[float]) -> Iterator[None]:
+    """The garbage collector's full collections (they hold the GIL) while the block runs."""
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(callback)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(callback)
+
+
 def gil_probe(done: threading.Event, lateness: list[float]) -> None:
     while not done.is_set():
         started = time.perf_counter()
@@ -198,7 +218,8 @@ def run(url: str, files: list[tuple[str, bytes]], commit_each_file: bool, interv
     time.sleep(0.3)  # the coder is at work before the import starts
     probe.thread = threading.get_ident()
     started = time.perf_counter()
-    with probe.installed(), unit_of_work(engine) as session:
+    pauses: list[float] = []
+    with probe.installed(), collections_timed(pauses), unit_of_work(engine) as session:
         report = import_files(session, project_id, files, actor_id=owner.id, pseudonyms=NAMES,
                               commit_each_file=commit_each_file)
     elapsed = time.perf_counter() - started
@@ -209,7 +230,8 @@ def run(url: str, files: list[tuple[str, bytes]], commit_each_file: bool, interv
     engine.dispose()
     assert len(report.imported) == len(files), [o.message() for o in report.refused][:3]
     return {"elapsed": elapsed, "waits": waits, "failures": failures, "holds": probe.holds,
-            "total": dict(probe.total), "locked": dict(probe.locked), "lateness": sorted(lateness)}
+            "total": dict(probe.total), "locked": dict(probe.locked), "lateness": sorted(lateness),
+            "collections": pauses}
 
 
 def show(label: str, result: dict[str, Any]) -> None:
@@ -227,7 +249,9 @@ def show(label: str, result: dict[str, Any]) -> None:
     phases = ", ".join(f"{name} {spent:.1f} s ({result['locked'].get(name, 0.0):.1f} locked)"
                        for name, spent in sorted(result["total"].items(), key=lambda kv: -kv[1]))
     print(f"    steps (a step's time includes the steps it calls): {phases}")
-    print(f"    GIL probe late by: p99 {percentile(late, 0.99) * 1000:.0f} ms, longest {late[-1] * 1000 if late else 0:.0f} ms")
+    pauses = result["collections"]
+    print(f"    GIL probe late by: p99 {percentile(late, 0.99) * 1000:.0f} ms, longest {late[-1] * 1000 if late else 0:.0f} ms; "
+          f"full garbage collections {len(pauses)}, longest {max(pauses, default=0) * 1000:.0f} ms")
 
 
 def main() -> None:

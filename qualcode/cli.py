@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
@@ -77,6 +78,23 @@ def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise QualcodeError("files.cannot_write", file=str(path), problem=exc.strerror or str(exc)) from exc
+
+
+@contextmanager
+def importing(names: list[str]) -> Iterator[None]:
+    """An import's database work: a lock or a full disk met before a file's own write (opening
+    the database, finding the project, a one-transaction import) is said naming the files."""
+    from qualcode.services.imports import refused_during_import
+
+    try:
+        yield
+    except (StorageError, *DATABASE_ERRORS) as exc:
+        error = exc if isinstance(exc, StorageError) else storage_error(exc)
+        if isinstance(error, StorageError) and error.context is None:
+            error = refused_during_import(error, ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else ""))
+        if error is exc:
+            raise
+        raise error from exc
 
 
 def open_database() -> Engine:
@@ -195,7 +213,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qualcode.pseudonyms import parse_mapping
-    from qualcode.services.imports import read_metadata_sheet, refused_during_import
+    from qualcode.services.imports import read_metadata_sheet
 
     if args.files[0] == "qdpx":
         return import_qdpx(args)
@@ -218,16 +236,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         from qualcode.files.decode import decode_text
 
         mapping = parse_mapping(decode_text(Path(args.pseudonyms).name, read_input(args.pseudonyms)))
-    try:
+    with importing([name for name, _ in files]):
         report = _import_into_project(open_database(), args, files, metadata, mapping)
-    except (StorageError, *DATABASE_ERRORS) as exc:  # met before the first file's write: name the files
-        error = exc if isinstance(exc, StorageError) else storage_error(exc)
-        if isinstance(error, StorageError) and error.context is None:
-            names = [name for name, _ in files]
-            error = refused_during_import(error, ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else ""))
-        if error is exc:
-            raise
-        raise error from exc
     for outcome in report.outcomes:
         if outcome.status == "imported":
             print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
@@ -279,7 +289,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         print("error: usage: python -m qualcode import qdpx FILE.qdpx [--project NAME]", file=sys.stderr)
         return 2
     name, data = read_file(args.files[1])
-    with unit_of_work(open_database()) as session:
+    with importing([name]), unit_of_work(open_database()) as session:
         actor = project_service.ensure_user(session, args.coder or "peneliti")
         result = import_project(session, data, name, actor_id=actor.id, name=args.project)
     for level, line in report_lines(result, "en"):
@@ -349,7 +359,7 @@ def codebook_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     spec = read_codebook(path.name, read_input(path), codebook_id=args.codebook, name=args.name)
-    with unit_of_work(open_database()) as session:
+    with importing([path.name]), unit_of_work(open_database()) as session:
         try:
             project = project_service.find_project(session, args.project)
         except QualcodeError:

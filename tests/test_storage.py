@@ -295,3 +295,21 @@ def test_an_import_on_a_full_disk_names_the_file_and_leaves_nothing_of_it(study,
     after = counts(engine)
     assert after["documents"] == before["documents"] + 1 and after["turns"] == before["turns"] + 2
     assert documents_of(engine)[-1] != "W_besar.txt" and "W_besar.txt" not in documents_of(engine)
+
+
+def test_the_command_line_names_the_codebook_file_when_its_import_meets_a_lock(study, monkeypatch, short_busy_timeout,
+                                                                                 tmp_path, capsys):
+    book = tmp_path / "tiny.yaml"
+    book.write_text(factories.SMALL_CODEBOOK, encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", study)
+    before = counts(make_engine(study))
+    other = hold_write_lock(study)
+    try:
+        code = cli.main(["codebook", "import", str(book), "--project", "Studi Kunci"])
+    finally:
+        other.rollback()
+        other.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "error: tiny.yaml: not imported. Another action is still writing to the database" in err
+    assert counts(make_engine(study)) == before
