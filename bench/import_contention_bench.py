@@ -15,7 +15,8 @@ transaction, on SQLite (WAL, busy timeout) and, with ``--postgres URL``, on Post
   share of the import's time), and the import's time by phase, with the part spent inside the
   write lock;
 - what holds the GIL: a probe thread sleeps 5 ms at a time; how late it wakes (p99, longest) is
-  how long the import kept the interpreter to itself.
+  how long something (the import, a full garbage collection, timed apart, or on a busy machine
+  the scheduler) kept it from running.
 
 Run: ``.venv/bin/python -m bench.import_contention_bench [--files 1000 --words 5000]
 [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench_contention]`` (the PostgreSQL
@@ -54,10 +55,9 @@ from tests.factories import SMALL_CODEBOOK, codebook
 NAMES = {"Budi Santoso": "Informan A", "Sri Wahyuni": "Informan B", "Agus Salim": "Informan C",
          "Dewi Lestari": "Informan D", "Pak Joko": "Pejabat 1", "Bu Ratna": "Pejabat 2"}
 PHASES = (  # (module, attribute): the import's steps, timed wherever they are called from
-    (importers, "extract"), (imports, "extract"), (imports, "pseudonymise"), (pseudonyms, "pseudonymise"),
-    (imports, "normalise_text"), (imports, "parse_turns"), (imports, "_prepare_file"), (imports, "_store_file"),
-    (imports, "store_turns"), (imports, "_insert_turns"), (document_service, "add_document"),
-    (cases, "upsert_case_from_row"),
+    (importers, "extract"), (imports, "pseudonymise"), (pseudonyms, "pseudonymise"), (imports, "normalise_text"),
+    (imports, "parse_turns"), (imports, "_prepare_file"), (imports, "_store_file"), (imports, "store_turns"),
+    (document_service, "add_document"), (cases, "upsert_case_from_row"),
 )
 
 

@@ -4,7 +4,7 @@ Each file gets a savepoint, so a refused file leaves nothing behind while the ot
 Everything slow about a file (extraction, pseudonyms, normalisation, turn splitting) is done
 before its write begins; the write is a few lookups and bulk inserts. With ``commit_each_file``
 (the app and the command line) each file's documents are committed as soon as the file is done,
-so a long import holds the write lock for about 10 ms per file and between files holds none:
+so a long import holds the write lock a few milliseconds per 5,000-word file and none between files:
 coders working meanwhile wait tens of milliseconds (``bench/import_contention_bench.py``);
 otherwise the caller commits once at the end. A file the database refuses (locked past the busy
 timeout, disk full) stops the import with a ``StorageError`` naming it and what stays stored.
