@@ -175,7 +175,7 @@ def cooccurrence(session: Any) -> Shown:
         colour_by = st.radio(tr("display.colour_by"), ["code", "codebook"], horizontal=True, key="network_colour",
                              format_func=lambda v: tr(f"display.colour_by_{v}"))
         graph = views.cooccurrence_network(session, pid, table, lang=lang)
-        svg = views.network_svg(graph, colour_by=colour_by, legend_title=tr("analysis.codebook"))
+        svg = views.network_svg(graph, colour_by=colour_by, legend_title=tr("display.network_books"))
         shown.chart_svg, shown.gexf = svg, views.network_gexf(graph)
         shown.chart_png = lambda: views.svg_png(svg)
         st.caption(tr("display.network_help", codes=graph.number_of_nodes(), links=graph.number_of_edges()))

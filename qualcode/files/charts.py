@@ -50,7 +50,7 @@ COUNT_AXIS: dict[str, Any] = {"format": "d", "tickMinStep": 1}  # counts: whole 
 
 def bar_chart(table: pd.DataFrame, *, x: str, y: str, x_title: str | None = None, y_title: str | None = None,
               colour: str | None = None, colour_title: str | None = None, sort: Sequence[str] | str = "-x",
-              offset: str | None = None, tooltip: Sequence[str] = (), label_limit: int = 280,
+              offset: str | None = None, tooltip: Sequence[str] = (), label_limit: int = 360,
               colours: Mapping[str, str] | None = None, counts: bool = True) -> Any:
     """A horizontal Altair bar chart: ``x`` a quantity (``"sum(codings)"`` works), ``y`` the labels.
 
@@ -130,14 +130,46 @@ def graph_from_edges(edges: pd.DataFrame, sizes: Mapping[str, int] | None = None
     return graph
 
 
+def _component_layout(graph: nx.Graph, nodes: list[Any], seed: int) -> dict[Any, tuple[float, float]]:
+    """One connected part of the network, force-directed in [-1, 1]: networkx ``spring_layout``
+    pulled by the links' weights (square-rooted and scaled to at most 1, so a few heavy links do not
+    crush the rest together), seeded."""
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    part = nx.Graph()
+    part.add_nodes_from(nodes)
+    heaviest = max(float(d.get("weight", 1)) for _, _, d in graph.subgraph(nodes).edges(data=True)) or 1.0
+    for a, b, data in graph.subgraph(nodes).edges(data=True):
+        part.add_edge(a, b, pull=math.sqrt(float(data.get("weight", 1)) / heaviest))
+    k = 1.8 / math.sqrt(len(nodes))  # more room than the default 1/sqrt(n), for the labels
+    positions = nx.spring_layout(part, k=k, weight="pull", seed=seed, iterations=300)
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+
+
 def network_layout(graph: nx.Graph, *, seed: int = SEED) -> dict[Any, tuple[float, float]]:
-    """Force-directed positions in [-1, 1] (networkx ``spring_layout``, weighted, seeded): codes
-    that occur together are drawn close; the same graph always gets the same positions."""
+    """Positions in [-1, 1] for every node: each connected part laid out force-directed
+    (:func:`_component_layout`: codes that occur together are drawn close), the parts set side by
+    side in rows, biggest first, codes that occur with no other last. The same graph (same nodes in
+    the same order) always gets the same positions."""
     if graph.number_of_nodes() == 0:
         return {}
-    k = 2.2 / math.sqrt(graph.number_of_nodes())  # more room than the default 1/sqrt(n), for the labels
-    positions = nx.spring_layout(graph, k=k, weight="weight", seed=seed, iterations=300)
-    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+    order = {node: i for i, node in enumerate(graph.nodes)}
+    parts = sorted((sorted(c, key=order.__getitem__) for c in nx.connected_components(graph)),
+                   key=lambda c: (len(c) == 1, -len(c), order[c[0]]))
+    sides = [1.0 if len(c) == 1 else 1.6 * math.sqrt(len(c)) for c in parts]  # a square per part
+    row_width = max(max(sides), math.sqrt(sum(side * side for side in sides)) * 1.4)
+    placed: dict[Any, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for nodes, side in zip(parts, sides, strict=True):
+        if x > 0 and x + side > row_width + 1e-9:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for node, (nx_, ny_) in _component_layout(graph, nodes, seed).items():
+            placed[node] = (x + side / 2 + nx_ * side * 0.42, y + side / 2 + ny_ * side * 0.42)
+        x, row_height = x + side, max(row_height, side)
+    xs, ys = [p[0] for p in placed.values()], [p[1] for p in placed.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0  # one scale for both axes: shapes stay
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {node: (2 * (px - cx) / span, -2 * (py - cy) / span) for node, (px, py) in placed.items()}
 
 
 def node_colours(graph: nx.Graph, colour_by: str = "code") -> dict[Any, str]:
@@ -197,7 +229,7 @@ def network_svg(network: nx.Graph | pd.DataFrame, sizes: Mapping[str, int] | Non
     width = max(size, 560 + 14 * n)
     height = width * 0.72
     positions = network_layout(graph, seed=seed)
-    at = {node: (width / 2 + x * width * 0.42, height / 2 - y * height * 0.42) for node, (x, y) in positions.items()}
+    at = {node: (width / 2 + x * width * 0.42, height / 2 - y * width * 0.42) for node, (x, y) in positions.items()}
     segments = {node: max(int(d.get("segments", 1) or 1), 1) for node, d in graph.nodes(data=True)}
     biggest = max(segments.values(), default=1)
     radius = {node: 5 + 13 * math.sqrt(segments[node] / biggest) for node in graph.nodes}
