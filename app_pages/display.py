@@ -36,7 +36,7 @@ class Shown:
     chart_svg: str | None = None
     chart_json: str | None = None  # the frequency chart's Vega-Lite spec
     chart_png: Callable[[], bytes] | None = None  # rendered when the PNG download is clicked
-    gexf: bytes | None = None  # the network for Gephi
+    gexf: Callable[[], bytes] | None = None  # the network for Gephi, written when its download is clicked
     cell_edit: dict[str, Any] | None = None  # a checklist cell to store
 
 
@@ -175,8 +175,11 @@ def cooccurrence(session: Any) -> Shown:
         colour_by = st.radio(tr("display.colour_by"), ["code", "codebook"], horizontal=True, key="network_colour",
                              format_func=lambda v: tr(f"display.colour_by_{v}"))
         graph = views.cooccurrence_network(session, pid, table, lang=lang)
-        svg = views.network_svg(graph, colour_by=colour_by, legend_title=tr("display.network_books"))
-        shown.chart_svg, shown.gexf = svg, views.network_gexf(graph)
+        positions = views.network_layout(graph)  # once, for the picture and the GEXF file
+        svg = views.network_svg(graph, colour_by=colour_by, legend_title=tr("display.network_books"),
+                                positions=positions)
+        shown.chart_svg = svg
+        shown.gexf = lambda: views.network_gexf(graph, positions=positions)
         shown.chart_png = lambda: views.svg_png(svg)
         st.caption(tr("display.network_help", codes=graph.number_of_nodes(), links=graph.number_of_edges()))
         st.image(svg)

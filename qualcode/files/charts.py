@@ -32,6 +32,7 @@ FALLBACK_COLOUR = "#999999"
 # Tableau 10: a colour per codebook when the network is coloured by codebook.
 PALETTE = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F",
            "#BAB0AC")
+MAX_PNG_WIDTH = 4000  # pixels: a PNG of a big network stays a few megabytes and a few seconds
 SEED = 20  # the network layout's seed: the same graph is always drawn the same way
 
 
@@ -219,16 +220,18 @@ def _place_labels(at: Mapping[Any, tuple[float, float]], radius: Mapping[Any, fl
 
 
 def network_svg(network: nx.Graph | pd.DataFrame, sizes: Mapping[str, int] | None = None, size: int = 640, *,
-                colour_by: str = "code", seed: int = SEED, legend_title: str = "") -> str:
+                colour_by: str = "code", seed: int = SEED, legend_title: str = "",
+                positions: Mapping[Any, tuple[float, float]] | None = None) -> str:
     """The co-occurrence network as a standalone SVG: nodes placed force-directed
     (:func:`network_layout`), sized by their ``segments``, filled by code or codebook colour;
     links as lines whose width follows their weight; every label in full, with a white halo.
-    ``network`` is a graph, or a list of links (``source``, ``target``, ``weight``) with ``sizes``."""
+    ``network`` is a graph, or a list of links (``source``, ``target``, ``weight``) with ``sizes``;
+    ``positions`` (from :func:`network_layout`) saves laying it out again."""
     graph = graph_from_edges(network, sizes) if isinstance(network, pd.DataFrame) else network
     n = graph.number_of_nodes()
     width = max(size, 560 + 14 * n)
     height = width * 0.72
-    positions = network_layout(graph, seed=seed)
+    positions = positions if positions is not None else network_layout(graph, seed=seed)
     at = {node: (width / 2 + x * width * 0.42, height / 2 - y * width * 0.42) for node, (x, y) in positions.items()}
     segments = {node: max(int(d.get("segments", 1) or 1), 1) for node, d in graph.nodes(data=True)}
     biggest = max(segments.values(), default=1)
@@ -285,17 +288,22 @@ def network_svg(network: nx.Graph | pd.DataFrame, sizes: Mapping[str, int] | Non
 
 
 def svg_png(svg: str, *, scale: float = 2.0) -> bytes:
-    """An SVG (ours: the network) as PNG bytes, rendered by vl-convert without a browser."""
+    """An SVG (ours: the network) as PNG bytes, rendered by vl-convert without a browser; the
+    scale shrinks for a big picture so the image stays under :data:`MAX_PNG_WIDTH` pixels wide."""
     import vl_convert
 
+    width = re.search(r'<svg[^>]*\swidth="([0-9.]+)"', svg)
+    if width and float(width.group(1)) * scale > MAX_PNG_WIDTH:
+        scale = max(MAX_PNG_WIDTH / float(width.group(1)), 0.25)
     return bytes(vl_convert.svg_to_png(svg, scale=scale))
 
 
-def network_gexf(graph: nx.Graph, *, seed: int = SEED) -> bytes:
+def network_gexf(graph: nx.Graph, *, seed: int = SEED,
+                 positions: Mapping[Any, tuple[float, float]] | None = None) -> bytes:
     """The network as GEXF 1.2 for Gephi: node labels, codebook, key and segments as attributes,
     the node's colour, size and layout position in the viz namespace, weighted edges."""
     out = nx.Graph()
-    positions = network_layout(graph, seed=seed)
+    positions = positions if positions is not None else network_layout(graph, seed=seed)
     for node, data in graph.nodes(data=True):
         red, green, blue = (int(safe_colour(data.get("colour"))[i:i + 2], 16) for i in (1, 3, 5))
         x, y = positions[node]

@@ -21,7 +21,8 @@ from qualcode.read.views import common
 
 __all__ = ["DISPLAYS", "Filters", "CrossPair", "bar_chart", "bar_chart_svg", "cell_segments", "chart_png",
            "code_colours", "cooccurrence_edges", "cooccurrence_network", "csv_bytes", "dimensions", "directions",
-           "display_table", "network_gexf", "network_svg", "shade", "svg_png", "xlsx_bytes", "cases", "cross_pair"]
+           "display_table", "network_gexf", "network_layout", "network_svg", "shade", "svg_png", "xlsx_bytes", "cases",
+           "cross_pair"]
 
 DISPLAYS = ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence")
 BY_CODEBOOK = ("frequencies", "cooccurrence")  # displays that the codebook choice filters (others are built on it)
@@ -36,6 +37,7 @@ bar_chart = charts.bar_chart
 chart_png = charts.chart_png
 svg_png = charts.svg_png
 network_gexf = charts.network_gexf
+network_layout = charts.network_layout
 cooccurrence_network = displays.cooccurrence_network
 shade = displays.shade
 
