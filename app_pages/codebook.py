@@ -83,6 +83,8 @@ def code_row(code: CodeView) -> None:
     name = inline(code.label(lang))
     heading = f"{f'**{name}**' if code.depth == 0 else name}  ·  {inline_code(code.key)}  ·  " \
               f"{tr('display.codings', count=code.codings)}"
+    if code.with_subcodes != code.codings:
+        heading += f"  ·  {tr('display.with_subcodes', count=code.with_subcodes)}"
     with body.expander(heading):
         swatch_markdown(code.colour, name=f"{code.name_id} / {code.name_en}", key=code.path)
         for field in ("definition", "inclusion", "exclusion"):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session
-from qualcode.models import Code
+from qualcode.models import Code, Coding
 
 ROOT = Path(__file__).resolve().parent.parent
 DISPLAY, REVIEW, CODEBOOK = "app_pages/display.py", "app_pages/review.py", "app_pages/codebook.py"
@@ -80,5 +80,10 @@ def test_code_tree_shows_swatch_name_key_and_codings(demo):
     trust = next(label for label in labels if "trust_building" in label)
     assert "Membangun kepercayaan" in trust and "pengodean" in trust
     assert next(label for label in labels if "` collaborative_process `" in label).startswith("**"), "top level bold"
+    with read_session(demo) as session:
+        under = session.scalar(select(func.count(Coding.id)).join(Code).where(Code.path.like("starting_conditions/%")))
+    assert under, "the demo codes under Kondisi awal"
+    starting = next(label for label in labels if "` starting_conditions `" in label)
+    assert f"0 pengodean  ·  {under} bersama sub-kode" in starting, starting
     swatches = [m for m in at.main.markdown if m.value.startswith("<span style=") and "background:#" in m.value]
     assert len(swatches) >= len(codes), "a colour swatch beside each code"
