@@ -202,16 +202,17 @@ if shown.cell_edit is not None:  # stored after the read session closes (SQLite:
     runner.run(lambda s: analysis_service.rate_case(s, pid, actor_id=page.actor, **cell_edit),
                done=tr("analysis.cell_saved"))
 
-d1, d2, d3, d4, d5 = st.columns(5)
-d1.download_button(tr("analysis.download_csv"), views.csv_bytes(shown.table), f"{kind}.csv", "text/csv", key="dl_csv")
+d1, d2, d3, d4, d5 = st.columns(5)  # downloads do not rerun the page (a rerun would draw it all again)
+d1.download_button(tr("analysis.download_csv"), views.csv_bytes(shown.table), f"{kind}.csv", "text/csv", key="dl_csv",
+                   on_click="ignore")
 d2.download_button(tr("analysis.download_xlsx"), views.xlsx_bytes(shown.table, kind), f"{kind}.xlsx", XLSX,
-                   key="dl_xlsx")
+                   key="dl_xlsx", on_click="ignore")
 if shown.chart_svg:
     d3.download_button(tr("analysis.download_svg"), shown.chart_svg.encode("utf-8"), f"{kind}.svg", "image/svg+xml",
-                       key="dl_svg")
+                       key="dl_svg", on_click="ignore")
 if shown.chart_json:
     d3.download_button(tr("analysis.download_vega"), shown.chart_json.encode("utf-8"), f"{kind}.vl.json",
-                       "application/json", key="dl_vega")
+                       "application/json", key="dl_vega", on_click="ignore")
 if shown.chart_png:
     d4.download_button(tr("display.download_png"), shown.chart_png, f"{kind}.png", "image/png", key="dl_png",
                        on_click="ignore")

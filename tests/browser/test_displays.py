@@ -60,6 +60,7 @@ def download(page, name: str) -> tuple[str, bytes]:  # type: ignore[no-untyped-d
     with page.expect_download(timeout=90_000) as info:  # a PNG is rendered when clicked
         panel(page).get_by_role("button", name=name).first.click()
     item = info.value
+    wait_idle(page)
     return item.suggested_filename, Path(item.path()).read_bytes()
 
 
