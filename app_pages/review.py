@@ -30,7 +30,7 @@ from qualcode.review.workflow import (
 )
 from qualcode.services import documents as document_service
 from qualcode.ui import runner, state
-from qualcode.ui.markup import literal
+from qualcode.ui.markup import code, literal
 from qualcode.ui.shell import PageContext
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
@@ -322,7 +322,7 @@ with tab_side:
             for col, margin in zip(line[1:], row.margins, strict=True):
                 for c in margin:
                     mark = {"missing": ":red[●] ", "boundary": ":orange[◐] "}.get(c.difference, "")
-                    col.markdown(f"{mark}`{md(code_keys.get(c.code, c.code))}`  \n{md(c.snippet)}")
+                    col.markdown(f"{mark}{code(code_keys.get(c.code, c.code))}  \n{md(c.snippet)}")
             for k, diff in enumerate(row.differences):
                 label = tr(f"review.diff_{diff.kind}", code=md(code_keys.get(diff.code, diff.code)),
                            coded=md(", ".join(diff.coded_by)), missing=md(", ".join(diff.not_coded_by)))
