@@ -2,6 +2,7 @@
 #   make run    create .venv, install, migrate, load the demo if the database is empty, serve
 #   make test   the same venv plus the test tools, then the whole suite
 #   make lint   ruff and mypy (types checked on qualcode/, app_pages/ and app.py)
+#   make screenshots  the README's screenshots, taken by the browser tour (tests/browser/test_tour.py)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 APP ?= app.py
 
-.PHONY: run test lint clean-venv
+.PHONY: run test lint screenshots clean-venv
 
 # Each step says what it does; pip shows every package it fetches with a progress bar.
 PIP_INSTALL := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
@@ -44,6 +45,10 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The README's screenshots: the browser tour of the main screens on the demo, in English.
+screenshots: $(VENV)/.installed-dev
+	QUALCODE_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_tour.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -10,7 +10,7 @@ from qualcode.codebooks import dump_codebook
 from qualcode.exchange.codebook_csv import codebook_to_csv
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.files.codebook import read_codebook
-from qualcode.read.views.codebook import codebook_view, slugify
+from qualcode.read.views.codebook import CodeView, codebook_view, slugify
 from qualcode.read.views.coding import quote as quote_text
 from qualcode.read.views.coding import retrieval_csv, retrieve
 from qualcode.services import codebooks as codebook_service
@@ -69,6 +69,37 @@ def confirm_delete(code_id: int) -> None:
         st.rerun()
 
 
+INDENT = 0.03  # the width of one level of the tree, as a share of the row
+
+
+def code_row(code: CodeView) -> None:
+    """One code of the tree: indented by its depth, its colour swatch, and an expander headed by
+    its name in the UI language, key and number of codings, holding its definition and the rest."""
+    if code.depth:
+        _, swatch_column, body = st.columns([INDENT * code.depth, INDENT, 1 - INDENT * (code.depth + 1)], gap="small")
+    else:
+        swatch_column, body = st.columns([INDENT, 1 - INDENT], gap="small")
+    swatch_markdown(code.colour, name="", where=swatch_column)
+    name = inline(code.label(lang))
+    heading = f"{f'**{name}**' if code.depth == 0 else name}  ·  {inline_code(code.key)}  ·  " \
+              f"{tr('display.codings', count=code.codings)}"
+    if code.with_subcodes != code.codings:
+        heading += f"  ·  {tr('display.with_subcodes', count=code.with_subcodes)}"
+    with body.expander(heading):
+        swatch_markdown(code.colour, name=f"{code.name_id} / {code.name_en}", key=code.path)
+        for field in ("definition", "inclusion", "exclusion"):
+            if getattr(code, field):
+                st.markdown(f"**{tr('codebook.' + field)}**: {literal(getattr(code, field))}")
+        if code.examples:
+            st.markdown(f"**{tr('codebook.examples')}**")
+            for example in code.examples:
+                st.markdown(quote(example))
+        if code.indicators:
+            st.caption(f"{tr('codebook.indicators')}: " + ", ".join(inline(i) for i in code.indicators))
+        if code.codings and st.toggle(tr("coding.ws_retrieve"), key=f"cb_retrieve_{code.id}"):
+            retrieved_segments(code.id)
+
+
 tab_tree, tab_edit, tab_io = st.tabs([tr("codebook.tab_tree"), tr("codebook.tab_edit"), tr("codebook.tab_io")])
 
 with tab_tree:
@@ -90,20 +121,7 @@ with tab_tree:
             if key:
                 st.caption(f"{inline_code(key)} · {tr('codebook.version')} {inline(version)} · {inline(source)}")
             for code in codes:
-                indent = "\u2003" * code.depth
-                with st.expander(f"{indent}{inline(code.label(lang))}  ·  {inline_code(code.key)}  ·  {code.codings}"):
-                    swatch_markdown(code.colour, name=f"{code.name_id} / {code.name_en}", key=code.path)
-                    for field in ("definition", "inclusion", "exclusion"):
-                        if getattr(code, field):
-                            st.markdown(f"**{tr('codebook.' + field)}**: {literal(getattr(code, field))}")
-                    if code.examples:
-                        st.markdown(f"**{tr('codebook.examples')}**")
-                        for example in code.examples:
-                            st.markdown(quote(example))
-                    if code.indicators:
-                        st.caption(f"{tr('codebook.indicators')}: " + ", ".join(inline(i) for i in code.indicators))
-                    if code.codings and st.toggle(tr("coding.ws_retrieve"), key=f"cb_retrieve_{code.id}"):
-                        retrieved_segments(code.id)
+                code_row(code)
 
 with tab_edit:
     st.subheader(tr("codebook.new_code"))

@@ -1,11 +1,12 @@
 """Analysis · Display (Miles–Huberman): frequencies, case- and role-ordered matrices, checklist,
-cross-framework matrix and co-occurrence, each with downloads and a drill-down to the segments
-behind a cell."""
+cross-framework matrix and co-occurrence (a matrix and a force-directed network across codebooks),
+each with downloads (CSV, XLSX, charts as SVG and PNG, the network as GEXF) and a drill-down to the
+segments behind a cell. Count matrices are shaded by count; code bars take the code's colour."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -34,14 +35,24 @@ class Shown:
     drill: dict[str, Any] | None = None  # the cell whose segments to list
     chart_svg: str | None = None
     chart_json: str | None = None  # the frequency chart's Vega-Lite spec
+    chart_png: Callable[[], bytes] | None = None  # rendered when the PNG download is clicked
+    gexf: Callable[[], bytes] | None = None  # the network for Gephi, written when its download is clicked
     cell_edit: dict[str, Any] | None = None  # a checklist cell to store
 
 
 kind = st.radio(tr("analysis.display"), views.DISPLAYS, format_func=lambda v: tr(f"analysis.display_{v}"),
                 horizontal=True, key="display_kind")
 cols = st.columns(5)
-book = cols[0].selectbox(tr("analysis.codebook"), [None, *book_ids], key="display_book", index=1 if book_ids else 0,
-                         format_func=state.label_of(book_name, tr("analysis.all")))
+if kind == "cooccurrence":  # the network spans codebooks: choose which (all by default)
+    network_books = {**book_name, 0: tr("codebook.inductive")}
+    chosen_books = cols[0].multiselect(tr("display.network_books"), list(network_books), default=list(network_books),
+                                       format_func=state.label_of(network_books), key="display_books",
+                                       placeholder=tr("analysis.all"))
+    book = None
+else:
+    chosen_books = []
+    book = cols[0].selectbox(tr("analysis.codebook"), [None, *book_ids], key="display_book",
+                             index=1 if book_ids else 0, format_func=state.label_of(book_name, tr("analysis.all")))
 people = {m.id: m.name for m in context.people}
 coders = cols[1].multiselect(tr("analysis.coders"), list(people), format_func=state.label_of(people),
                              key="display_coders", placeholder=tr("analysis.all"))
@@ -51,7 +62,7 @@ chosen_groups = cols[3].multiselect(tr("analysis.groups"), context.groups, key="
                                     placeholder=tr("analysis.all"))
 only_codes = cols[4].multiselect(tr("analysis.codes"), list(code_label), format_func=state.label_of(code_label),
                                  key="display_codes", placeholder=tr("analysis.all"))
-filters = views.Filters(codebook_ids=(book,) if book and kind in views.BY_CODEBOOK else (),
+filters = views.Filters(codebook_ids=(book,) if book and kind in views.BY_CODEBOOK else tuple(chosen_books),
                         code_ids=tuple(only_codes), coder_ids=tuple(coders), kinds=tuple(kinds),
                         groups=tuple(chosen_groups))
 dims = views.dimensions(context.codes, book)
@@ -63,13 +74,17 @@ def frequencies(session: Any) -> Shown:
     shown = table.drop(columns=["code_id"])
     st.dataframe(shown, hide_index=True, width="stretch", column_config=headers(shown.columns))
     top = table.head(25)
-    chart = alt.Chart(top).mark_bar().encode(x=alt.X("segments:Q"), y=alt.Y("label:N", sort="-x"),
-                                             tooltip=["label", "segments", "documents", "informants"])
+    stored = views.code_colours(session, pid)
+    colours = [stored.get(int(c), "") for c in top["code_id"]]
+    chart = views.bar_chart(top, x="segments", y="label", x_title=tr("analysis.segments"), y_title=tr("analysis.code"),
+                            colours=dict(zip(top["label"], colours, strict=True)),
+                            tooltip=["label", "segments", "documents", "informants"])
     st.altair_chart(chart, width="stretch")
-    svg = views.bar_chart_svg(top["label"].tolist(), top["segments"].tolist(), tr("analysis.segments"))
+    svg = views.bar_chart_svg(top["label"].tolist(), top["segments"].tolist(), tr("analysis.segments"), colours)
     row = st.selectbox(tr("analysis.drill_row"), [None, *table["code_id"]], key="drill_freq",
                        format_func=state.label_of(code_label))
-    return Shown(table, {"all_of": (int(row),)} if row is not None else None, svg, chart.to_json())
+    return Shown(table, {"all_of": (int(row),)} if row is not None else None, svg, chart.to_json(),
+                 lambda: views.chart_png(chart))
 
 
 def matrix(session: Any) -> Shown:
@@ -82,7 +97,10 @@ def matrix(session: Any) -> Shown:
         cell = st.radio(tr("analysis.cells"), ["count", "excerpt", "rating"], horizontal=True,
                         format_func=lambda v: tr(f"analysis.cell_{v}"), key="case_cells")
     table = views.display_table(session, pid, kind, book, filters, lang=lang, cell=cell)
-    st.dataframe(table, width="stretch")
+    if kind == "checklist":
+        st.dataframe(views.shade(table, ["segments"]), width="stretch")
+    else:
+        st.dataframe(views.shade(table) if cell == "count" else table, width="stretch")
     shown = Shown(table)
     if kind == "checklist" and not table.empty:
         shown.cell_edit = checklist_form(table)
@@ -131,7 +149,7 @@ def cross_framework(session: Any) -> Shown:
         return Shown()
     chosen = views.CrossPair(rows_book, factor_book, views.directions(session, factor_book))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, pair=chosen)
-    st.dataframe(table, width="stretch")
+    st.dataframe(views.shade(table), width="stretch")
     row_dims = views.dimensions(context.codes, rows_book)
     factor_dims = views.dimensions(context.codes, factor_book)
     a, b, c = st.columns(3)
@@ -151,13 +169,20 @@ def cooccurrence(session: Any) -> Shown:
     level = right.radio(tr("analysis.level"), ["code", "dimension"], horizontal=True, key="cooc_level",
                         format_func=lambda v: tr(f"analysis.level_{v}"))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, scope=scope, level=level)
-    st.dataframe(table, width="stretch")
+    st.dataframe(views.shade(table), width="stretch")
     shown = Shown(table)
     if not table.empty:
-        edges = views.cooccurrence_edges(table)
-        sizes = {n: int(table.at[n, n]) for n in table.index}
-        shown.chart_svg = views.network_svg(edges.head(150), sizes)
-        st.image(shown.chart_svg)
+        colour_by = st.radio(tr("display.colour_by"), ["code", "codebook"], horizontal=True, key="network_colour",
+                             format_func=lambda v: tr(f"display.colour_by_{v}"))
+        graph = views.cooccurrence_network(session, pid, table, lang=lang)
+        positions = views.network_layout(graph)  # once, for the picture and the GEXF file
+        svg = views.network_svg(graph, colour_by=colour_by, legend_title=tr("display.network_books"),
+                                positions=positions)
+        shown.chart_svg = svg
+        shown.gexf = lambda: views.network_gexf(graph, positions=positions)
+        shown.chart_png = lambda: views.svg_png(svg)
+        st.caption(tr("display.network_help", codes=graph.number_of_nodes(), links=graph.number_of_edges()))
+        st.image(svg)
         by_label = dict(zip(table.index, table.attrs["code_ids"], strict=True))
         a, b = st.columns(2)
         row = a.selectbox(tr("analysis.drill_row"), [None, *table.index], key="drill_cooc_a", format_func=ui.dash)
@@ -177,16 +202,23 @@ if shown.cell_edit is not None:  # stored after the read session closes (SQLite:
     runner.run(lambda s: analysis_service.rate_case(s, pid, actor_id=page.actor, **cell_edit),
                done=tr("analysis.cell_saved"))
 
-d1, d2, d3 = st.columns(3)
-d1.download_button(tr("analysis.download_csv"), views.csv_bytes(shown.table), f"{kind}.csv", "text/csv", key="dl_csv")
+d1, d2, d3, d4, d5 = st.columns(5)  # downloads do not rerun the page (a rerun would draw it all again)
+d1.download_button(tr("analysis.download_csv"), views.csv_bytes(shown.table), f"{kind}.csv", "text/csv", key="dl_csv",
+                   on_click="ignore")
 d2.download_button(tr("analysis.download_xlsx"), views.xlsx_bytes(shown.table, kind), f"{kind}.xlsx", XLSX,
-                   key="dl_xlsx")
+                   key="dl_xlsx", on_click="ignore")
 if shown.chart_svg:
     d3.download_button(tr("analysis.download_svg"), shown.chart_svg.encode("utf-8"), f"{kind}.svg", "image/svg+xml",
-                       key="dl_svg")
+                       key="dl_svg", on_click="ignore")
 if shown.chart_json:
     d3.download_button(tr("analysis.download_vega"), shown.chart_json.encode("utf-8"), f"{kind}.vl.json",
-                       "application/json", key="dl_vega")
+                       "application/json", key="dl_vega", on_click="ignore")
+if shown.chart_png:
+    d4.download_button(tr("display.download_png"), shown.chart_png, f"{kind}.png", "image/png", key="dl_png",
+                       on_click="ignore")
+if shown.gexf:
+    d5.download_button(tr("display.download_gexf"), shown.gexf, f"{kind}.gexf", "application/gexf+xml",
+                       key="dl_gexf", on_click="ignore")
 if drill_table is not None:
     st.subheader(tr("analysis.cell_segments"))
     ui.segment_list(drill_table, "drill")

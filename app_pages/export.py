@@ -146,25 +146,38 @@ with tab_import:
             ss.pop("ex_imported", None)
             st.rerun()
 
-with tab_report:  # the study report (issue 8): qualcode/report.py
+with tab_report:  # the study report (issues 8, 15): qualcode/report/
     st.write(tr("report.help"))
-    options = [MatrixChoice(kind, b.id) for b in view.books for kind in ("role", "case")]
+    options = [MatrixChoice(kind, b.id) for b in view.books for kind in ("role", "case", "excerpt", "checklist")]
+    options += [c for c in view.default_matrices if c.kind == "cross"]  # the pair the codebooks name
+
+    def matrix_name(choice: MatrixChoice) -> str:
+        books = book_names[choice.codebook_id]
+        if choice.factors_codebook_id is not None:
+            books = f"{books} × {book_names.get(choice.factors_codebook_id, '')}"
+        return f"{books} · {tr(f'report.kind_{choice.kind}')}"
+
     preset = [c for c in view.default_matrices if c in options]
     chosen_matrices = st.multiselect(tr("report.choose_matrices"), options, default=preset, key="ex_report_matrices",
-                                     format_func=lambda c: f"{book_names[c.codebook_id]} · {tr(f'report.kind_{c.kind}')}")
+                                     format_func=matrix_name)
     wanted = repr((lang, chosen_matrices))
     if st.button(tr("report.prepare"), key="ex_prepare_report", type="primary"):
         bar = st.progress(0.1, text=tr("export.preparing", what=tr("report.tab")))
         made = reading(lambda s, actor: report_files(s, pid, actor, lang, chosen_matrices))
         if made is not None:
-            ss["ex_report"] = (wanted, made.html, made.docx)
+            ss["ex_report"] = (wanted, made.html, made.docx, made.charts)
             bar.progress(1.0, text=tr("report.tab"))
     prepared_report = ss.get("ex_report")
     if prepared_report and prepared_report[0] == wanted:  # a report made for other choices is not offered
-        _, report_html, report_docx = prepared_report
+        _, report_html, report_docx, report_charts = prepared_report
         r1, r2 = st.columns(2)
         r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx", DOCX, key="ex_dl_report_docx")
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
                            key="ex_dl_report_html")
+        if report_charts:
+            st.caption(tr("report.charts"))
+            for i, (title, filename, png) in enumerate(report_charts):
+                st.download_button(tr("report.download_chart", title=title), png, filename, "image/png",
+                                   key=f"ex_dl_report_chart_{i}")
         st.subheader(tr("report.preview"))
         sandboxed_html(report_html, title=tr("report.preview"), height=700, key="ex_report_preview")

@@ -6,10 +6,10 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-import altair as alt
 import streamlit as st
 
 from qualcode.analysis.agreement import LEVELS, OVERALL, compute_agreement
+from qualcode.files.charts import bar_chart, chart_png
 from qualcode.read import entities as read_entities
 from qualcode.read.codes import label as code_label
 from qualcode.read.frame import coding_frame
@@ -30,7 +30,7 @@ from qualcode.review.workflow import (
 )
 from qualcode.services import documents as document_service
 from qualcode.ui import runner, state
-from qualcode.ui.markup import literal
+from qualcode.ui.markup import code, literal
 from qualcode.ui.shell import PageContext
 from qualcode.ui.state import tr
 from qualcode.workspace import document_units, window_of_offset, windows
@@ -97,13 +97,12 @@ with tab_freq:
         st.info(tr("review.no_codings"))
     else:
         top = list(dict.fromkeys(freq["code"]))[:TOP_CODES]
-        chart = alt.Chart(freq[freq["code"].isin(top)]).mark_bar().encode(
-            x=alt.X("sum(codings):Q", title=tr("review.codings")),
-            y=alt.Y("code:N", sort=top, title=tr("review.code"), axis=alt.Axis(labelLimit=280)),
-            color=alt.Color("by:N", title=tr(f"review.by_{by}")),
-            tooltip=["code", "by", "codings"],
-        )
+        chart = bar_chart(freq[freq["code"].isin(top)], x="sum(codings)", y="code", x_title=tr("review.codings"),
+                          y_title=tr("review.code"), sort=top, colour="by", colour_title=tr(f"review.by_{by}"),
+                          tooltip=["code", "by", "codings"])
         st.altair_chart(chart, width="stretch")
+        st.download_button(tr("display.download_png"), lambda: chart_png(chart), f"codings-by-{by}.png", "image/png",
+                           key="review_freq_png", on_click="ignore")
         table = freq.pivot_table(index="code", columns="by", values="codings", aggfunc="sum", fill_value=0)
         table[tr("review.total")] = table.sum(axis=1)
         st.dataframe(table.sort_values(tr("review.total"), ascending=False), width="stretch")
@@ -113,14 +112,13 @@ with tab_progress:
         progress = coding_coverage(session, pid)
     coded = progress[progress["coder"] != ""]
     if not coded.empty:
-        chart = alt.Chart(coded).mark_bar().encode(
-            x=alt.X("percent_coded:Q", title=tr("review.percent_coded")),
-            y=alt.Y("document:N", title=tr("review.document"), axis=alt.Axis(labelLimit=320)),
-            yOffset="coder:N",
-            color=alt.Color("coder:N", title=tr("review.coder")),
-            tooltip=["document", "coder", "codings", "codes", "percent_coded"],
-        )
-        st.altair_chart(chart, width="stretch")
+        progress_chart = bar_chart(coded, x="percent_coded", y="document", x_title=tr("review.percent_coded"),
+                                   y_title=tr("review.document"), sort="ascending", offset="coder", colour="coder",
+                                   colour_title=tr("review.coder"), label_limit=320, counts=False,
+                                   tooltip=["document", "coder", "codings", "codes", "percent_coded"])
+        st.altair_chart(progress_chart, width="stretch")
+        st.download_button(tr("display.download_png"), lambda: chart_png(progress_chart), "coding-progress.png",
+                           "image/png", key="review_progress_png", on_click="ignore")
     st.dataframe(
         progress.rename(columns={c: tr(f"review.col_{c}") for c in progress.columns}),
         hide_index=True, width="stretch",
@@ -324,7 +322,7 @@ with tab_side:
             for col, margin in zip(line[1:], row.margins, strict=True):
                 for c in margin:
                     mark = {"missing": ":red[●] ", "boundary": ":orange[◐] "}.get(c.difference, "")
-                    col.markdown(f"{mark}`{md(code_keys.get(c.code, c.code))}`  \n{md(c.snippet)}")
+                    col.markdown(f"{mark}{code(code_keys.get(c.code, c.code))}  \n{md(c.snippet)}")
             for k, diff in enumerate(row.differences):
                 label = tr(f"review.diff_{diff.kind}", code=md(code_keys.get(diff.code, diff.code)),
                            coded=md(", ".join(diff.coded_by)), missing=md(", ".join(diff.not_coded_by)))

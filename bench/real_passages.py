@@ -1,16 +1,21 @@
 """The real-text evaluation set: passages of published Indonesian studies, read in place.
 
 ``bench/data/real_passages.yaml`` holds, per passage, its source, its labels and a locator (a
-short phrase of the source); the texts themselves stay in ``../shared/seeds`` (their licences do
-not let this repository redistribute them). ``load()`` extracts each passage: the sentence or the
-line that holds the phrase, with Markdown emphasis removed.
+short phrase of the source); the texts themselves are not in this repository (their licences do
+not let it redistribute them). A source is read either from ``../shared/seeds`` (``where: seeds``,
+the default) or from a local cache of fetched web pages (``where: web``; the cache is
+``~/.cache/qualcode/real_texts`` or ``$QUALCODE_REAL_TEXTS``, filled by
+``bench/fetch_real_texts.py``). ``load()`` extracts each passage: the sentence or the line that
+holds the phrase, or, with ``until``, the stretch from the phrase to the end of a second phrase,
+with Markdown emphasis removed.
 
 Run ``.venv/bin/python -m bench.real_passages`` to print the extracted set (a check that every
-locator still finds its passage).
+locator still finds its passage) and which web sources are missing from the cache.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "real_passages.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"
+CACHE = Path(os.environ.get("QUALCODE_REAL_TEXTS", Path.home() / ".cache" / "qualcode" / "real_texts"))
 SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bNo\.)\s+(?=[A-Z0-9(\"“])")
 
 
@@ -37,14 +43,17 @@ def _clean(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
 
-def _extract(lines: list[str], locate: str, span: str) -> str | None:
+def _extract(lines: list[str], locate: str, span: str, until: str | None = None) -> str | None:
     wanted = _clean(locate).lower()
     for line in lines:
         if wanted not in line.lower():
             continue
+        at = line.lower().index(wanted)
+        if until:
+            end = line.lower().find(_clean(until).lower(), at)
+            return line[at:end + len(_clean(until))] if end >= 0 else None
         if span == "line":
             return line
-        at = line.lower().index(wanted)
         out, position = [], 0
         for sentence in SENTENCE_END.split(line):
             start, end = position, position + len(sentence)
@@ -59,15 +68,21 @@ def sources() -> list[dict]:
     return yaml.safe_load(DATA.read_text(encoding="utf-8"))["sources"]
 
 
-def load(seeds: Path = SEEDS) -> list[Passage]:
-    """The passages found in ``seeds``; raises ``FileNotFoundError`` when the folder is absent and
+def missing_web_sources(cache: Path = CACHE) -> list[str]:
+    """Ids of web sources whose text is not in the cache (run bench/fetch_real_texts.py)."""
+    return [s["id"] for s in sources() if s.get("where") == "web" and not (cache / s["file"]).is_file()]
+
+
+def load(seeds: Path = SEEDS, cache: Path = CACHE) -> list[Passage]:
+    """The passages found in ``seeds`` and, for web sources, in ``cache`` (web sources missing from
+    the cache are left out); raises ``FileNotFoundError`` when the seeds folder is absent and
     ``LookupError`` when a locator no longer finds its passage."""
     spec = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     if not seeds.is_dir():
         raise FileNotFoundError(seeds)
     files = {}
     for source in spec["sources"]:
-        path = seeds / source["file"]
+        path = (cache if source.get("where") == "web" else seeds) / source["file"]
         if path.is_file():
             files[source["id"]] = [_clean(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
     out = []
@@ -75,7 +90,7 @@ def load(seeds: Path = SEEDS) -> list[Passage]:
         lines = files.get(item["source"])
         if lines is None:
             continue
-        text = _extract(lines, item["locate"], item.get("span", "sentence"))
+        text = _extract(lines, item["locate"], item.get("span", "sentence"), item.get("until"))
         if text is None:
             raise LookupError(f"{item['id']}: {item['locate']!r} not found in {item['source']}")
         out.append(Passage(item["id"], item["source"], item["codebook"], tuple(item["labels"]), text))
@@ -91,6 +106,9 @@ def main() -> None:
     for p in passages:
         print(f"{p.id:<8} {p.codebook:<17} {','.join(p.labels):<50} {p.text[:110]}")
     print(f"{len(passages)} passages from {len({p.source for p in passages})} sources")
+    missing = missing_web_sources()
+    if missing:
+        print(f"web sources not in {CACHE} (run bench/fetch_real_texts.py): {', '.join(missing)}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 - the synthetic set, bench/data/eval_passages.yaml (written alongside the codebooks; kept apart
   from corpora/);
 - the real-text set, bench/data/real_passages.yaml: passages of published Indonesian studies read
-  in place from ../shared/seeds (bench/real_passages.py; skipped with a message when absent).
+  in place from ../shared/seeds and from the local cache of fetched web pages (bench/real_passages.py,
+  bench/fetch_real_texts.py; skipped, or web sources left out, with a message when absent).
 
 Per set and codebook: top-1 and top-3 accuracy at the level of the framework's dimensions
 (Ansell & Gash: starting conditions, institutional design, facilitative leadership, the five
@@ -84,10 +85,15 @@ def synthetic_set() -> list[Item]:
 
 def real_set() -> list[Item] | None:
     try:
-        return [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load()]
+        items = [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load()]
     except FileNotFoundError as missing:
         print(f"\n(real-text set skipped: {missing} not found; it is read in place from ../shared/seeds)")
         return None
+    missing_web = real_passages.missing_web_sources()
+    if missing_web:
+        print(f"\n(real-text set: {len(missing_web)} web source(s) not in {real_passages.CACHE}, left out: "
+              f"{', '.join(missing_web)}; run bench/fetch_real_texts.py)")
+    return items
 
 
 def _row(label: str, rankings: list[list[str]], truths: list[set[str]]) -> str:
@@ -128,6 +134,12 @@ def evaluate(name: str, items: list[Item], *, curve: bool) -> None:
             misses = Counter(rankings[i][0] for i in rows if rankings[i][0] not in truths[i])
             print(f"    {dim:<38} {len(rows):>3}  {accuracy(r, t, 1):.2f}  {accuracy(r, t, 3):.2f}  "
                   f"{', '.join(f'{d} {n}' for d, n in misses.most_common(3))}")
+        sources = sorted({p.source for p in chosen})
+        if len(sources) > 1:
+            print("  per source (n, top-1, top-3):", "; ".join(
+                f"{src} {len(rows)} {accuracy([rankings[i] for i in rows], [truths[i] for i in rows], 1):.2f} "
+                f"{accuracy([rankings[i] for i in rows], [truths[i] for i in rows], 3):.2f}"
+                for src in sources for rows in [[i for i, p in enumerate(chosen) if p.source == src]]))
         if codebook == "najam_5c_1995":
             direction(chosen, texts)
         if curve:
@@ -196,7 +208,8 @@ def main() -> None:
     evaluate(f"synthetic set ({DATA.relative_to(ROOT)})", synthetic_set(), curve=True)
     real = real_set()
     if real:
-        evaluate("real-text set (bench/data/real_passages.yaml, read from ../shared/seeds)", real, curve=True)
+        evaluate("real-text set (bench/data/real_passages.yaml, read from ../shared/seeds and the web cache)", real,
+                 curve=True)
 
 
 def _direction_text(direction: str) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 
 from qualcode import __version__
 from qualcode.config import get_settings
-from qualcode.db import DATABASE_ERRORS, make_engine, storage_error, unit_of_work
+from qualcode.db import DATABASE_ERRORS, StorageError, make_engine, storage_error, unit_of_work
 from qualcode.errors import QualcodeError
 from qualcode.migrate import current_revision, head_revision, upgrade
 from qualcode.read import entities as read_entities
+
+if TYPE_CHECKING:
+    from qualcode.services.imports import ImportReport
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -73,6 +78,23 @@ def write_output(path, data: bytes) -> None:  # type: ignore[no-untyped-def]
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise QualcodeError("files.cannot_write", file=str(path), problem=exc.strerror or str(exc)) from exc
+
+
+@contextmanager
+def importing(names: list[str]) -> Iterator[None]:
+    """An import's database work: a lock or a full disk met before a file's own write (opening
+    the database, finding the project, a one-transaction import) is said naming the files."""
+    from qualcode.services.imports import refused_during_import
+
+    try:
+        yield
+    except (StorageError, *DATABASE_ERRORS) as exc:
+        error = exc if isinstance(exc, StorageError) else storage_error(exc)
+        if isinstance(error, StorageError) and error.context is None:
+            error = refused_during_import(error, ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else ""))
+        if error is exc:
+            raise
+        raise error from exc
 
 
 def open_database() -> Engine:
@@ -191,8 +213,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qualcode.pseudonyms import parse_mapping
-    from qualcode.services import projects as project_service
-    from qualcode.services.imports import import_files, read_metadata_sheet
+    from qualcode.services.imports import read_metadata_sheet
 
     if args.files[0] == "qdpx":
         return import_qdpx(args)
@@ -215,7 +236,30 @@ def cmd_import(args: argparse.Namespace) -> int:
         from qualcode.files.decode import decode_text
 
         mapping = parse_mapping(decode_text(Path(args.pseudonyms).name, read_input(args.pseudonyms)))
-    engine = open_database()
+    with importing([name for name, _ in files]):
+        report = _import_into_project(open_database(), args, files, metadata, mapping)
+    for outcome in report.outcomes:
+        if outcome.status == "imported":
+            print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
+        elif outcome.status == "duplicate":
+            print(f"duplicate, not imported again: {outcome.message('en')}")
+    for line in unreadable:
+        print(f"refused: {line}", file=sys.stderr)
+    for outcome in report.refused:
+        print(f"refused: {outcome.message('en')}", file=sys.stderr)
+    refused = len(report.refused) + len(unreadable)
+    print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
+          f"into project {args.project!r}.")
+    return 1 if refused else 0
+
+
+def _import_into_project(engine: Engine, args: argparse.Namespace, files: list[tuple[str, bytes]],
+                         metadata: dict[str, dict[str, str]], mapping: dict[str, str] | None) -> ImportReport:
+    """``import``'s work on the database: the project (created if missing), then the files, each
+    committed as soon as it is stored."""
+    from qualcode.services import projects as project_service
+    from qualcode.services.imports import import_files
+
     with unit_of_work(engine) as session:
         try:
             project = project_service.find_project(session, args.project)
@@ -232,22 +276,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             if name:
                 print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
-        report = import_files(session, project.id, files, actor_id=actor.id, kind=args.kind,
-                              language=args.language, metadata=metadata, pseudonyms=mapping, progress=progress,
-                              commit_each_file=True)
-    for outcome in report.outcomes:
-        if outcome.status == "imported":
-            print(f"imported: {outcome.file} ({len(outcome.document_ids)} document(s))")
-        elif outcome.status == "duplicate":
-            print(f"duplicate, not imported again: {outcome.message('en')}")
-    for line in unreadable:
-        print(f"refused: {line}", file=sys.stderr)
-    for outcome in report.refused:
-        print(f"refused: {outcome.message('en')}", file=sys.stderr)
-    refused = len(report.refused) + len(unreadable)
-    print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {refused} refused "
-          f"into project {args.project!r}.")
-    return 1 if refused else 0
+        return import_files(session, project.id, files, actor_id=actor.id, kind=args.kind, language=args.language,
+                            metadata=metadata, pseudonyms=mapping, progress=progress, commit_each_file=True)
 
 
 def import_qdpx(args: argparse.Namespace) -> int:
@@ -259,7 +289,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         print("error: usage: python -m qualcode import qdpx FILE.qdpx [--project NAME]", file=sys.stderr)
         return 2
     name, data = read_file(args.files[1])
-    with unit_of_work(open_database()) as session:
+    with importing([name]), unit_of_work(open_database()) as session:
         actor = project_service.ensure_user(session, args.coder or "peneliti")
         result = import_project(session, data, name, actor_id=actor.id, name=args.project)
     for level, line in report_lines(result, "en"):
@@ -329,7 +359,7 @@ def codebook_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     spec = read_codebook(path.name, read_input(path), codebook_id=args.codebook, name=args.name)
-    with unit_of_work(open_database()) as session:
+    with importing([path.name]), unit_of_work(open_database()) as session:
         try:
             project = project_service.find_project(session, args.project)
         except QualcodeError:

@@ -57,7 +57,26 @@ def make_engine(url: str) -> Engine:
 
 class StorageError(QualcodeError):
     """The database refused the action (busy, full, read-only, damaged, unreachable); nothing of
-    the action was stored."""
+    the action was stored, unless :meth:`during` says what was."""
+
+    context: tuple[str, dict[str, object]] | None = None
+
+    def during(self, key: str, /, **params: object) -> StorageError:
+        """The same failure said in the words of what was being done: message ``key`` with
+        ``params`` and ``{reason}``, this error's own message (an import names its file and
+        what stays stored)."""
+        self.context = (key, params)
+        self.args = (self.message("en"),)
+        return self
+
+    def message(self, lang: str = "en") -> str:
+        reason = super().message(lang)
+        if self.context is None:
+            return reason
+        from qualcode.i18n import t
+
+        key, params = self.context
+        return t(key, lang, **params, reason=reason)
 
 
 class DatabaseBusy(StorageError):

@@ -116,7 +116,7 @@ def parse_turns(text: str, interviewer_label: str | None = None,
     for number, m in enumerate(matches, start=1):
         line_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" \t")))
         limit = matches[number].start() if number < len(matches) else len(text)
-        end = len(text[:limit].rstrip())
+        end = m.start() + len(text[m.start():limit].rstrip())  # this turn's text only: linear in the text
         text_start = min(m.end(), end)
         if end <= line_start:
             continue

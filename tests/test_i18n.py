@@ -19,6 +19,7 @@ from qualcode.exchange.qdpx_reader import MEDIA
 from qualcode.i18n import LANGUAGES, catalogue, t
 from qualcode.models import DOCUMENT_KINDS, ROLES
 from qualcode.read.views.display import DISPLAYS
+from qualcode.report.model import MATRIX_KINDS
 from qualcode.review.tables import COMMENT_STATUSES, REVIEW_STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +101,9 @@ DYNAMIC_KEYS: dict[str, Values] = {
     "coding.col_{}": AT_SITE,
     "coding.extend_{}": AT_SITE,
     "coding.ws_{}": AT_SITE,
+    "display.colour_by_{}": AT_SITE,
+    "import.{}_kept": of(["busy", "disk_full", "storage"], "services.imports: the storage error's kind"),
+    "import.{}_nothing": of(["busy", "disk_full", "storage"], "services.imports: the storage error's kind"),
     "kind.{}": of(DOCUMENT_KINDS, "models.DOCUMENT_KINDS"),
     "qdpx.kind_{}": of(["text", "pdf", *MEDIA.values()], "exchange.qdpx_reader: skipped sources' kinds (MEDIA)"),
     "qdpx.profile_{}": of(PROFILES, "exchange.positions.PROFILES"),
@@ -113,6 +117,12 @@ DYNAMIC_KEYS: dict[str, Values] = {
     "report.kind_{}": of(["role", "case"], "the report's matrix choices (app_pages/export.py)"),
     "report.stance_{}": of(EVIDENCE_STANCES, "analysis.tables.EVIDENCE_STANCES"),
     "report.status_{}": of(CONCLUSION_STATUSES, "analysis.tables.CONCLUSION_STATUSES"),
+    "report.matrix_{}": of(MATRIX_KINDS, "report.model.MATRIX_KINDS"),
+    "report.memo_target_{}": of(["project", "document", "code", "segment"], "analysis.register.search_memos: on"),
+    "report.memos_on_{}": of(["project", "document", "code", "segment"], "analysis.register.search_memos: on"),
+    "report.sheet_{}": of(["main_themes", "salient_points", "next_questions"], "report.layout: a summary sheet's fields"),
+    "report.short_{}": of(TRIANGULATION_FLAGS, "analysis.register.TRIANGULATION_FLAGS"),
+    "report.src_{}": of(["memos", "summary_sheets", "pattern_codes", "conclusions"], "report.build: the sources table"),
     "review.by_{}": AT_SITE,
     "review.col_{}": of(dict.fromkeys([
         "document", "coder", "codings", "codes", "characters", "percent_coded",  # read.measures.coding_coverage
@@ -140,8 +150,10 @@ NOT_KEYS = {"review.{}": "audit action names (review/workflow.py)"}
 # elsewhere. A new one must say here where its keys come from.
 PASS_THROUGH = {
     ("qualcode/errors.py", "self.key"): "an error's key: a literal at each raise (test_every_key_used_in_code_exists)",
-    ("qualcode/report.py", "key"): "Report.tr / review_appendix's tr: wrappers",
-    ("qualcode/report.py", "names[n]"): "report.col_* literals in _matrix",
+    ("qualcode/db.py", "key"): "StorageError.message: the context's key, a literal at each during(...)",
+    ("qualcode/report/build.py", "names[n]"): "report.col_* literals in _matrix",
+    ("qualcode/report/model.py", "key"): "Report.tr: a wrapper",
+    ("qualcode/report/review.py", "key"): "review_appendix's tr: a wrapper",
     ("qualcode/ui/shell.py", "title_key"): "page titles: nav.* (test_navigation_keys_exist)",
     ("qualcode/ui/shell.py", "caption_key"): "a page's caption key, a literal at the call",
     ("qualcode/ui/shell.py", "section"): "navigation sections (test_navigation_keys_exist)",

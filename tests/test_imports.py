@@ -114,3 +114,41 @@ def test_cli_import_exit_codes(tmp_path):
     again = run_cli(tmp_path, "import", str(tmp_path / "w1.txt"), str(tmp_path / "empty.txt"), "--project", "Skripsi")
     assert again.returncode == 1
     assert "duplicate" in again.stdout and "refused: empty.txt" in again.stderr
+
+
+def test_a_file_is_prepared_before_its_write_takes_the_lock_and_no_lock_is_held_between_files(sqlite_url, monkeypatch):
+    """Pseudonyms and turn splitting run with the write lock free (the slow part of a file), and
+    nothing holds it between two files: another writer gets in at once (issue 12, contention)."""
+    import sqlite3
+
+    from qualcode.db import make_engine, unit_of_work
+    from qualcode.migrate import sqlite_path
+    from qualcode.services import imports
+
+    def lock_is_free() -> bool:
+        other = sqlite3.connect(sqlite_path(sqlite_url), isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            return True
+        except sqlite3.OperationalError:  # database is locked
+            return False
+        finally:
+            other.close()
+
+    seen: list[tuple[str, bool]] = []
+    parse, pseudonymise = imports.parse_turns, imports.pseudonymise
+    monkeypatch.setattr(imports, "parse_turns", lambda *a, **k: seen.append(("parse", lock_is_free())) or parse(*a, **k))
+    monkeypatch.setattr(imports, "pseudonymise",
+                        lambda *a, **k: seen.append(("pseudonyms", lock_is_free())) or pseudonymise(*a, **k))
+    engine = make_engine(sqlite_url)
+    with unit_of_work(engine) as s:
+        project = factories.project(s)
+        owner_id = factories.owner(s).id
+    with unit_of_work(engine) as s:
+        report = import_files(s, project.id, [("w1.txt", W1.encode()), ("w2.txt", W2.encode())], actor_id=owner_id,
+                              pseudonyms={"Sri Wahyuni": "Informan A"}, commit_each_file=True,
+                              progress=lambda i, n, name: seen.append(("between", lock_is_free())))
+    engine.dispose()
+    assert len(report.imported) == 2
+    assert seen == [("between", True), ("pseudonyms", True), ("parse", True)] * 2 + [("between", True)]

@@ -118,6 +118,7 @@ def test_the_command_line_reports_a_full_disk_without_a_traceback(study, monkeyp
     code = cli.main(["import", str(big), "--project", "Studi Kunci"])
     err = capsys.readouterr().err
     assert code == 2 and "disk holding the database is full" in err and "Traceback" not in err
+    assert "error: W_besar.txt: not imported" in err
     assert counts(make_engine(study)) == before
 
 
@@ -134,7 +135,39 @@ def test_the_command_line_reports_a_lock_without_a_traceback(study, monkeypatch,
         other.close()
     err = capsys.readouterr().err
     assert code == 2 and "Another action is still writing" in err and "Traceback" not in err
+    assert "error: W02.txt: not imported" in err  # met before the file's write: named all the same
     assert counts(make_engine(study)) == before
+
+
+def test_the_command_line_names_the_file_an_import_stopped_at_and_keeps_the_ones_before(
+        study, monkeypatch, short_busy_timeout, tmp_path, capsys):
+    from qualcode import importers
+
+    paths = []
+    for n in (1, 2, 3):
+        paths.append(tmp_path / f"W{n}.txt")
+        paths[-1].write_bytes(small_transcript(n))
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", study)
+    held: list[sqlite3.Connection] = []
+    extract = importers.extract
+
+    def extract_then_lock(filename: str, data: bytes):  # type: ignore[no-untyped-def]
+        if filename == "W2.txt":  # W1.txt is committed; another action takes the lock meanwhile
+            held.append(hold_write_lock(study))
+        return extract(filename, data)
+
+    monkeypatch.setattr(importers, "extract", extract_then_lock)
+    try:
+        code = cli.main(["import", *map(str, paths), "--project", "Studi Kunci"])
+    finally:
+        for other in held:
+            other.rollback()
+            other.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "error: W2.txt: not imported. Another action is still writing to the database" in err
+    assert "(the last: W1.txt)" in err
+    assert "W1.txt" in documents_of(make_engine(study)) and "W2.txt" not in documents_of(make_engine(study))
 
 
 def test_every_database_failure_becomes_a_message():
@@ -186,4 +219,97 @@ def test_the_page_says_another_action_is_running_when_a_write_meets_a_lock(study
         other.close()
     assert not at.exception
     assert any(e.value.startswith("Tindakan lain masih menulis ke basis data") for e in at.error)
+    assert counts(make_engine(study)) == before
+
+
+# An import the database refuses part-way: it names the file, keeps the files before it (committed
+# one by one) and leaves nothing of the refused one.
+
+def small_transcript(n: int) -> bytes:
+    return f"P: Apa peran dinas nomor {n}?\nI: Kami berkoordinasi, nomor {n}.\n".encode()
+
+
+def documents_of(engine) -> list[str]:
+    with db.read_session(engine) as s:
+        return sorted(s.scalars(select(Document.original_filename)))
+
+
+def test_an_import_that_meets_a_lock_names_the_file_and_keeps_the_files_before_it(study, short_busy_timeout):
+    engine = make_engine(study)
+    before = documents_of(engine)
+    held: list[sqlite3.Connection] = []
+
+    def progress(index: int, _total: int, name: str) -> None:
+        if name == "W2.txt":  # W1.txt is stored and committed; another action now takes the lock
+            held.append(hold_write_lock(study))
+
+    files = [(f"W{n}.txt", small_transcript(n)) for n in (1, 2, 3)]
+    try:
+        with pytest.raises(DatabaseBusy) as err, unit_of_work(engine) as s:
+            project = s.scalar(select(Project))
+            import_files(s, project.id, files, actor_id=factories.owner(s).id, progress=progress,
+                         commit_each_file=True)
+    finally:
+        for other in held:
+            other.rollback()
+            other.close()
+    english, indonesian = err.value.message("en"), err.value.message("id")
+    assert english.startswith("W2.txt: not imported. Another action is still writing to the database")
+    assert "The 1 file(s) before it are imported (the last: W1.txt)" in english
+    assert indonesian.startswith("W2.txt: tidak diimpor. Tindakan lain masih menulis ke basis data")
+    assert documents_of(engine) == sorted([*before, "W1.txt"])
+    with db.read_session(engine) as s:  # W1.txt whole, with its turns; nothing of W2.txt
+        w1 = s.scalar(select(Document).where(Document.original_filename == "W1.txt"))
+        assert w1 is not None and len(w1.turns) == 2
+
+
+def test_an_import_that_meets_a_lock_before_its_first_file_names_it_and_stores_nothing(study, short_busy_timeout):
+    engine = make_engine(study)
+    with unit_of_work(engine) as s:
+        project_id, owner_id = s.scalar(select(Project.id)), factories.owner(s).id
+    before = counts(engine)
+    other = hold_write_lock(study)
+    try:
+        with pytest.raises(DatabaseBusy) as err, unit_of_work(engine) as s:
+            import_files(s, project_id, [(f"W{n}.txt", small_transcript(n)) for n in (1, 2)], actor_id=owner_id)
+    finally:
+        other.rollback()
+        other.close()
+    assert err.value.message("en").startswith("W1.txt: not imported. Another action is still writing")
+    assert "Nothing of this import was saved" in err.value.message("en")
+    assert counts(engine) == before
+
+
+def test_an_import_on_a_full_disk_names_the_file_and_leaves_nothing_of_it(study, monkeypatch):
+    limit_pages(monkeypatch, study, spare_pages=8)
+    engine = make_engine(study)
+    before = counts(engine)
+    with pytest.raises(DiskFull) as err, unit_of_work(engine) as s:
+        project = s.scalar(select(Project))
+        import_files(s, project.id, [("W1.txt", small_transcript(1)), ("W_besar.txt", big_transcript())],
+                     actor_id=factories.owner(s).id, commit_each_file=True)
+    english = err.value.message("en")
+    assert english.startswith("W_besar.txt: not imported: the disk holding the database is full")
+    assert "(the last: W1.txt)" in english and "savepoint" not in english
+    assert err.value.message("id").startswith("W_besar.txt: tidak diimpor: disk tempat basis data penuh")
+    after = counts(engine)
+    assert after["documents"] == before["documents"] + 1 and after["turns"] == before["turns"] + 2
+    assert documents_of(engine)[-1] != "W_besar.txt" and "W_besar.txt" not in documents_of(engine)
+
+
+def test_the_command_line_names_the_codebook_file_when_its_import_meets_a_lock(study, monkeypatch, short_busy_timeout,
+                                                                                 tmp_path, capsys):
+    book = tmp_path / "tiny.yaml"
+    book.write_text(factories.SMALL_CODEBOOK, encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_DATABASE_URL", study)
+    before = counts(make_engine(study))
+    other = hold_write_lock(study)
+    try:
+        code = cli.main(["codebook", "import", str(book), "--project", "Studi Kunci"])
+    finally:
+        other.rollback()
+        other.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "error: tiny.yaml: not imported. Another action is still writing to the database" in err
     assert counts(make_engine(study)) == before

@@ -5,18 +5,24 @@ one row per coding, restricted by one :class:`qualcode.read.filters.Filters`) an
 from there. A *dimension* is a top-level code of a codebook;
 a coding of any of its descendants counts for it. A segment counts once per cell, however many
 coders or sub-codes it carries. :func:`cell_segments` gives the segments behind any cell.
+:func:`cooccurrence_network` turns the co-occurrence matrix into a graph (drawn and written by
+``qualcode.files.charts``); :func:`shade` colours a count matrix's cells by their count.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import networkx as nx
 import pandas as pd
+from pandas.io.formats.style import Styler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode import codebook_meta
 from qualcode.analysis.tables import CaseRating, Condensation
-from qualcode.models import Segment
-from qualcode.read.codes import code_frame, codebook_code_ids, descendant_ids, dimensions
+from qualcode.models import Codebook, Segment
+from qualcode.read.codes import code_colours, code_frame, codebook_code_ids, descendant_ids, dimensions
 from qualcode.read.filters import NO_FILTERS, Filters
 from qualcode.read.frame import (
     NO_CASE,
@@ -32,7 +38,8 @@ from qualcode.read.measures import code_frequencies
 __all__ = [  # what pages and the report read from here (some re-exported from qualcode.read)
     "NO_CASE", "NO_GROUP", "Filters", "NO_FILTERS", "case_frame", "code_frame", "coding_frame",
     "code_frequencies", "dimensions", "segment_table", "segment_turns", "case_ordered_matrix", "role_ordered_matrix",
-    "checklist_matrix", "cross_framework_matrix", "cooccurrence", "cooccurrence_edges", "cell_segments",
+    "checklist_matrix", "cross_framework_matrix", "cooccurrence", "cooccurrence_edges", "cooccurrence_network",
+    "cell_segments", "shade",
 ]
 
 
@@ -253,6 +260,74 @@ def cooccurrence_edges(matrix: pd.DataFrame, minimum: int = 1) -> pd.DataFrame:
                 rows.append((a, names[j], weight))
     return pd.DataFrame(rows, columns=["source", "target", "weight"]).sort_values("weight", ascending=False,
                                                                                    ignore_index=True)
+
+
+def cooccurrence_network(session: Session, project_id: int, matrix: pd.DataFrame, *, minimum: int = 1,
+                         lang: str = "id") -> nx.Graph:
+    """The co-occurrence matrix as a graph: a node per code (id: the code's key; ``label`` in full
+    as the matrix names it, ``codebook`` name, ``colour``, ``segments``: units that carry it, the
+    matrix diagonal) and an edge per pair that occurs together at least ``minimum`` times
+    (``weight``: in how many units). Codes from every codebook in the matrix take part."""
+    graph = nx.Graph()
+    if matrix.empty:
+        return graph
+    codes = code_frame(session, project_id, lang).set_index("code_id")
+    colours = code_colours(session, project_id)
+    books = {book_id: name for book_id, name in session.execute(
+        select(Codebook.id, Codebook.name).where(Codebook.project_id == project_id))}
+    ids = list(matrix.attrs["code_ids"])
+    keys = [str(codes.at[c, "key"]) for c in ids]
+    for i, (code_id, key) in enumerate(zip(ids, keys, strict=True)):
+        book = codes.at[code_id, "codebook_id"]
+        graph.add_node(key, label=str(matrix.index[i]), key=key, codebook=books.get(int(book), "") if pd.notna(book)
+                       else "", colour=colours.get(code_id, ""), segments=int(matrix.iat[i, i]))
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            weight = int(matrix.iat[i, j])
+            if weight >= minimum:
+                graph.add_edge(keys[i], keys[j], weight=weight)
+    return graph
+
+
+def shade_styles(table: pd.DataFrame, columns: list[Any] | None = None) -> pd.DataFrame:
+    """The CSS of each cell of a count matrix (same shape): shaded by its count from pale to dark
+    blue, with dark or white text so it stays readable on it in either theme. Zero, empty and
+    non-number cells (and columns not in ``columns``, when given) get no style and keep the theme's
+    colours."""
+    numbers = table.apply(pd.to_numeric, errors="coerce").astype(float)
+    for position, column in enumerate(table.columns):
+        if (columns is not None and column not in columns) or table.iloc[:, position].map(
+                lambda v: isinstance(v, bool)).any():
+            numbers.iloc[:, position] = float("nan")
+    peak = float(numbers.max().max()) if numbers.notna().any().any() else 0.0
+
+    def style(count: float) -> str:
+        if pd.isna(count) or count <= 0 or peak <= 0:
+            return ""
+        share = 0.15 + 0.85 * count / peak
+        red, green, blue = (round(255 + (dark - 255) * share) for dark in (8, 69, 148))  # towards #084594
+        text = "#ffffff" if _luminance(red, green, blue) < 0.2 else "#111111"  # the stronger contrast
+        return f"background-color: #{red:02x}{green:02x}{blue:02x}; color: {text}"
+
+    return numbers.map(style)
+
+
+def _luminance(red: int, green: int, blue: int) -> float:
+    """Relative luminance of an sRGB colour (WCAG): 0 black, 1 white."""
+    def linear(c: int) -> float:
+        c_ = c / 255
+        return c_ / 12.92 if c_ <= 0.04045 else ((c_ + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def shade(table: pd.DataFrame, columns: list[Any] | None = None) -> Styler:
+    """``table`` styled with :func:`shade_styles`, for Streamlit's ``st.dataframe``, which shows the
+    shading and draws the cell values as text (never markup). Not for ``Styler.to_html``, which
+    does not escape the values."""
+    if not (table.index.is_unique and table.columns.is_unique):  # pandas styles unique labels only
+        return table.style
+    styles = shade_styles(table, columns)
+    return table.style.apply(lambda _: styles, axis=None)
 
 
 def cell_segments(session: Session, project_id: int, filters: Filters = NO_FILTERS, *,

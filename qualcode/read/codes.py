@@ -109,3 +109,9 @@ def descendants(session: Session, code: Code) -> list[Code]:
         select(Code).where(Code.project_id == code.project_id, Code.path.startswith(code.path + "/", autoescape=True))
         .order_by(Code.path)
     ))
+
+
+def code_colours(session: Session, project_id: int) -> dict[int, str]:
+    """Each code's stored colour (``#RRGGBB``), by code id: charts and the network draw codes in it."""
+    return {code_id: colour for code_id, colour in session.execute(select(Code.id, Code.colour)
+                                                                .where(Code.project_id == project_id))}

@@ -1,32 +1,37 @@
 """Importing files into a project: extract, pseudonymise, store, parse turns, attach cases.
 
 Each file gets a savepoint, so a refused file leaves nothing behind while the others are kept.
-With ``commit_each_file`` (the app and the command line) each file's documents are committed as
-soon as the file is done, so a long import holds the write lock for one file at a time and
-coders working meanwhile wait about a second at most; otherwise the caller commits once at the
-end. At most ``limits.MAX_IMPORT_DOCUMENTS`` documents are added by one import: the files past
-the limit are refused, each named, and the report says so.
+Everything slow about a file (extraction, pseudonyms, normalisation, turn splitting) is done
+before its write begins; the write is a few lookups and bulk inserts. With ``commit_each_file``
+(the app and the command line) each file's documents are committed as soon as the file is done,
+so a long import holds the write lock a few milliseconds per 5,000-word file and none between files:
+coders working meanwhile wait tens of milliseconds (``bench/import_contention_bench.py``);
+otherwise the caller commits once at the end. A file the database refuses (locked past the busy
+timeout, disk full) stops the import with a ``StorageError`` naming it and what stays stored.
+At most ``limits.MAX_IMPORT_DOCUMENTS`` documents are added by one import: the files past the
+limit are refused, each named, and the report says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from qualcode import limits, sheets
+from qualcode.db import DATABASE_ERRORS, DatabaseBusy, DiskFull, StorageError, storage_error
 from qualcode.errors import ConflictError, ImportFileError, QualcodeError, ValidationError
 from qualcode.importers import ExtractedText
-from qualcode.models import DOCUMENT_KINDS, Document, Segment, Turn
+from qualcode.models import DOCUMENT_KINDS, Base, Document, Segment, Turn
 from qualcode.pseudonyms import pseudonymise
 from qualcode.services import audit, cases
 from qualcode.services import documents as document_service
 from qualcode.services.auth import require
 from qualcode.text import checksum, normalise_text
-from qualcode.turns import join_wrapped_lines, parse_turns, speaker_labels
+from qualcode.turns import ParsedTurn, join_wrapped_lines, parse_turns, speaker_labels
 
 Progress = Callable[[int, int, str], None]
 FILE_COLUMNS = ("file", "berkas", "filename", "nama_berkas")
@@ -88,25 +93,27 @@ def read_metadata_sheet(filename: str, data: bytes) -> dict[str, dict[str, str]]
 
 
 def store_turns(session: Session, document: Document, interviewer_label: str | None = None,
-                speakers: Collection[str] | None = None) -> list[Turn]:
+                speakers: Collection[str] | None = None, *, parsed: list[ParsedTurn] | None = None) -> list[ParsedTurn]:
     """(Re)build the document's turns; only interviews have speaker turns. ``speakers`` names the
-    labels that are speakers (the researcher's choice); without it they are found from the text."""
+    labels that are speakers (the researcher's choice); without it they are found from the text.
+    ``parsed``: the turns already parsed from the document's text (an import parses them before
+    its write begins). The turns go in as one bulk insert."""
     session.execute(delete(Turn).where(Turn.document_id == document.id))
     if document.kind != "interview":
         document.interviewer_label = None
         return []
-    parsed = parse_turns(document.text, interviewer_label, speakers)
+    if parsed is None:
+        parsed = parse_turns(document.text, interviewer_label, speakers)
     labels = speaker_labels(parsed)
     chosen = next((t.speaker for t in parsed if t.is_interviewer), None)
     document.interviewer_label = chosen if labels else None
-    turns = [
-        Turn(document_id=document.id, number=t.number, start=t.start, end=t.end, text_start=t.text_start,
-             speaker=t.speaker, is_interviewer=t.is_interviewer, timestamp=t.timestamp)
-        for t in parsed
-    ]
-    session.add_all(turns)
-    session.flush()
-    return turns
+    session.expire(document, ["turns"])
+    if parsed:  # one executemany (the ORM's bulk insert would split the rows into many statements)
+        session.execute(insert(Base.metadata.tables[Turn.__tablename__]), [
+            {"document_id": document.id, "number": t.number, "start": t.start, "end": t.end,
+             "text_start": t.text_start, "speaker": t.speaker, "is_interviewer": t.is_interviewer,
+             "timestamp": t.timestamp} for t in parsed])
+    return parsed
 
 
 def set_interviewer(session: Session, document_id: int, label: str | None, *, actor_id: int) -> Document:
@@ -129,7 +136,7 @@ def set_interviewer(session: Session, document_id: int, label: str | None, *, ac
 
 
 def reparse_document(session: Session, document_id: int, *, speakers: Collection[str] | None,
-                     interviewer: str | None, actor_id: int) -> list[Turn]:
+                     interviewer: str | None, actor_id: int) -> list[ParsedTurn]:
     """Parse the document's turns again with the labels the researcher says are speakers and the
     one that is the interviewer; refused once the document carries codings."""
     document = document_service.get_document(session, document_id)
@@ -170,28 +177,51 @@ def edit_text(session: Session, document_id: int, text: str, *, actor_id: int) -
     return document
 
 
-def _store_file(session: Session, project_id: int, items: list[ExtractedText], outcome: FileOutcome, *,
-                actor_id: int, kind: str, language: str, metadata: dict[str, str],
-                pseudonyms: dict[str, str] | None) -> None:
-    """Store one file's texts under a savepoint: all of them, or none and ``outcome`` says why."""
+@dataclass
+class _ReadyText:
+    """One text of a file, ready to store: everything slow (extraction, pseudonyms, normalisation,
+    turn splitting) is done before the file's write begins."""
+
+    item: ExtractedText
+    row: dict[str, str]
+    kind: str
+    text: str
+    turns: list[ParsedTurn]
+
+
+def _prepare_file(items: list[ExtractedText], *, kind: str, metadata: dict[str, str],
+                  pseudonyms: dict[str, str] | None) -> list[_ReadyText]:
+    """A file's texts made ready to store, with no database work (no lock held meanwhile)."""
+    ready = []
+    for item in items:
+        row = {**metadata, **item.metadata}
+        doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
+        if doc_kind not in DOCUMENT_KINDS:
+            raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
+                                  kinds=", ".join(DOCUMENT_KINDS))
+        raw = item.text
+        if doc_kind == "interview" and item.source_name.lower().endswith(".pdf"):
+            raw = join_wrapped_lines(normalise_text(raw))  # a PDF's text layer wraps lines inside turns
+        text = normalise_text(pseudonymise(raw, pseudonyms)[0] if pseudonyms else raw)
+        turns = parse_turns(text, row.get("interviewer_label") or None) if doc_kind == "interview" else []
+        ready.append(_ReadyText(item, row, doc_kind, text, turns))
+    return ready
+
+
+def _store_file(session: Session, project_id: int, texts: list[_ReadyText], outcome: FileOutcome, *,
+                actor_id: int, language: str) -> None:
+    """Store one file's prepared texts under a savepoint: all of them, or none and ``outcome``
+    says why. Only inserts and a few lookups happen here: this is all the write lock covers."""
     savepoint = session.begin_nested()
     try:
-        for item in items:
-            row = {**metadata, **item.metadata}
-            doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
-            if doc_kind not in DOCUMENT_KINDS:
-                raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
-                                      kinds=", ".join(DOCUMENT_KINDS))
-            raw = item.text
-            if doc_kind == "interview" and item.source_name.lower().endswith(".pdf"):
-                raw = join_wrapped_lines(normalise_text(raw))  # a PDF's text layer wraps lines inside turns
-            text, _ = pseudonymise(raw, pseudonyms) if pseudonyms else (raw, [])
+        for ready in texts:
             document = document_service.add_document(
-                session, project_id, title=row.get("title") or row.get("judul") or item.title, text=text,
-                kind=doc_kind, original_filename=item.source_name, language=language, actor_id=actor_id,
+                session, project_id, title=ready.row.get("title") or ready.row.get("judul") or ready.item.title,
+                text=ready.text, kind=ready.kind, original_filename=ready.item.source_name, language=language,
+                actor_id=actor_id,
             )
-            store_turns(session, document, row.get("interviewer_label") or None)
-            case = cases.upsert_case_from_row(session, project_id, row, actor_id=actor_id)
+            store_turns(session, document, parsed=ready.turns)
+            case = cases.upsert_case_from_row(session, project_id, ready.row, actor_id=actor_id)
             if case is not None:
                 cases.link_case(session, case.id, document.id, actor_id=actor_id)
             outcome.document_ids.append(document.id)
@@ -203,6 +233,28 @@ def _store_file(session: Session, project_id: int, items: list[ExtractedText], o
     except QualcodeError as exc:
         savepoint.rollback()
         outcome.status, outcome.error, outcome.document_ids = "refused", exc, []
+
+
+def _file_refused(session: Session, filename: str, exc: BaseException, imported: list[str]) -> QualcodeError:
+    """The database refused a file's write (locked past the busy timeout, disk full...): roll the
+    file back and say so naming it, with what stays stored."""
+    try:
+        session.rollback()
+    except DATABASE_ERRORS:  # the connection may be gone (disk full): closing the session ends it
+        pass
+    cause = storage_error(exc)
+    if not isinstance(cause, StorageError):  # an integrity error: the file clashes with what is stored
+        return ConflictError("import.file_clash", file=filename, detail=cause.params.get("detail", ""))
+    return refused_during_import(cause, filename, imported)
+
+
+def refused_during_import(cause: StorageError, filename: str, imported: Sequence[str] = ()) -> StorageError:
+    """``cause`` said naming the file being imported and, if any, the files before it that stay
+    imported; of the same kind (``DatabaseBusy``, ``DiskFull``...)."""
+    kind = {DatabaseBusy: "busy", DiskFull: "disk_full"}.get(type(cause), "storage")
+    if imported:
+        return cause.during(f"import.{kind}_kept", file=filename, count=len(imported), last=imported[-1])
+    return cause.during(f"import.{kind}_nothing", file=filename)
 
 
 def import_files(
@@ -221,35 +273,47 @@ def import_files(
     """Import files; each is imported whole or not at all, and the report says which and why.
 
     ``commit_each_file``: commit after each file (see the module docstring); the files imported
-    before a crash stay imported, and the report lists each file's outcome."""
+    before a crash stay imported, and the report lists each file's outcome. A file whose write the
+    database refuses (another action held the lock past the busy timeout, the disk is full)
+    raises a ``StorageError`` naming it; with ``commit_each_file`` the message also says how
+    many files before it stay imported."""
     from qualcode.importers import extract
 
-    require(session, project_id, actor_id, "document.write")
     files = list(files)
     metadata = metadata or {}
     report = ImportReport()
     added = 0
-    if commit_each_file:
-        session.commit()  # end the permission check's read before the first, slow extraction
-    for index, (filename, data) in enumerate(files):
-        if progress:
-            progress(index, len(files), filename)
-        outcome = FileOutcome(file=filename, status="imported")
-        try:
-            # Extraction (the slow part: PDF, Word...) runs before the file's transaction begins.
-            items = [] if added >= limits.MAX_IMPORT_DOCUMENTS else extract(filename, data)
-            if added + max(len(items), 1) > limits.MAX_IMPORT_DOCUMENTS:
-                raise ImportFileError("limit.import_documents", file=filename, limit=f"{limits.MAX_IMPORT_DOCUMENTS:,}")
-        except QualcodeError as exc:
-            outcome.status, outcome.error = "refused", exc
-            items = []
-        if items:
-            _store_file(session, project_id, items, outcome, actor_id=actor_id, kind=kind, language=language,
-                        metadata=metadata.get(PurePath(filename).name.lower(), {}), pseudonyms=pseudonyms)
-        added += len(outcome.document_ids)
-        report.outcomes.append(outcome)
+    current = files[0][0] if files else ""
+    try:
+        require(session, project_id, actor_id, "document.write")
         if commit_each_file:
-            session.commit()
+            session.commit()  # end the permission check's read before the first, slow extraction
+        for index, (filename, data) in enumerate(files):
+            current = filename
+            if progress:
+                progress(index, len(files), filename)
+            outcome = FileOutcome(file=filename, status="imported")
+            try:
+                # Extraction, pseudonyms and turn splitting (the slow part) run before the file's
+                # write begins, so the write lock is held only for the inserts.
+                items = [] if added >= limits.MAX_IMPORT_DOCUMENTS else extract(filename, data)
+                if added + max(len(items), 1) > limits.MAX_IMPORT_DOCUMENTS:
+                    raise ImportFileError("limit.import_documents", file=filename,
+                                          limit=f"{limits.MAX_IMPORT_DOCUMENTS:,}")
+                texts = _prepare_file(items, kind=kind, metadata=metadata.get(PurePath(filename).name.lower(), {}),
+                                      pseudonyms=pseudonyms)
+            except QualcodeError as exc:
+                outcome.status, outcome.error = "refused", exc
+                texts = []
+            if texts:
+                _store_file(session, project_id, texts, outcome, actor_id=actor_id, language=language)
+            if commit_each_file:
+                session.commit()
+            added += len(outcome.document_ids)
+            report.outcomes.append(outcome)
+    except DATABASE_ERRORS as exc:
+        imported = [o.file for o in report.imported] if commit_each_file else []  # else nothing stays
+        raise _file_refused(session, current, exc, imported) from exc
     if progress:
         progress(len(files), len(files), "")
     return report

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from qualcode.read.views.analysis import AnalysisContext, analysis_context
-from qualcode.ui import shell, state
+from qualcode.ui import markup, shell, state
 from qualcode.ui.state import tr
 
 CODING_DOC_KEY = "coding_doc_id"  # the Coding page opens this document
@@ -32,8 +32,9 @@ def segment_list(table: pd.DataFrame, key: str) -> None:
     st.caption(tr("analysis.segments_found", count=len(table)))
     for row in table.head(200).itertuples(index=False):
         left, right = st.columns([6, 1])
-        left.markdown(f"**{row.document}** · {row.start}–{row.end} · {row.informants or '—'} · `{row.codes}`")
-        left.caption(str(row.snippet).replace("\n", " "))
+        left.markdown(f"**{markup.inline(row.document)}** · {row.start}–{row.end} · "
+                      f"{markup.inline(row.informants or '—')} · {markup.code(row.codes)}")
+        left.caption(markup.inline(row.snippet))
         if right.button(tr("analysis.open_in_coding"), key=f"{key}_open_{row.segment_id}"):
             st.session_state[CODING_DOC_KEY] = int(row.document_id)
             st.switch_page("app_pages/coding.py")

@@ -68,7 +68,7 @@ class Server:
 
 def start_server(database_url: str, log: Path, script: str = "app.py", **extra_env: str) -> Server:
     port = free_port()
-    env = dict(os.environ, QUALCODE_DATABASE_URL=database_url, QUALCODE_LANGUAGE="id", **extra_env)
+    env = {**os.environ, "QUALCODE_DATABASE_URL": database_url, "QUALCODE_LANGUAGE": "id", **extra_env}
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",

@@ -221,3 +221,35 @@ def test_the_same_file_twice_is_reported_as_a_duplicate(demo_server, page, tmp_p
         copies = session.scalar(select(func.count()).select_from(Document).where(Document.original_filename == TXT_NAME))
     engine.dispose()
     assert copies == 1
+
+
+def test_an_import_that_meets_another_actions_lock_names_the_file(demo_server, page, tmp_path):
+    """Another action holds SQLite's write lock through the busy timeout (15 s): the import waits,
+    then says in Indonesian which file was not imported and that another action is writing."""
+    import sqlite3
+
+    from qualcode.migrate import sqlite_path
+
+    files = make_files(tmp_path)
+    engine = make_engine(demo_server.database_url)
+    with read_session(engine) as session:
+        documents_before = session.scalar(select(func.count()).select_from(Document))
+    open_import_tab(page, demo_server.url)
+    upload(page, "Berkas yang diimpor", [files[TXT_NAME]])
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Impor' && !b.disabled)")
+    other = sqlite3.connect(sqlite_path(demo_server.database_url), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        page.get_by_role("button", name="Impor", exact=True).click()
+        error = alert(page, "Error", f"{TXT_NAME}: tidak diimpor.")
+        error.wait_for(timeout=90_000)
+    finally:
+        other.rollback()
+        other.close()
+    assert "Tindakan lain masih menulis ke basis data" in error.inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "documents_import_locked")
+    with read_session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == documents_before
+    engine.dispose()

@@ -36,6 +36,7 @@ class CodeView:
     examples: list[str]
     indicators: list[str]
     codings: int
+    with_subcodes: int = 0  # codings of the code and every code under it
 
     def label(self, lang: str) -> str:
         if lang == "en" and self.name_en:
@@ -59,9 +60,15 @@ def codebook_view(session: Session, project_id: int) -> CodebookView:
     codes = tree_sorted(list(session.scalars(select(Code).where(Code.project_id == project_id))))
     table = queries.code_table(session, project_id)
     counts = dict(zip(table["id"], table["codings"], strict=True))
+    below: dict[str, int] = {}  # codings of a code and of every code under it, by path
+    for c in codes:
+        parts = c.path.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            below[prefix] = below.get(prefix, 0) + int(counts.get(c.id, 0))
     views = [CodeView(c.id, c.key, c.path, c.depth, c.codebook_id, c.name_id, c.name_en or "", c.colour,
                       c.definition or "", c.inclusion or "", c.exclusion or "", list(c.examples or []),
-                      list(c.indicators or []), int(counts.get(c.id, 0))) for c in codes]
+                      list(c.indicators or []), int(counts.get(c.id, 0)), int(below.get(c.path, 0))) for c in codes]
     books = common.codebooks(session, project_id)
     applied = {b.key for b in books}
     return CodebookView(books, views, {v.id: v for v in views}, {b.id: codebook_spec(session, b.id) for b in books},

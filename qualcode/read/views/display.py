@@ -15,10 +15,14 @@ from qualcode import codebook_meta
 from qualcode.analysis import displays
 from qualcode.analysis import export as display_files
 from qualcode.analysis.displays import Filters
+from qualcode.files import charts
+from qualcode.read.codes import code_colours
 from qualcode.read.views import common
 
-__all__ = ["DISPLAYS", "Filters", "CrossPair", "bar_chart_svg", "cell_segments", "cooccurrence_edges",
-           "csv_bytes", "dimensions", "directions", "display_table", "network_svg", "xlsx_bytes", "cases", "cross_pair"]
+__all__ = ["DISPLAYS", "Filters", "CrossPair", "bar_chart", "bar_chart_svg", "cell_segments", "chart_png",
+           "code_colours", "cooccurrence_edges", "cooccurrence_network", "csv_bytes", "dimensions", "directions",
+           "display_table", "network_gexf", "network_layout", "network_svg", "shade", "svg_png", "xlsx_bytes", "cases",
+           "cross_pair"]
 
 DISPLAYS = ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence")
 BY_CODEBOOK = ("frequencies", "cooccurrence")  # displays that the codebook choice filters (others are built on it)
@@ -27,8 +31,15 @@ dimensions = displays.dimensions
 cooccurrence_edges = displays.cooccurrence_edges
 csv_bytes = display_files.csv_bytes
 xlsx_bytes = display_files.xlsx_bytes
-bar_chart_svg = display_files.bar_chart_svg
-network_svg = display_files.network_svg
+bar_chart_svg = charts.bar_chart_svg
+network_svg = charts.network_svg
+bar_chart = charts.bar_chart
+chart_png = charts.chart_png
+svg_png = charts.svg_png
+network_gexf = charts.network_gexf
+network_layout = charts.network_layout
+cooccurrence_network = displays.cooccurrence_network
+shade = displays.shade
 
 
 @dataclass(frozen=True)

@@ -49,11 +49,18 @@ class PreparedSegments:
 class PreparedReport:
     html: str
     docx: bytes
+    charts: list[tuple[str, str, bytes]]  # every chart of the report: title, file name, PNG
+
+
+def _slug(session: Session, project_id: int) -> str:
+    """The project's name as a file name."""
+    name = project_service.get_project(session, project_id).name
+    return "".join(c if c.isalnum() else "_" for c in name).strip("_") or "project"
 
 
 def export_view(session: Session, project_id: int) -> ExportView:
     project = project_service.get_project(session, project_id)
-    slug = "".join(c if c.isalnum() else "_" for c in project.name).strip("_") or "project"
+    slug = _slug(session, project_id)
     return ExportView(project.name, slug, list(project.groups), common.codebooks(session, project_id),
                       queries.code_table(session, project_id), common.members(session, project_id),
                       default_matrices(session, project_id))
@@ -77,5 +84,8 @@ def codebook_file(session: Session, codebook_id: int, actor_id: int) -> bytes:
 
 def report_files(session: Session, project_id: int, actor_id: int, lang: str,
                  matrices: list[MatrixChoice]) -> PreparedReport:
+    """The study report as HTML and DOCX, and each of its charts as a PNG of its own."""
     report = build_report(session, project_id, actor_id=actor_id, lang=lang, matrices=matrices)
-    return PreparedReport(render_html(report), render_docx(report))
+    slug = _slug(session, project_id)
+    charts = [(chart.title, f"{slug}_{chart.name}.png", chart.png) for chart in report.charts]
+    return PreparedReport(render_html(report), render_docx(report), charts)
