@@ -15,7 +15,7 @@ from qualcode.read.views.common import DOCUMENT_KINDS
 from qualcode.services import analysis as analysis_service
 from qualcode.ui import analysis as ui
 from qualcode.ui import runner, state
-from qualcode.ui.columns import headers
+from qualcode.ui.columns import header_name, headers, localised
 from qualcode.ui.state import tr
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,9 +98,10 @@ def matrix(session: Any) -> Shown:
                         format_func=lambda v: tr(f"analysis.cell_{v}"), key="case_cells")
     table = views.display_table(session, pid, kind, book, filters, lang=lang, cell=cell)
     if kind == "checklist":
-        st.dataframe(views.shade(table, ["segments"]), width="stretch")
+        st.dataframe(views.shade(localised(table.drop(columns=["case_id", "code_id"])), [header_name("segments")]),
+                     width="stretch")
     else:
-        st.dataframe(views.shade(table) if cell == "count" else table, width="stretch")
+        st.dataframe(views.shade(localised(table)) if cell == "count" else localised(table), width="stretch")
     shown = Shown(table)
     if kind == "checklist" and not table.empty:
         shown.cell_edit = checklist_form(table)
@@ -149,7 +150,7 @@ def cross_framework(session: Any) -> Shown:
         return Shown()
     chosen = views.CrossPair(rows_book, factor_book, views.directions(session, factor_book))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, pair=chosen)
-    st.dataframe(views.shade(table), width="stretch")
+    st.dataframe(views.shade(localised(table)), width="stretch")
     row_dims = views.dimensions(context.codes, rows_book)
     factor_dims = views.dimensions(context.codes, factor_book)
     a, b, c = st.columns(3)
@@ -169,7 +170,7 @@ def cooccurrence(session: Any) -> Shown:
     level = right.radio(tr("analysis.level"), ["code", "dimension"], horizontal=True, key="cooc_level",
                         format_func=lambda v: tr(f"analysis.level_{v}"))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, scope=scope, level=level)
-    st.dataframe(views.shade(table), width="stretch")
+    st.dataframe(views.shade(localised(table)), width="stretch")
     shown = Shown(table)
     if not table.empty:
         colour_by = st.radio(tr("display.colour_by"), ["code", "codebook"], horizontal=True, key="network_colour",

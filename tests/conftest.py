@@ -167,3 +167,45 @@ def demo(demo_url: str) -> Iterator[Engine]:
     eng = make_engine(demo_url)
     yield eng
     eng.dispose()
+
+
+# The one headless Chromium of the test run (Debian's, never `playwright install`), for the browser
+# tests under tests/browser/ and any other test that renders a page (the report in print).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("QUALCODE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if candidate and Path(candidate).exists() else None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        message = "no Chromium found (install Debian's chromium, or set QUALCODE_CHROMIUM)"
+        if os.environ.get("QUALCODE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and QUALCODE_REQUIRE_BROWSER=1")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+

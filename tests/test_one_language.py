@@ -75,3 +75,26 @@ def test_every_page_speaks_indonesian(demo, page):
         if re.search(r"\bNone\b", str(text.value)):
             problems.append(f"raw None in text {str(text.value)[:80]!r}")
     assert not problems, sorted(set(problems))
+
+
+def index_names(element) -> list[str]:  # type: ignore[no-untyped-def]
+    """The row headers a matrix shows: its index names (a MultiIndex shows one column per level)."""
+    value = element.value
+    return [str(n) for n in value.index.names if n is not None] if isinstance(value, pd.DataFrame) else []
+
+
+def test_every_display_speaks_indonesian(demo):
+    """Each kind of display on the Display page (matrices' row headers included), in Indonesian."""
+    from qualcode.read.views.display import DISPLAYS
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/display.py").run()
+    problems = []
+    for kind in DISPLAYS:
+        at.radio(key="display_kind").set_value(kind).run()
+        assert not at.exception, (kind, [e.value for e in at.exception])
+        for element in [*at.dataframe, *at.get("arrow_data_frame")]:
+            problems += [f"{kind}: English header {h!r}" for h in [*headers(element), *index_names(element)]
+                         if english(h)]
+            problems += [f"{kind}: raw None in {c!r}" for c in raw_nones(element.value)]
+    assert not problems, sorted(set(problems))

@@ -321,23 +321,17 @@ def test_appendix_docx_has_the_same_sections_pictures_and_methods_table(session,
     assert fills and all(re.fullmatch(r"[0-9A-F]{6}", f) for f in fills)
 
 
-def test_report_in_print_keeps_sections_on_pages_and_wide_tables_whole(session, appendix_demo, tmp_path):
+def test_report_in_print_keeps_sections_on_pages_and_wide_tables_whole(session, appendix_demo, tmp_path, browser):
     """Chromium prints the HTML: a page per main section, displays on landscape pages, and no
-    table wider than its page (nothing cut)."""
-    import os
-    import shutil
-
-    chromium = os.environ.get("QUALCODE_CHROMIUM") or shutil.which("chromium")
-    if not chromium:
-        pytest.skip("no chromium")
-    from playwright.sync_api import sync_playwright
-
+    table wider than its page (nothing cut). ``browser`` is the browser tests' one Chromium
+    (Playwright's sync API runs once per process)."""
     pid, uid = appendix_demo
     page_file = tmp_path / "report.html"
     page_file.write_text(render_html(build_report(session, pid, actor_id=uid, lang="en")), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 1100, "height": 900})
         page.goto(page_file.as_uri())
         page.emulate_media(media="print")
         checks = page.evaluate("""() => [...document.querySelectorAll('section')].map(s => ({
@@ -345,22 +339,25 @@ def test_report_in_print_keeps_sections_on_pages_and_wide_tables_whole(session, 
             breaks: getComputedStyle(s).breakBefore,
             cut: [...s.querySelectorAll('.table')].filter(t => t.scrollWidth > t.clientWidth + 1).length}))""")
         pdf = page.pdf(format="A4")
-        browser.close()
+    finally:
+        context.close()
     assert [c["breaks"] for c in checks][1:] == ["page"] * (len(checks) - 1)
     assert [c["page"] for c in checks if c["wide"]] == ["wide", "wide"]
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= len(checks)
     # In print every table fits its page: portrait sections at A4 portrait's printable width (the
     # cross-framework matrix would not), landscape sections at A4 landscape's.
     cut = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    context = browser.new_context()
+    try:
         for width, sections in ((680, "section:not(.wide)"), (1010, "section.wide")):
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
             page.goto(page_file.as_uri())
             page.emulate_media(media="print")
             cut[sections] = page.evaluate("""(s) => [...document.querySelectorAll(s + ' .table')].filter(
                 t => t.querySelector('table').getBoundingClientRect().width > t.clientWidth + 1).length""", sections)
-        browser.close()
+    finally:
+        context.close()
     assert cut == {"section:not(.wide)": 0, "section.wide": 0}
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from qualcode.ui.state import tr_plain
+from qualcode.i18n import catalogue
+from qualcode.ui.state import lang, tr_plain
 
 Header = ColumnConfig | str | None
 
@@ -18,3 +20,17 @@ def headers(names: Iterable[object], **overrides: Header) -> dict[str, Header]:
     config: dict[str, Header] = {str(name): tr_plain(f"column.{name}") for name in names}
     config.update(overrides)
     return config
+
+
+def header_name(name: object) -> str:
+    """``column.<name>`` in the UI language when the catalogue has it; otherwise the name itself
+    (a matrix's columns are code labels, already in the UI language)."""
+    key = f"column.{name}"
+    return tr_plain(key) if key in catalogue(lang()) else str(name)
+
+
+def localised(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` to show: its index names and column names in the UI language (for
+    matrices, whose row headers are an index and which ``column_config`` cannot rename)."""
+    shown = table.rename(columns={c: header_name(c) for c in table.columns if isinstance(c, str)})
+    return shown.rename_axis(index=[header_name(n) if n is not None else None for n in shown.index.names])

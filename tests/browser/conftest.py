@@ -4,7 +4,6 @@ database, and Debian's headless Chromium driven by Playwright (never `playwright
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,37 +20,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from qualcode.db import make_engine, unit_of_work
 from qualcode.demo import load_demo
+from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: F401 - the one browser and its fixtures live there
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> str | None:
-    candidate = os.environ.get("QUALCODE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return candidate if candidate and Path(candidate).exists() else None
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    path = chromium_path()
-    if path is None:
-        message = "no Chromium found (install Debian's chromium, or set QUALCODE_CHROMIUM)"
-        if os.environ.get("QUALCODE_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and QUALCODE_REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    return path
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -113,16 +85,6 @@ def demo_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
     engine.dispose()
     with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -63,7 +63,8 @@ def test_sign_in_survives_reload_and_restart_until_sign_out(served, browser):
     wait_for_app(again, "Masuk ke qualcode")
     again.reload()
     wait_for_app(again, "Masuk ke qualcode")
-    assert again.get_by_label("Nama login").is_visible(), "a revoked cookie signs nobody in"
+    again.get_by_label("Nama login").wait_for(state="visible")  # a revoked cookie signs nobody in
+    assert again.get_by_role("button", name="Keluar").count() == 0, "a revoked cookie signs nobody in"
     restarted.close()
 
 

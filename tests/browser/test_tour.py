@@ -18,7 +18,7 @@ from tests.browser.conftest import ARTIFACTS, Server, running_server, wait_for_a
 pytestmark = pytest.mark.browser
 
 # (address, title of the page, text the page shows once its content is there, screenshot name)
-TOUR = [
+TOUR: list[tuple[str, str, str, str]] = [
     ("", "Projects", "Demo", "projects"),
     ("documents", "Documents", "Wawancara", "documents"),
     ("codebook", "Codebook", "Face-to-face dialogue", "codebook"),
@@ -26,7 +26,7 @@ TOUR = [
     ("suggestions", "Suggestions", "Accept", "suggestions"),
     ("review", "Review", "Krippendorff", "review"),
     ("analysis", "Condensation", "memo", "condensation"),
-    ("display", "Display", "matrix", "display"),
+    ("display", "Display", "Role-ordered matrix", "display"),
     ("conclusions", "Conclusions", "Statement", "conclusions"),
     ("export", "Export", "Report", "export"),
 ]
@@ -57,6 +57,12 @@ def test_tour_of_the_main_screens(english_demo, page):
         main = page.locator("[data-testid='stMain']")
         main.get_by_text(shows).first.wait_for(state="attached")
         wait_idle(page)
+        if name == "coding":  # the first coded passage, with its stripes in the margin
+            page.locator("[data-testid='qc-stripe']").first.scroll_into_view_if_needed()
+        if name == "display":  # the role-ordered matrix, shaded, rather than the first display
+            main.get_by_text("Role-ordered matrix").click()
+            main.locator("[data-testid='stSelectbox']").filter(has_text="Column").first.wait_for()
+            wait_idle(page)
         assert page.locator("[data-testid='stException']").count() == 0, f"{address or 'projects'}: the page raised"
         page.screenshot(path=str(path))
         if target:
