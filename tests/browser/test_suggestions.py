@@ -26,15 +26,6 @@ def decisions(url):
     return rows, coded
 
 
-def wait_for_decisions(page, url, count):  # type: ignore[no-untyped-def]
-    for _ in range(240):
-        rows, coded = decisions(url)
-        if len(rows) >= count:
-            return rows, coded
-        page.wait_for_timeout(250)
-    raise AssertionError(f"{count} decisions never reached the database")
-
-
 def settled_first_card(page, hook: str):  # type: ignore[no-untyped-def]
     """The first card once it shows exactly one ``hook`` button (not while a rerun still holds
     the previous card's elements), and that button."""
@@ -60,21 +51,22 @@ def accept_then_reject(page, database_url: str, name: str) -> None:  # type: ign
     accepted_text = card.inner_text()
     before = len(decisions(database_url)[1])
     accept.click()
-    rows, coded = wait_for_decisions(page, database_url, 1)
-    assert rows[0][0] == "accepted" and rows[0][1] == accepted_key
-    assert coded[rows[0][2]] == accepted_key
-    # The next suggestion takes the first card's place (no fixed sleep: wait for the change).
+    # The next suggestion takes the first card's place once the decision is stored (the page
+    # reruns after the action's commit): wait for that change, then read the database.
     page.wait_for_function(f"t => document.querySelector(\"{CARD}\") && document.querySelector(\"{CARD}\").innerText !== t",
                            arg=accepted_text, timeout=60_000)
+    rows, coded = decisions(database_url)
+    assert len(rows) == 1 and rows[0][0] == "accepted" and rows[0][1] == accepted_key
+    assert coded[rows[0][2]] == accepted_key
     wait_for_app(page, "Saran kode")
     card, reject = settled_first_card(page, "qc-reject")
     rejected_text = card.inner_text()
     reject.click()
-    rows, coded = wait_for_decisions(page, database_url, 2)
-    assert rows[1][0] == "rejected" and rows[1][2] is None  # remembered, and no coding made
-    assert len(coded) == before + 1
     page.wait_for_function(f"t => !document.querySelector(\"{CARD}\") || document.querySelector(\"{CARD}\").innerText !== t",
                            arg=rejected_text, timeout=60_000)
+    rows, coded = decisions(database_url)
+    assert len(rows) == 2 and rows[1][0] == "rejected" and rows[1][2] is None  # remembered, and no coding made
+    assert len(coded) == before + 1
     screenshot(page, f"{name}_after_decisions")
     assert errors == []
 
