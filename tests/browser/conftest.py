@@ -7,19 +7,23 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from google.protobuf.message import DecodeError
+from sqlalchemy import select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from qualcode.db import make_engine, unit_of_work
 from qualcode.demo import load_demo
+from qualcode.models import Code, Document
+from qualcode.services import projects
+from qualcode.services.codings import code_span
 from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: F401 - the one browser and its fixtures live there
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,21 +50,29 @@ def start_server(database_url: str, log: Path, script: str = "app.py", **extra_e
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
-    handle = open(log, "wb")
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ready = threading.Event()
+    threading.Thread(target=_copy_output, args=(process, log, ready), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return Server(url, database_url, process, log)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not come up in 60 s:\n{log.read_text()}")
+    # Wait on the server's own word that it listens (or its exit), then check its health once.
+    if not ready.wait(60) or process.poll() is not None:
+        process.kill()
+        raise RuntimeError(f"streamlit did not come up in 60 s:\n{log.read_text()}")
+    with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as response:
+        assert response.status == 200, f"streamlit is not healthy:\n{log.read_text()}"
+    return Server(url, database_url, process, log)
+
+
+def _copy_output(process: subprocess.Popen[bytes], log: Path, ready: threading.Event) -> None:
+    """Copy the server's output into ``log``; set ``ready`` once it says where it listens, or
+    when it ends (the caller then finds it exited)."""
+    with open(log, "wb") as handle:
+        for line in iter(process.stdout.readline, b""):  # type: ignore[union-attr]
+            handle.write(line)
+            handle.flush()
+            if b"URL:" in line:
+                ready.set()
+    ready.set()
 
 
 @contextmanager
@@ -77,13 +89,30 @@ def running_server(database_url: str, log: Path, script: str = "app.py", **extra
             server.process.kill()
 
 
-@pytest.fixture
-def demo_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
-    engine = make_engine(sqlite_url)
+@contextmanager
+def demo_running(database_url: str, log: Path, codings: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+                 **extra_env: str) -> Iterator[Server]:
+    """The demo study, with ``codings`` added by its owner (document title prefix -> phrase ->
+    code keys: each phrase's first occurrence coded with each code), served for the block."""
+    engine = make_engine(database_url)
     with unit_of_work(engine) as session:
         load_demo(session)
+        owner = projects.get_user_by_login(session, "peneliti")
+        code = {c.key: c.id for c in session.scalars(select(Code))}
+        for prefix, phrases in (codings or {}).items():
+            doc = session.scalar(select(Document).where(Document.title.like(prefix + "%")))
+            for phrase, keys in phrases.items():
+                start = doc.text.index(phrase)
+                for key in keys:
+                    code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
     engine.dispose()
-    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+    with running_server(database_url, log, **extra_env) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
+    with demo_running(sqlite_url, tmp_path / "streamlit.log") as server:
         yield server
 
 
