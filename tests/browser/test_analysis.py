@@ -13,12 +13,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from qualcode.analysis.tables import Conclusion, ConclusionEvidence, PatternCode
-from qualcode.db import make_engine, read_session, unit_of_work
-from qualcode.demo import load_demo
-from qualcode.models import Code, Document, Memo
-from qualcode.services import projects
-from qualcode.services.codings import code_span
-from tests.browser.conftest import Server, rerun, running_server, screenshot, wait_for_app, wait_settled
+from qualcode.db import make_engine, read_session
+from qualcode.models import Memo
+from tests.browser.conftest import Server, demo_running, rerun, screenshot, wait_for_app, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +29,8 @@ CODINGS = {  # document title prefix -> (phrase, codes); the codings the test ne
 
 @pytest.fixture
 def analysis_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-        owner = projects.get_user_by_login(session, "peneliti")
-        code = {c.key: c.id for c in session.scalars(select(Code))}
-        for prefix, (phrase, keys) in CODINGS.items():
-            doc = session.scalar(select(Document).where(Document.title.like(prefix + "%")))
-            start = doc.text.index(phrase)
-            for key in keys:
-                code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
-    engine.dispose()
-    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+    codings = {prefix: {phrase: keys} for prefix, (phrase, keys) in CODINGS.items()}
+    with demo_running(sqlite_url, tmp_path / "streamlit.log", codings) as server:
         yield server
 
 

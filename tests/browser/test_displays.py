@@ -12,14 +12,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from sqlalchemy import select
 
-from qualcode.db import make_engine, unit_of_work
-from qualcode.demo import load_demo
-from qualcode.models import Code, Document
-from qualcode.services import projects
-from qualcode.services.codings import code_span
-from tests.browser.conftest import Server, running_server, screenshot, wait_for_app, wait_idle
+from tests.browser.conftest import Server, demo_running, screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -36,19 +30,7 @@ LONG_LABEL = "Ketimpangan kekuasaan, sumber daya, dan pengetahuan"  # longer tha
 
 @pytest.fixture
 def display_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-        owner = projects.get_user_by_login(session, "peneliti")
-        code = {c.key: c.id for c in session.scalars(select(Code))}
-        for prefix, phrases in CODINGS.items():
-            doc = session.scalar(select(Document).where(Document.title.like(prefix + "%")))
-            for phrase, keys in phrases.items():
-                start = doc.text.index(phrase)
-                for key in keys:
-                    code_span(session, doc.id, start, start + len(phrase), code[key], actor_id=owner.id)
-    engine.dispose()
-    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+    with demo_running(sqlite_url, tmp_path / "streamlit.log", CODINGS) as server:
         yield server
 
 

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.db import make_engine, unit_of_work
-from qualcode.demo import load_demo
-from tests.browser.conftest import ARTIFACTS, Server, running_server, wait_for_app, wait_idle
+from tests.browser.conftest import ARTIFACTS, Server, demo_running, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +32,7 @@ TOUR: list[tuple[str, str, str, str]] = [
 
 @pytest.fixture
 def english_demo(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
-    engine = make_engine(sqlite_url)
-    with unit_of_work(engine) as session:
-        load_demo(session)
-    engine.dispose()
-    with running_server(sqlite_url, tmp_path / "streamlit.log", QUALCODE_LANGUAGE="en") as server:
+    with demo_running(sqlite_url, tmp_path / "streamlit.log", QUALCODE_LANGUAGE="en") as server:
         yield server
 
 
