@@ -51,7 +51,9 @@ def _extract(lines: list[str], locate: str, span: str, until: str | None = None)
         at = line.lower().index(wanted)
         if until:
             end = line.lower().find(_clean(until).lower(), at)
-            return line[at:end + len(_clean(until))] if end >= 0 else None
+            if end >= 0:
+                return line[at:end + len(_clean(until))]
+            continue
         if span == "line":
             return line
         out, position = [], 0
@@ -61,6 +63,19 @@ def _extract(lines: list[str], locate: str, span: str, until: str | None = None)
                 out.append(sentence)
             position = end + 1
         return " ".join(out) if out else line
+    return None
+
+
+def _extract_broken(lines: list[str], locate: str, until: str | None) -> str | None:
+    """The passage whose phrase starts on a line and runs over the next one or two."""
+    wanted = _clean(locate).lower()
+    for i, first in enumerate(lines):
+        window = " ".join(lines[i:i + 3])
+        at = window.lower().find(wanted)
+        if 0 <= at < len(first):
+            text = _extract([window], locate, "sentence", until)
+            if text is not None:
+                return text
     return None
 
 
@@ -81,6 +96,7 @@ def load(seeds: Path = SEEDS, cache: Path = CACHE) -> list[Passage]:
     if not seeds.is_dir():
         raise FileNotFoundError(seeds)
     files = {}
+    by_source = {source["id"]: source for source in spec["sources"]}
     for source in spec["sources"]:
         path = (cache if source.get("where") == "web" else seeds) / source["file"]
         if path.is_file():
@@ -90,7 +106,14 @@ def load(seeds: Path = SEEDS, cache: Path = CACHE) -> list[Passage]:
         lines = files.get(item["source"])
         if lines is None:
             continue
-        text = _extract(lines, item["locate"], item.get("span", "sentence"), item.get("until"))
+        span = item.get("span", "sentence")
+        text = None
+        if by_source[item["source"]].get("where") == "web" and span == "sentence":
+            # A page's line breaks are its layout and differ between copies: a phrase, or its
+            # sentence, may run over a line break, so it is read from its line and the next two.
+            text = _extract_broken(lines, item["locate"], item.get("until"))
+        if text is None:
+            text = _extract(lines, item["locate"], span, item.get("until"))
         if text is None:
             raise LookupError(f"{item['id']}: {item['locate']!r} not found in {item['source']}")
         out.append(Passage(item["id"], item["source"], item["codebook"], tuple(item["labels"]), text))
