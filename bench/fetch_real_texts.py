@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     real_passages.CACHE.mkdir(parents=True, exist_ok=True)
     failed = 0
-    for source in real_passages.sources():
+    for source in real_passages.sources(real_passages.DATA) + (
+            real_passages.sources(real_passages.DEV) if real_passages.DEV.is_file() else []):
         if source.get("where") != "web" or (args.sources and source["id"] not in args.sources):
             continue
         target = real_passages.CACHE / source["file"]

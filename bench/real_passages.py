@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).parent / "data" / "real_passages.yaml"
+DATA = Path(__file__).parent / "data" / "real_passages.yaml"  # the test set
+DEV = Path(__file__).parent / "data" / "real_dev_passages.yaml"  # the tuning set: other studies
 SEEDS = ROOT.parent / "shared" / "seeds"
 CACHE = Path(os.environ.get("QUALCODE_REAL_TEXTS", Path.home() / ".cache" / "qualcode" / "real_texts"))
 SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bNo\.)\s+(?=[A-Z0-9(\"“])")
@@ -79,20 +80,20 @@ def _extract_broken(lines: list[str], locate: str, until: str | None) -> str | N
     return None
 
 
-def sources() -> list[dict]:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))["sources"]
+def sources(data: Path = DATA) -> list[dict]:
+    return yaml.safe_load(data.read_text(encoding="utf-8"))["sources"]
 
 
-def missing_web_sources(cache: Path = CACHE) -> list[str]:
+def missing_web_sources(cache: Path = CACHE, data: Path = DATA) -> list[str]:
     """Ids of web sources whose text is not in the cache (run bench/fetch_real_texts.py)."""
-    return [s["id"] for s in sources() if s.get("where") == "web" and not (cache / s["file"]).is_file()]
+    return [s["id"] for s in sources(data) if s.get("where") == "web" and not (cache / s["file"]).is_file()]
 
 
-def load(seeds: Path = SEEDS, cache: Path = CACHE) -> list[Passage]:
+def load(seeds: Path = SEEDS, cache: Path = CACHE, data: Path = DATA) -> list[Passage]:
     """The passages found in ``seeds`` and, for web sources, in ``cache`` (web sources missing from
     the cache are left out); raises ``FileNotFoundError`` when the seeds folder is absent and
     ``LookupError`` when a locator no longer finds its passage."""
-    spec = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(data.read_text(encoding="utf-8"))
     if not seeds.is_dir():
         raise FileNotFoundError(seeds)
     files = {}
@@ -121,15 +122,17 @@ def load(seeds: Path = SEEDS, cache: Path = CACHE) -> list[Passage]:
 
 
 def main() -> None:
+    import sys
+    data = DEV if "--dev" in sys.argv[1:] else DATA
     try:
-        passages = load()
+        passages = load(data=data)
     except FileNotFoundError as missing:
         print(f"{missing} not found: the real-text set needs ../shared/seeds")
         return
     for p in passages:
         print(f"{p.id:<8} {p.codebook:<17} {','.join(p.labels):<50} {p.text[:110]}")
     print(f"{len(passages)} passages from {len({p.source for p in passages})} sources")
-    missing = missing_web_sources()
+    missing = missing_web_sources(data=data)
     if missing:
         print(f"web sources not in {CACHE} (run bench/fetch_real_texts.py): {', '.join(missing)}")
 
