@@ -12,7 +12,12 @@ process steps, outcomes; Najam: the five Cs), beside two baselines (TF-IDF simil
 code's profile alone, and the majority class); the same per dimension with where the misses go;
 for Najam, how often the direction (supporting / inhibiting) is right; then a learning curve of
 the learned model and of the blend after 5, 10, 20 and 50 coded examples per dimension (where the
-set has that many), averaged over three draws.
+set has that many), trained as the app trains (the passages' own codes, the codebook's texts as
+prior documents), averaged over ten draws.
+
+The real-text tuning set, bench/data/real_dev_passages.yaml (other studies than the test set), is
+reported first when its texts are cached: codebook changes are judged on it and on the synthetic
+set, never on the test set.
 
 Run: ``.venv/bin/python -m bench.suggest_eval``
 """
@@ -164,48 +169,64 @@ def direction(items: list[Item], texts: list[str]) -> None:
           f"{sum(t == majority for _, t in known) / len(known):.3f}")
 
 
+DRAWS = 10
+
+
 def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None:  # type: ignore[no-untyped-def]
-    """Model and blend after n coded examples per dimension, tested on the other passages of the
-    same study (training and test passages never share a source document)."""
+    """Codebook-only, the learned model alone and the blend after n coded examples per dimension,
+    tested on the other passages of the set (never trained on). The model is trained as the app
+    trains it: on the passages' own codes (a dimension or one of its child codes), with the
+    codebook's texts as prior documents, and blended per code with the weight its number of coded
+    examples earns (``LearnedModel.weight``); scored at the level of dimensions. Means over
+    ``DRAWS`` random draws of the training passages, with the spread (standard deviation) of the
+    blend's gain over codebook-only."""
     by_dim: dict[str, list[int]] = defaultdict(list)
     for i, truth in enumerate(truths):
         for d in truth:
             by_dim[d].append(i)
     dims = sorted(by_dim)
+    keys = {code.key for code in codes}
+    code_labels = [{label for label in item.labels if label in keys} for item in items]
     smallest = min(len(v) for v in by_dim.values())
     print(f"  learning curve (n coded examples per dimension; test = the other passages; smallest dimension "
-          f"has {smallest}):")
-    for n in (5, 10, 20, 50):
+          f"has {smallest}; {DRAWS} draws):")
+    for n in (5, 10, 15, 20, 50):
         if n >= smallest:
             print(f"    n={n:>2}: not enough passages (needs more than {n} per dimension)")
             continue
         results = []
-        for seed in range(3):  # three draws, averaged
+        for seed in range(DRAWS):
             rng = random.Random(1000 * n + seed)
             train = sorted({i for d in dims for i in rng.sample(by_dim[d], n)})
             test = [i for i in range(len(items)) if i not in set(train)]
-            model = LearnedModel().fit([texts[i] for i in train], [truths[i] for i in train], min_examples=2,
-                                       cross_validate=False)
+            model = LearnedModel().fit([texts[i] for i in train], [code_labels[i] for i in train], min_examples=2,
+                                       cross_validate=False, priors=codes)
             probabilities, _ = model.predict([docs[i] for i in test])
             model_scores = np.zeros((len(test), len(codes)))
             blend = scores[test].copy()
             for c, code in enumerate(codes):
-                dim = dimension[code.key]
-                if dim in probabilities:
-                    model_scores[:, c] = probabilities[dim]
-                    w = model.weight(dim)
-                    blend[:, c] = (1 - w) * scores[test, c] + w * probabilities[dim]
+                if code.key in probabilities:
+                    model_scores[:, c] = probabilities[code.key]
+                    w = model.weight(code.key)
+                    blend[:, c] = (1 - w) * scores[test, c] + w * probabilities[code.key]
             t_truth = [truths[i] for i in test]
             results.append([accuracy(dimension_ranking(m, codes, dimension), t_truth, k)
                             for m in (scores[test], model_scores, blend) for k in (1, 3)])
-        mean = np.mean(results, axis=0)
+        array = np.array(results)
+        mean = array.mean(axis=0)
+        gain = array[:, 4] - array[:, 0]
         verdict = "blend beats codebook-only" if mean[4] > mean[0] else "blend does NOT beat codebook-only"
         print(f"    n={n:>2}: codebook {mean[0]:.3f}/{mean[1]:.3f} | model {mean[2]:.3f}/{mean[3]:.3f} | "
-              f"blend {mean[4]:.3f}/{mean[5]:.3f} (top-1/top-3, {len(test)} test passages, 3 draws): {verdict}")
+              f"blend {mean[4]:.3f}/{mean[5]:.3f} (top-1/top-3, {len(test)} test passages; top-1 gain "
+              f"{gain.mean():+.3f} sd {gain.std():.3f}): {verdict}")
 
 
 def main() -> None:
     evaluate(f"synthetic set ({DATA.relative_to(ROOT)})", synthetic_set(), curve=True)
+    if real_passages.DEV.is_file() and not real_passages.missing_web_sources(data=real_passages.DEV):
+        dev = [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load(data=real_passages.DEV)]
+        evaluate("real-text TUNING set (bench/data/real_dev_passages.yaml, other studies than the test set)", dev,
+                 curve=False)
     real = real_set()
     if real:
         evaluate("real-text set (bench/data/real_passages.yaml, read from ../shared/seeds and the web cache)", real,

@@ -62,6 +62,31 @@ def test_learned_model_learns_and_reports_its_quality():
     assert not results[1] or results[1][0].score < results[0][0].score
 
 
+def test_learned_model_starts_from_the_codebook_texts():
+    """Five coded segments all about meetings: without the codebook the classifier knows only
+    them; with the codebook's texts as prior documents it also knows the code's own words. The
+    prior documents never count as coded examples, never show as nearest examples, and the
+    quality table is cross-validated on the coded segments alone."""
+    coded = [f"Rapat di balai desa minggu ke-{i} membahas jadwal ronda malam." for i in range(5)]
+    other = [f"Harga pupuk naik lagi tahun {2015 + i}, petani mengeluh ke dinas." for i in range(10)]
+    codes = [CodeInfo("trust", "trust", "Membangun kepercayaan", definition="Saling percaya antar pihak.",
+                      examples=("Sekarang kami saling percaya dengan dinas.",), indicators=("kepercayaan", "percaya")),
+             CodeInfo("cost", "cost", "Biaya", definition="Harga dan biaya yang ditanggung petani.",
+                      indicators=("harga", "biaya"))]
+    texts, labels = coded + other, [{"trust"}] * 5 + [set()] * 10
+    plain = LearnedModel().fit(texts, labels, min_examples=5)
+    primed = LearnedModel().fit(texts, labels, min_examples=5, priors=codes)
+    unseen = CodebookSuggester(codes).docs(["Kepercayaan warga kepada pemerintah desa mulai tumbuh, mereka percaya."])
+    assert primed.predict(unseen)[0]["trust"][0] > plain.predict(unseen)[0]["trust"][0] + 0.1
+    assert primed.examples["trust"] == [0, 1, 2, 3, 4] and primed.weight("trust") == plain.weight("trust")
+    assert "cost" not in primed.keys  # the codebook alone trains no classifier: coded examples do
+    assert primed.quality["trust"].examples == 5 and primed.quality["trust"].recall is not None
+    _, features = primed.predict(unseen)
+    assert set(primed.nearest_examples(features, 0, "trust", k=5)) <= {t[:200] for t in coded}
+    restored = LearnedModel.from_bytes(*primed.to_bytes())
+    assert restored.train_matrix.shape[0] == len(texts)  # the prior documents are not stored
+
+
 def run_cli(*args, stdin=None, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
     env.pop("QUALCODE_DATABASE_URL", None) if not env_extra or "QUALCODE_DATABASE_URL" not in env_extra else None

@@ -24,7 +24,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_score, recall_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, NORM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -138,6 +138,20 @@ def _classifier() -> LogisticRegression:
     return LogisticRegression(class_weight="balanced", max_iter=1000, C=4.0)
 
 
+def _prior_documents(codes: Sequence[CodeInfo]) -> tuple[list[str], list[set[str]]]:
+    """The codebook's texts of each code, labelled with its code (examples of it, and
+    counter-examples for the other codes)."""
+    texts: list[str] = []
+    out: list[set[str]] = []
+    for code in codes:
+        own = [f"{code.name_id}. {code.definition} {code.inclusion}", *code.examples, " ".join(code.indicators)]
+        for text in own:
+            if text.strip(" ."):
+                texts.append(text)
+                out.append({code.key})
+    return texts, out
+
+
 class LearnedModel:
     """One class-balanced logistic regression per code, over lemma and character n-gram TF-IDF.
 
@@ -157,7 +171,7 @@ class LearnedModel:
         self.examples: dict[str, list[int]] = {}
         self.texts: list[str] = []
         self.train_matrix: csr_matrix | None = None  # word TF-IDF of the training texts (nearest examples)
-        self._training: tuple[object, list[set[str]]] | None = None  # features and labels, until cross-validated
+        self._training: tuple[csr_matrix, list[set[str]], int] | None = None  # until cross-validated
 
     def _features(self, norms: list[list[str]], fit: bool = False):  # type: ignore[no-untyped-def]
         joined = [" ".join(n) for n in norms]
@@ -166,12 +180,20 @@ class LearnedModel:
         return hstack([self.words.transform(norms), self.chars.transform(joined)]).tocsr()
 
     def fit(self, texts: list[str], labels: list[set[str]], *, min_examples: int = MIN_EXAMPLES,
-            cross_validate: bool = True) -> LearnedModel:
+            cross_validate: bool = True, priors: Sequence[CodeInfo] = ()) -> LearnedModel:
         """Train on coded texts (each with its set of code ids); negatives are the other texts
         (include uncoded units with an empty label set). Without ``cross_validate`` the quality
-        table waits for :meth:`cross_validate` (the worker runs it after storing the model)."""
+        table waits for :meth:`cross_validate` (the worker runs it after storing the model).
+
+        ``priors`` are the codebook's codes: each code's own texts (its definition with the
+        inclusion criterion, each example, its indicator terms) join the training set as examples
+        of that code, so a classifier trained on a handful of coded segments starts from what the
+        codebook says rather than from nothing. They never count as coded examples (a code still
+        needs ``min_examples`` of those), never show as nearest examples, and are not scored in
+        the cross-validation."""
+        prior_texts, prior_labels = _prior_documents(priors)
         nlp = get_nlp()
-        norms = [_norms(d) for d in nlp.pipe(texts, batch_size=256, disable=["sentencizer"])]
+        norms = [_norms(d) for d in nlp.pipe([*texts, *prior_texts], batch_size=256, disable=["sentencizer"])]
         self.texts = [t[:200] for t in texts]
         counts: dict[str, int] = {}
         for label_set in labels:
@@ -179,11 +201,12 @@ class LearnedModel:
                 counts[key] = counts.get(key, 0) + 1
         if not texts:
             return self
+        all_labels = [*labels, *prior_labels]
         features = self._features(norms, fit=True)
-        self.train_matrix = features[:, : len(self.words.vocabulary_)].tocsr()
+        self.train_matrix = features[: len(texts), : len(self.words.vocabulary_)].tocsr()
         for key, count in sorted(counts.items()):
-            y = np.array([key in s for s in labels], dtype=int)
-            self.examples[key] = [i for i, v in enumerate(y) if v]
+            y = np.array([key in s for s in all_labels], dtype=int)
+            self.examples[key] = [i for i in range(len(texts)) if y[i]]
             self.quality[key] = CodeQuality(key, count, None, None)
             if count < min_examples or y.sum() == len(y):
                 continue
@@ -192,23 +215,29 @@ class LearnedModel:
         if self.keys:
             self.coef = np.vstack([self.classifiers[k].coef_[0] for k in self.keys])
             self.intercept = np.array([self.classifiers[k].intercept_[0] for k in self.keys])
-        self._training = (features, labels)
+        self._training = (features, all_labels, len(texts))
         if cross_validate:
             self.cross_validate()
         return self
 
     def cross_validate(self) -> dict[str, CodeQuality]:
-        """Each code's precision and recall from stratified 5-fold cross-validation (the slow
-        part of training: run it after the model is stored and in use)."""
+        """Each code's precision and recall from stratified 5-fold cross-validation over the coded
+        texts (the codebook's prior documents join every training fold and are never scored; the
+        slow part of training: run it after the model is stored and in use)."""
         if self._training is None:
             return self.quality
-        features, labels = self._training
+        features, labels, coded = self._training
+        priors = np.arange(coded, len(labels))
         for key in self.keys:
-            y = np.array([key in s for s in labels], dtype=int)
+            y_all = np.array([key in s for s in labels], dtype=int)
+            y = y_all[:coded]
             folds = min(5, int(y.sum()), int(len(y) - y.sum()))
             if folds < 2:
                 continue
-            predicted = cross_val_predict(_classifier(), features, y, cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+            predicted = np.zeros(coded, dtype=int)
+            for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(coded), y):
+                rows = np.concatenate([train, priors])
+                predicted[test] = _classifier().fit(features[rows], y_all[rows]).predict(features[test])
             self.quality[key] = CodeQuality(key, int(y.sum()), float(precision_score(y, predicted, zero_division=0)),
                                             float(recall_score(y, predicted, zero_division=0)))
         self._training = None

@@ -21,7 +21,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from qualcode import codebook_meta
 from qualcode.db import SQLITE_BUSY_TIMEOUT_MS, bind_url
 from qualcode.errors import ValidationError
 from qualcode.models import Code, Coding, Document, Segment, utcnow
@@ -52,12 +51,7 @@ class QueueItem:
     code_db_id: int
 
 
-def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[str, int]]:
-    rows = list(session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.path)))
-    skip = codebook_meta.never_suggested(session, project_id)  # e.g. the 5C directions (codebook meta:)
-    infos = [CodeInfo(c.key, c.path, c.name_id, c.name_en, c.definition, c.inclusion, tuple(c.examples),
-                      tuple(c.indicators)) for c in rows if c.key not in skip]
-    return infos, {c.key: c.id for c in rows}
+code_infos = suggestion_models.code_infos  # the codes suggestions may propose, and their ids
 
 
 def project_codes(session: Session, project_id: int) -> dict[int, Code]:

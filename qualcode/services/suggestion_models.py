@@ -31,9 +31,10 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from qualcode import codebook_meta
 from qualcode.db import bind_url, make_engine, unit_of_work
 from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
-from qualcode.nlp.suggest import LearnedModel
+from qualcode.nlp.suggest import CodeInfo, LearnedModel
 from qualcode.nlp.tables import SuggestionModel
 
 ROOT = Path(__file__).resolve().parents[2]  # where ``python -m qualcode...`` finds the package
@@ -52,6 +53,16 @@ def coding_revision(session: Session, project_id: int) -> str:
     ).one()
     stamp = last_update.strftime("%Y%m%d%H%M%S%f") if last_update else "-"
     return f"{count}:{last_id or 0}:{stamp}"
+
+
+def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[str, int]]:
+    """The codes suggestions may propose (not those the codebook marks never suggested, e.g. the
+    5C directions) with their codebook texts, and every code's id by key."""
+    rows = list(session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.path)))
+    skip = codebook_meta.never_suggested(session, project_id)
+    infos = [CodeInfo(c.key, c.path, c.name_id, c.name_en, c.definition, c.inclusion, tuple(c.examples),
+                      tuple(c.indicators)) for c in rows if c.key not in skip]
+    return infos, {c.key: c.id for c in rows}
 
 
 def training_data(session: Session, project_id: int, limit_negatives: int = 400) -> tuple[list[str], list[set[str]]]:
@@ -172,6 +183,7 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
             if busy:
                 return None  # one training per project at a time: that worker trains this revision next
             texts, labels = training_data(session, project_id)
+            priors, _ = code_infos(session, project_id)
             row = existing or SuggestionModel(project_id=project_id, revision=revision)
             row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
             if existing is None:
@@ -184,7 +196,8 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
     done = threading.Event()
     threading.Thread(target=_heartbeat, args=(engine, model_id, done), daemon=True).start()
     try:
-        model = LearnedModel().fit(texts, labels, cross_validate=False) if any(labels) else LearnedModel()
+        model = (LearnedModel().fit(texts, labels, cross_validate=False, priors=priors) if any(labels)
+                 else LearnedModel())
         payload, meta = model.to_bytes()
     except Exception as exc:  # a failed training must not leave the revision claimed forever
         with unit_of_work(engine) as session:
@@ -242,7 +255,8 @@ def learned_model(session: Session, project_id: int) -> LearnedModel:
         if loaded is not None:
             return loaded
     texts, labels = training_data(session, project_id)
-    model = LearnedModel().fit(texts, labels) if any(labels) else LearnedModel()
+    priors, _ = code_infos(session, project_id)
+    model = LearnedModel().fit(texts, labels, priors=priors) if any(labels) else LearnedModel()
     payload, meta = model.to_bytes()
     row = SuggestionModel(project_id=project_id, revision=status.revision, status="ready",
                           examples=sum(1 for lab in labels if lab), payload=payload, meta=meta,
