@@ -62,6 +62,24 @@ def test_learned_model_learns_and_reports_its_quality():
     assert not results[1] or results[1][0].score < results[0][0].score
 
 
+def test_joined_compounds_and_longer_indicators():
+    """"kerjasama" and "bekerjasama" are "kerja sama" as KBBI spells it, for the indicators and
+    the definition similarity alike; an indicator inside a longer one of another code gives way
+    ("nota kesepahaman" is an MoU, not shared understanding)."""
+    codes = [CodeInfo("history", "history", "Sejarah kerja sama", definition="Riwayat kerja sama antar pihak.",
+                      indicators=("sejarah kerja sama",)),
+             CodeInfo("rules", "rules", "Aturan dasar", indicators=("nota kesepahaman",)),
+             CodeInfo("understanding", "understanding", "Pemahaman bersama", indicators=("kesepahaman",))]
+    suggester = CodebookSuggester(codes)
+    docs = suggester.docs(["Sejarah kerjasama kedua dinas cukup panjang.", "Mereka sudah lama bekerjasama.",
+                           "Belum ada nota kesepahaman yang diteken.", "Kesepahaman para pihak mulai tumbuh."])
+    scores, terms, similarity = suggester.scores(docs)
+    assert terms[0] == {"history": ["Sejarah kerjasama"]}
+    assert similarity[1, 0] > 0  # "bekerjasama" shares "kerja sama" with the history code's profile
+    assert terms[2] == {"rules": ["nota kesepahaman"]}
+    assert terms[3] == {"understanding": ["Kesepahaman"]}
+
+
 def test_learned_model_starts_from_the_codebook_texts():
     """Five coded segments all about meetings: without the codebook the classifier knows only
     them; with the codebook's texts as prior documents it also knows the code's own words. The

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -72,17 +73,56 @@ def split_units(text: str, unit: str = "turn") -> list[TextUnit]:
     return parse_units(text, unit)
 
 
+# Compounds that the standard spelling (KBBI) writes as two words and writers often join, with or
+# without affixes: "kerjasama", "bekerjasama", "sumberdaya", "bertanggungjawab", "ditindaklanjuti".
+# Joined, they would miss the codebook's "kerja sama" and "sumber daya".
+COMPOUNDS = {"kerjasama": ("kerja", "sama"), "sumberdaya": ("sumber", "daya"),
+             "tanggungjawab": ("tanggung", "jawab"), "tindaklanjut": ("tindak", "lanjut")}
+_JOINED = re.compile(rf"^(?:ber|be|di|ke|per|pe|se|meng|mem|men|me)?({'|'.join(COMPOUNDS)})(?:nya|kan|i|an)?$")
+
+
 def _norms(doc: Doc) -> list[str]:
-    """The normal forms of the words (not punctuation or numbers), read from hash arrays."""
+    """The normal forms of the words (not punctuation or numbers), read from hash arrays; a joined
+    compound counts as its two words."""
     if not len(doc):
         return []
     strings = doc.vocab.strings
     arr = doc.to_array([NORM, IS_ALPHA, IS_PUNCT, LIKE_NUM])
-    return [strings[int(norm)] for norm, alpha, punct, num in arr.tolist() if alpha or not (punct or num)]
+    out: list[str] = []
+    for norm, alpha, punct, num in arr.tolist():
+        if alpha or not (punct or num):
+            word = strings[int(norm)]
+            joined = _JOINED.match(word) if len(word) > 9 else None
+            if joined:
+                out.extend(COMPOUNDS[joined.group(1)])
+            else:
+                out.append(word)
+    return out
+
+
+def _spellings(term: str) -> list[str]:
+    """An indicator term as written, and with its compounds joined ("sejarah kerjasama")."""
+    joined = term
+    for compound, (first, second) in COMPOUNDS.items():
+        joined = re.sub(rf"\b{first} {second}\b", compound, joined, flags=re.IGNORECASE)
+    return [term] if joined == term else [term, joined]
 
 
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
+
+
+def _longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Indicator matches without those inside a longer match: "nota kesepahaman" (an MoU) hides
+    the "kesepahaman" (shared understanding) within it. Matches of the same words for several
+    codes all stay."""
+    kept: set[tuple[int, int]] = set()
+    reach = -1  # the furthest end of the spans before, which all start at or before this one
+    for start, end in sorted({(start, end) for _, start, end in matches}, key=lambda se: (se[0], -se[1])):
+        if end > reach:
+            kept.add((start, end))
+            reach = end
+    return [m for m in matches if (m[1], m[2]) in kept]
 
 
 class CodebookSuggester:
@@ -93,7 +133,7 @@ class CodebookSuggester:
         self.nlp = get_nlp()
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for code in self.codes:
-            patterns = [self.nlp(term) for term in code.indicators if term.strip()]
+            patterns = [self.nlp(form) for term in code.indicators if term.strip() for form in _spellings(term)]
             if patterns:
                 self.matcher.add(code.key, patterns)
         profiles = [_norms(self.nlp(code.profile())) for code in self.codes]
@@ -110,7 +150,7 @@ class CodebookSuggester:
         terms: list[dict[str, list[str]]] = [{} for _ in docs]
         index = {code.key: i for i, code in enumerate(self.codes)}
         for u, doc in enumerate(docs):
-            for match_id, start, end in self.matcher(doc):
+            for match_id, start, end in _longest(self.matcher(doc)):
                 key = self.nlp.vocab.strings[match_id]
                 found = terms[u].setdefault(key, [])
                 span = doc[start:end].text
