@@ -116,7 +116,7 @@ def bulk_demo(url: str, count: int = 10_000) -> tuple[int, int]:
     from qualcode.db import make_engine, unit_of_work
     from qualcode.demo import load_demo
     from qualcode.migrate import upgrade
-    from qualcode.services.projects import project_owner
+    from qualcode.read.entities import project_owner
 
     upgrade(url)
     engine = make_engine(url)
