@@ -28,6 +28,7 @@ from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: F401 - the one 
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
+FAILURES = ROOT / "tests" / "artifacts" / "failures"  # a browser test's page when it failed
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,13 +117,27 @@ def demo_server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
         yield server
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    report = yield
+    if report.when == "call":
+        item.qc_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser, request):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.on("websocket", lambda ws: SOCKETS.__setitem__(pg, ws))
     pg.set_default_timeout(30_000)
     yield pg
+    if getattr(request.node, "qc_failed", False):  # what the page showed when the test failed
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        try:
+            pg.screenshot(path=str(FAILURES / f"{request.node.name}.png"), full_page=True)
+        except Exception as error:  # noqa: BLE001 (a page that cannot be shot must not hide the failure)
+            print(f"no failure screenshot: {error}")
     SOCKETS.pop(pg, None)
     context.close()
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from qualcode.db import make_engine, read_session
 from qualcode.models import Code, Coding, Document, Memo, Segment, User
-from tests.browser.conftest import screenshot, wait_for_app, wait_idle
+from tests.browser.conftest import rerun, screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +80,7 @@ def open_document(page, base_url, title, *, navigate=True):
 
 def drag_select(page, needle: str, start_fraction: float = 0.0, end_fraction: float = 1.0) -> None:
     """Press the mouse at the first character of (part of) ``needle`` and release at its last."""
+    page.locator(".qc-body", has_text=needle).first.wait_for()  # the document's text has painted
     rect = page.evaluate(
         """([needle, a, b]) => {
             // the needle may run across several highlight pieces: walk the turn's text nodes
@@ -392,8 +393,10 @@ def test_every_coding_under_the_right_coder_after_every_switch(demo_server, page
 
 def test_transcript_text_is_escaped(demo_server, page):
     open_document(page, demo_server.url, "Wawancara Account Manager")
+    page.locator(".qc-body", has_text="Dari sisi mitra telekomunikasi").first.wait_for()  # this document shows
     if page.locator(".qc-c", has_text="<script>").count() == 0:
-        page.get_by_role("button", name="Berikutnya ▶").click()
+        with rerun(page):
+            page.get_by_role("button", name="Berikutnya ▶").click()
     page.locator(".qc-c", has_text="<script>").first.wait_for()
     assert page.locator(".qc-doc script").count() == 0
 
