@@ -84,6 +84,27 @@ def test_one_revision_is_trained_once_across_processes(study, engine):
     assert not suggestion_models.model_status(session, pid).needs_training
 
 
+def test_an_edited_codebook_text_calls_for_a_new_model(study, engine):
+    """The model starts from the codebook texts (its priors): editing a code's indicators or
+    definition makes the stored model stale, as a new coding does; its colour does not."""
+    session, pid, actor, codes, doc_id = study
+    session.rollback()
+    first = suggestion_models.train_revision(engine, pid)
+    assert first is not None and suggestion_models.model_status(session, pid).current
+    code_service.update_code(session, codes["trust_building"].id, actor_id=actor, colour="#123456")
+    session.commit()
+    assert suggestion_models.model_status(session, pid).current
+    dialogue = codes["face_to_face_dialogue"]
+    code_service.update_code(session, dialogue.id, actor_id=actor, indicators=[*dialogue.indicators, "rapat rutin"])
+    session.commit()
+    stale = suggestion_models.model_status(session, pid)
+    assert not stale.current and stale.ready_id == first and stale.needs_training
+    session.rollback()
+    second = suggestion_models.train_revision(engine, pid)
+    assert second is not None and second != first
+    assert suggestion_models.model_status(session, pid).current
+
+
 def queue_as_a_page_reads_it(engine, pid, doc_id):  # type: ignore[no-untyped-def]
     with read_session(engine) as reader:  # a page reads without taking the write lock
         return read_suggestions.document_queue(reader, pid, doc_id, model_id=None)

@@ -1,7 +1,8 @@
 """The project's learned suggestion model, trained off the request path and kept in the database.
 
 Nobody waits for training. A page that finds the stored model older than the project's coding
-revision calls :func:`request_training`, which starts a worker *process* owned by the app
+revision (or whose codebook texts, the model's priors, have been edited since) calls
+:func:`request_training`, which starts a worker *process* owned by the app
 (``python -m qualcode.services.suggestion_models``, at a lower CPU priority) and returns at once;
 the page keeps using the last ready model and says when a newer one is ready.
 
@@ -17,6 +18,7 @@ Every app process finds the models in the database; each keeps a few loaded ones
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import sys
@@ -53,6 +55,14 @@ def coding_revision(session: Session, project_id: int) -> str:
     ).one()
     stamp = last_update.strftime("%Y%m%d%H%M%S%f") if last_update else "-"
     return f"{count}:{last_id or 0}:{stamp}"
+
+
+def model_revision(session: Session, project_id: int) -> str:
+    """What a trained model depends on: the coding revision and the codebook texts that become its
+    priors (an edited definition, example or indicator calls for a new model, as a new coding does)."""
+    priors, _ = code_infos(session, project_id)
+    stamp = hashlib.sha256(repr(priors).encode()).hexdigest()[:12]
+    return f"{coding_revision(session, project_id)}:{stamp}"
 
 
 def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[str, int]]:
@@ -95,7 +105,7 @@ def training_data(session: Session, project_id: int, limit_negatives: int = 400)
 
 @dataclass(frozen=True)
 class ModelStatus:
-    revision: str  # the project's coding revision now
+    revision: str  # the project's model revision now (codings and codebook texts)
     ready_id: int | None  # the newest ready model
     ready_revision: str | None
     ready_at: dt.datetime | None
@@ -112,7 +122,7 @@ class ModelStatus:
 
 
 def model_status(session: Session, project_id: int) -> ModelStatus:
-    revision = coding_revision(session, project_id)
+    revision = model_revision(session, project_id)
     ready = session.execute(
         select(SuggestionModel.id, SuggestionModel.revision, SuggestionModel.trained_at, SuggestionModel.examples)
         .where(SuggestionModel.project_id == project_id, SuggestionModel.status == "ready")
@@ -167,11 +177,11 @@ def _quality_rows(model: LearnedModel) -> list[list[object]]:
 
 
 def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = True) -> int | None:
-    """Train and store the model for the project's current coding revision. Returns the new
+    """Train and store the model for the project's current model revision. Returns the new
     model's id, or None when that revision already has a model or another worker is at it."""
     try:
         with unit_of_work(engine) as session:
-            revision = coding_revision(session, project_id)
+            revision = model_revision(session, project_id)
             existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
                                                                     SuggestionModel.revision == revision))
             if existing is not None and (existing.status != "training"
