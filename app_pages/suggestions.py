@@ -53,7 +53,7 @@ if status.ready_id is not None and model_id != status.ready_id:
         st.rerun()
 elif model_id is None:
     st.caption(tr("suggest.codebook_only"))
-if status.training:
+if status.training or status.needs_training:  # a worker is at it, or was asked just now
     st.caption(tr("suggest.model_training"))
 
 c1, c2, c3, c4 = st.columns([4, 2, 2, 1])

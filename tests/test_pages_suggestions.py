@@ -23,6 +23,8 @@ def test_accept_reject_and_adjust(demo):
     at.switch_page("app_pages/suggestions.py").run()
     assert not at.exception
     assert any("istilah indikator" in c.value for c in at.caption)
+    # The demo's codings have no model yet: the page asked a worker for one and says so at once.
+    assert any("sedang dilatih" in c.value for c in at.caption)
     at.button(key="qc-accept-0").click().run()
     at.button(key="qc-reject-0").click().run()
     assert not at.exception
