@@ -3,8 +3,8 @@
 Nobody waits for training. A page that finds the stored model older than the project's coding
 revision (or whose codebook texts, the model's priors, have been edited since) calls
 :func:`request_training`, which starts a worker *process* owned by the app
-(``python -m qualcode.services.suggestion_models``, at a lower CPU priority) and returns at once;
-the page keeps using the last ready model and says when a newer one is ready.
+(``python -m qualcode.services.suggestion_models``, at the lowest CPU priority: Linux's idle
+class, else nice 19) and returns at once; the page keeps using the last ready model and says when a newer one is ready.
 
 The worker claims the revision by inserting a ``suggestion_models`` row (the unique
 ``(project_id, revision)`` means two app processes sharing one PostgreSQL never train the same
@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode import codebook_meta
-from qualcode.db import bind_url, make_engine, unit_of_work
+from qualcode.db import bind_url, make_engine, read_session, unit_of_work
 from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
 from qualcode.nlp.suggest import CodeInfo, LearnedModel
 from qualcode.nlp.tables import SuggestionModel
@@ -176,24 +176,39 @@ def _quality_rows(model: LearnedModel) -> list[list[object]]:
     return [[q.code_id, q.examples, q.code_id in model.keys, q.precision, q.recall] for q in model.quality.values()]
 
 
+def _claimed(session: Session, project_id: int, revision: str) -> bool:
+    """Whether ``revision`` already has a model (ready, or being trained by a live worker), or a
+    live worker trains another revision of the project (it trains the newest one next)."""
+    existing = session.execute(select(SuggestionModel.status, SuggestionModel.created_at).where(
+        SuggestionModel.project_id == project_id, SuggestionModel.revision == revision)).first()
+    if existing is not None and (existing[0] != "training" or _aware(existing[1]) > utcnow() - ABANDONED):
+        return True
+    busy = session.scalar(select(func.count(SuggestionModel.id)).where(
+        SuggestionModel.project_id == project_id, SuggestionModel.status == "training",
+        SuggestionModel.revision != revision, SuggestionModel.created_at > utcnow() - ABANDONED))
+    return bool(busy)
+
+
 def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = True) -> int | None:
     """Train and store the model for the project's current model revision. Returns the new
-    model's id, or None when that revision already has a model or another worker is at it."""
+    model's id, or None when that revision already has a model or another worker is at it.
+
+    The training data are read in a read transaction, and the claim is a short write of its own:
+    on SQLite a write holds the database's one write lock, and a researcher's accept must not wait
+    while ten thousand codings are read. The claim names the revision the data were read at; if
+    the codings moved on meanwhile, the next round trains the newer one."""
+    with read_session(engine) as session:
+        revision = model_revision(session, project_id)
+        if _claimed(session, project_id, revision):
+            return None
+        texts, labels = training_data(session, project_id)
+        priors, _ = code_infos(session, project_id)
     try:
         with unit_of_work(engine) as session:
-            revision = model_revision(session, project_id)
+            if _claimed(session, project_id, revision):
+                return None  # another process claimed it (or finished it) while the data were read
             existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
                                                                     SuggestionModel.revision == revision))
-            if existing is not None and (existing.status != "training"
-                                         or _aware(existing.created_at) > utcnow() - ABANDONED):
-                return None
-            busy = session.scalar(select(func.count(SuggestionModel.id)).where(
-                SuggestionModel.project_id == project_id, SuggestionModel.status == "training",
-                SuggestionModel.revision != revision, SuggestionModel.created_at > utcnow() - ABANDONED))
-            if busy:
-                return None  # one training per project at a time: that worker trains this revision next
-            texts, labels = training_data(session, project_id)
-            priors, _ = code_infos(session, project_id)
             row = existing or SuggestionModel(project_id=project_id, revision=revision)
             row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
             if existing is None:
@@ -326,9 +341,23 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def main(argv: list[str]) -> int:
+def _lowest_priority() -> None:
+    """The app's requests (and, on a small server, everything else) come first: on Linux the
+    worker runs in the idle scheduling class (CPU time only when no other process wants it),
+    elsewhere at nice 19."""
+    idle = getattr(os, "SCHED_IDLE", None)
+    if idle is not None:
+        try:
+            os.sched_setscheduler(0, idle, os.sched_param(0))
+            return
+        except OSError:
+            pass
     if hasattr(os, "nice"):
-        os.nice(10)  # the app's requests come first
+        os.nice(19)
+
+
+def main(argv: list[str]) -> int:
+    _lowest_priority()
     engine = make_engine(os.environ["QUALCODE_WORKER_DATABASE_URL"])
     try:
         parent = int(os.environ.get("QUALCODE_WORKER_PARENT") or 0) or None
