@@ -9,7 +9,9 @@ kept in ``suggestion_cache`` for every app process. See ARCHITECTURE.md.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -61,7 +63,9 @@ def project_codes(session: Session, project_id: int) -> dict[int, Code]:
 
 @lru_cache(maxsize=16)
 def _suggester(fingerprint: str, infos: tuple[CodeInfo, ...]) -> CodebookSuggester:
-    return CodebookSuggester(infos)
+    suggester = CodebookSuggester(infos)
+    pipeline.settle_heap()  # it lives as long as the codebook stays as it is
+    return suggester
 
 
 def codebook_suggester(infos: list[CodeInfo]) -> CodebookSuggester:
@@ -238,11 +242,13 @@ def document_queue(
     coded_by_code: dict[int, list[tuple[int, int]]] = {}
     for a, b, c in coded:
         coded_by_code.setdefault(c, []).append((a, b))
+    overlaps = {code: _Spans(spans) for code, spans in coded_by_code.items()}
     items: list[QueueItem] = []
     for u, suggestions in zip(units, results, strict=True):
         for s in suggestions:
             code_db_id = ids[s.code_id]
-            if any(a < u.end and b > u.text_start for a, b in coded_by_code.get(code_db_id, ())):
+            spans = overlaps.get(code_db_id)
+            if spans is not None and spans.overlap(u.text_start, u.end):
                 continue
             if (u.text_start, u.end, code_db_id) in decided:
                 continue
@@ -252,6 +258,20 @@ def document_queue(
     else:
         items.sort(key=lambda i: -i.suggestion.score)
     return Queue(items, version)
+
+
+class _Spans:
+    """A code's coded spans in a document, for "does [start, end) overlap any of them" in
+    logarithmic time (a document may hold thousands of codings of one code)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [a for a, _ in spans]
+        self.reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
+
+    def overlap(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self.starts, end)  # the spans that start before ``end``
+        return before > 0 and self.reach[before - 1] > start
 
 
 def acceptance_rates(session: Session, project_id: int) -> pd.DataFrame:
