@@ -72,6 +72,19 @@ def test_swatch_takes_only_a_hex_colour():
         assert "background:#999999" in html and "url(" not in html and "script" not in html
 
 
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_one_html_line_holds_a_hostile_name_and_key_as_text(payload):
+    """What swatch_markdown hands to unsafe_allow_html, rendered with raw HTML allowed: the swatch
+    is its only element besides the key's code span, and the name and key read as written."""
+    html = RENDERER.render(markup.swatch_line('#123456" onmouseover="alert(1)', name=payload, key=payload, bold=True))
+    assert html.count("<span") == 1 and "background:#999999" in html and "onmouseover" not in html
+    assert html.count("<code>") == 1 and html.count("<strong>") == 1
+    rest = re.sub(r"</?(span|code|strong)\b[^>]*>", "", html)
+    assert not TAG.search(rest), html
+    name, _, key = visible_text(html).strip().partition(" · ")
+    assert name == " ".join(payload.split()) and key == " ".join(payload.split())
+
+
 def test_message_parameters_are_literal_but_numbers_stay_numbers():
     params = markup.escape_params({"name": "![x](https://evil.example/x.png)", "count": 3, "share": 0.5})
     assert params["count"] == 3 and params["share"] == 0.5

@@ -77,17 +77,24 @@ def swatch(colour: object, size: str = ".8em") -> str:
             "border-radius:2px;vertical-align:middle'></span>")
 
 
-def swatch_markdown(colour: object, *, name: object, key: object = None, bold: bool = False,
-                    where: Any = None) -> None:
-    """A colour square, a (code's) ``name`` and its ``key`` as inline code. It takes the user's
-    values, not Markdown, and escapes them itself, so nothing a user or a file wrote reaches the
-    one ``unsafe_allow_html`` unescaped."""
+def swatch_line(colour: object, *, name: object, key: object = None, bold: bool = False) -> str:
+    """The Markdown (with the swatch's one HTML element) of a colour square, a (code's) ``name``
+    and its ``key`` as inline code. It takes the user's values, not Markdown, and escapes them
+    itself: the name through ``inline``, the key through ``code``, the colour through
+    ``safe_colour``."""
     text = inline(name)
     if bold:
         text = f"**{text}**"
     if key is not None:
         text += f" · {code(key)}"
-    (where or st).markdown(f"{swatch(colour)} {text}", unsafe_allow_html=True)
+    return f"{swatch(colour)} {text}"
+
+
+def swatch_markdown(colour: object, *, name: object, key: object = None, bold: bool = False,
+                    where: Any = None) -> None:
+    """``swatch_line`` on the page: the one ``unsafe_allow_html`` of the app, and nothing a user
+    or a file wrote reaches it unescaped."""
+    (where or st).markdown(swatch_line(colour, name=name, key=key, bold=bold), unsafe_allow_html=True)
 
 
 def escape_params(params: dict[str, object]) -> dict[str, object]:
