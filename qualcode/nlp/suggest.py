@@ -14,6 +14,7 @@ nearest coded examples. Pure Python over text and plain code descriptions; no da
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -53,6 +54,12 @@ class CodeInfo:
 
     def profile(self) -> str:
         return " ".join([self.name_id, self.name_en, self.definition, self.inclusion, *self.examples, *self.indicators])
+
+
+def codebook_fingerprint(codes: Sequence[CodeInfo]) -> str:
+    """A hash of the codes' texts as suggestions read them: it changes with any name, definition,
+    inclusion, example or indicator (the key of cached matchers, cached scores and models)."""
+    return hashlib.sha256(repr(list(codes)).encode()).hexdigest()
 
 
 @dataclass

@@ -36,6 +36,7 @@ from qualcode.nlp.suggest import (
     LearnedModel,
     Suggestion,
     blend,
+    codebook_fingerprint,
     codebook_part,
     model_part,
 )
@@ -70,8 +71,7 @@ def _suggester(fingerprint: str, infos: tuple[CodeInfo, ...]) -> CodebookSuggest
 
 def codebook_suggester(infos: list[CodeInfo]) -> CodebookSuggester:
     """Built once per set of codes (the matcher and TF-IDF profiles), shared by later calls."""
-    fingerprint = hashlib.sha256(repr(infos).encode()).hexdigest()
-    return _suggester(fingerprint, tuple(infos))
+    return _suggester(codebook_fingerprint(infos), tuple(infos))
 
 
 def model_quality(session: Session, project_id: int, model_id: int | None = None) -> pd.DataFrame | None:
@@ -165,7 +165,7 @@ def scored_units(session: Session, document: Document, units: list[TextUnit], un
     codebook (and the model version) are those they were computed for. A whole document's
     scores are computed once and stored; for a window (the Coding page's inline suggestions)
     what is not stored yet is computed for it alone."""
-    codebook_fp = hashlib.sha256(repr(infos).encode()).hexdigest()
+    codebook_fp = codebook_fingerprint(infos)
     spans = hashlib.sha256(repr([(u.text_start, u.end) for u in units]).encode()).hexdigest()  # turns, interviewer
     base = f"{document.checksum}:{spans}:{codebook_fp}:{unit_key}:{_engine_version()}"
     keys = {"codebook": hashlib.sha256(base.encode()).hexdigest(),
@@ -265,7 +265,7 @@ class _Spans:
     logarithmic time (a document may hold thousands of codings of one code)."""
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans.sort()
+        spans = sorted(spans)
         self.starts = [a for a, _ in spans]
         self.reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
 

@@ -18,7 +18,6 @@ Every app process finds the models in the database; each keeps a few loaded ones
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from sqlalchemy.orm import Session
 from qualcode import codebook_meta
 from qualcode.db import bind_url, make_engine, read_session, unit_of_work
 from qualcode.models import Code, Coding, Document, Segment, Turn, utcnow
-from qualcode.nlp.suggest import CodeInfo, LearnedModel
+from qualcode.nlp.suggest import CodeInfo, LearnedModel, codebook_fingerprint
 from qualcode.nlp.tables import SuggestionModel
 
 ROOT = Path(__file__).resolve().parents[2]  # where ``python -m qualcode...`` finds the package
@@ -61,8 +60,7 @@ def model_revision(session: Session, project_id: int) -> str:
     """What a trained model depends on: the coding revision and the codebook texts that become its
     priors (an edited definition, example or indicator calls for a new model, as a new coding does)."""
     priors, _ = code_infos(session, project_id)
-    stamp = hashlib.sha256(repr(priors).encode()).hexdigest()[:12]
-    return f"{coding_revision(session, project_id)}:{stamp}"
+    return f"{coding_revision(session, project_id)}:{codebook_fingerprint(priors)[:12]}"
 
 
 def code_infos(session: Session, project_id: int) -> tuple[list[CodeInfo], dict[str, int]]:
@@ -176,17 +174,18 @@ def _quality_rows(model: LearnedModel) -> list[list[object]]:
     return [[q.code_id, q.examples, q.code_id in model.keys, q.precision, q.recall] for q in model.quality.values()]
 
 
-def _claimed(session: Session, project_id: int, revision: str) -> bool:
-    """Whether ``revision`` already has a model (ready, or being trained by a live worker), or a
-    live worker trains another revision of the project (it trains the newest one next)."""
-    existing = session.execute(select(SuggestionModel.status, SuggestionModel.created_at).where(
-        SuggestionModel.project_id == project_id, SuggestionModel.revision == revision)).first()
-    if existing is not None and (existing[0] != "training" or _aware(existing[1]) > utcnow() - ABANDONED):
-        return True
+def _claim(session: Session, project_id: int, revision: str) -> tuple[bool, SuggestionModel | None]:
+    """(whether ``revision`` is taken, its row if it has one). Taken: it already has a model
+    (ready, or being trained by a live worker), or a live worker trains another revision of the
+    project (it trains the newest one next). An untaken row is a claim whose worker died."""
+    existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
+                                                            SuggestionModel.revision == revision))
+    if existing is not None and (existing.status != "training" or _aware(existing.created_at) > utcnow() - ABANDONED):
+        return True, existing
     busy = session.scalar(select(func.count(SuggestionModel.id)).where(
         SuggestionModel.project_id == project_id, SuggestionModel.status == "training",
         SuggestionModel.revision != revision, SuggestionModel.created_at > utcnow() - ABANDONED))
-    return bool(busy)
+    return bool(busy), existing
 
 
 def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = True) -> int | None:
@@ -199,16 +198,15 @@ def train_revision(engine: Engine, project_id: int, *, cross_validate: bool = Tr
     the codings moved on meanwhile, the next round trains the newer one."""
     with read_session(engine) as session:
         revision = model_revision(session, project_id)
-        if _claimed(session, project_id, revision):
+        if _claim(session, project_id, revision)[0]:
             return None
         texts, labels = training_data(session, project_id)
         priors, _ = code_infos(session, project_id)
     try:
         with unit_of_work(engine) as session:
-            if _claimed(session, project_id, revision):
+            taken, existing = _claim(session, project_id, revision)
+            if taken:
                 return None  # another process claimed it (or finished it) while the data were read
-            existing = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project_id,
-                                                                    SuggestionModel.revision == revision))
             row = existing or SuggestionModel(project_id=project_id, revision=revision)
             row.status, row.created_at, row.examples = "training", utcnow(), sum(1 for lab in labels if lab)
             if existing is None:
