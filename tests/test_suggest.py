@@ -80,6 +80,32 @@ def test_joined_compounds_and_longer_indicators():
     assert terms[3] == {"understanding": ["Kesepahaman"]}
 
 
+def test_an_indicator_whose_stem_means_something_else_matches_as_written():
+    """The stemmer reduces "menengahi" (to mediate) and "menengah", "di tengah" (middle) alike to
+    "tengah", "Perwali" and "wali kota" to "wali", "pengisian" and "isi" to "isi": such an
+    indicator matches as it is written (the ambiguous word also with -nya), while
+    an indicator of an unambiguous stem still matches its affixed forms."""
+    codes = [CodeInfo("lead", "lead", "Kepemimpinan", indicators=("menengahi",)),
+             CodeInfo("design", "design", "Desain institusional", indicators=("Perwali",)),
+             CodeInfo("content", "content", "Isi kebijakan", indicators=("isi", "isi kebijakan")),
+             CodeInfo("commit", "commit", "Komitmen", indicators=("setengah hati",)),
+             CodeInfo("trust", "trust", "Kepercayaan", indicators=("kepercayaan",))]
+    suggester = CodebookSuggester(codes)
+    texts = ["Di tengah pandemi, sekolah menengah tetap buka.",
+             "Camat menengahi kedua pihak, lalu Perwalinya terbit.",
+             "Wali Kota hadir pada rapat itu.",
+             "Pengisian formulir dan mengisi data dilakukan warga.",
+             "Isinya jelas; isi kebijakan itu dipahami.",
+             "Dinas itu bekerja setengah hati saja, tapi warga mempercayai kami."]
+    _, terms, _ = suggester.scores(suggester.docs(texts))
+    assert terms[0] == {}
+    assert terms[1] == {"lead": ["menengahi"], "design": ["Perwalinya"]}
+    assert terms[2] == {}
+    assert terms[3] == {}
+    assert terms[4] == {"content": ["Isinya", "isi kebijakan"]}
+    assert terms[5] == {"commit": ["setengah hati"], "trust": ["mempercayai"]}
+
+
 def test_learned_model_starts_from_the_codebook_texts():
     """Five coded segments all about meetings: without the codebook the classifier knows only
     them; with the codebook's texts as prior documents it also knows the code's own words. The

@@ -2,8 +2,9 @@
 
 Two sources, blended per unit (turn, sentence, paragraph or document):
 - the codebook, with no coded examples needed: each code's indicator terms compiled into a spaCy
-  ``PhraseMatcher`` over normalised lemmas (``NORM``), plus TF-IDF similarity between the unit's
-  lemmas and the code's profile (names, definition, inclusion criterion, examples, indicators);
+  ``PhraseMatcher`` over normalised lemmas (``NORM``; indicators with a word of an ambiguous stem
+  as written), plus TF-IDF similarity between the unit's lemmas and the code's profile (names,
+  definition, inclusion criterion, examples, indicators);
 - the researcher's own coding: a scikit-learn model per project (TF-IDF over lemmas and
   character n-grams, class-balanced logistic regression, one classifier per code) used for a code
   once it has ``MIN_EXAMPLES`` coded segments, with its cross-validated precision and recall.
@@ -85,6 +86,14 @@ def split_units(text: str, unit: str = "turn") -> list[TextUnit]:
 # Joined, they would miss the codebook's "kerja sama" and "sumber daya".
 COMPOUNDS = {"kerjasama": ("kerja", "sama"), "sumberdaya": ("sumber", "daya"),
              "tanggungjawab": ("tanggung", "jawab"), "tindaklanjut": ("tindak", "lanjut")}
+# Stems the stemmer also reaches from words of unrelated meaning: "menengahi" (to mediate) and
+# "menengah", "di tengah" (middle); "Perwali" (a mayor's regulation) and "wali kota" (mayor);
+# "memadai" (adequate) and "pada" (at); "ketentuan" (a provision) and "tentu", "tertentu"
+# (certainly, certain); "mengarahkan" (to steer) and "arah" (direction); "meningkat" (to rise) and
+# "tingkat" (level); "isi" (content) and "mengisi", "pengisian" (to fill, filling). An indicator
+# word with one of these stems matches as it is written (or with the suffix -nya), not every
+# word of its stem; so do the other words of that indicator ("setengah hati").
+AMBIGUOUS_STEMS = frozenset({"tengah", "wali", "pada", "tentu", "arah", "tingkat", "isi"})
 _JOINED = re.compile(rf"^(?:ber|be|di|ke|per|pe|se|meng|mem|men|me)?({'|'.join(COMPOUNDS)})(?:nya|kan|i|an)?$")
 
 
@@ -115,6 +124,16 @@ def _spellings(term: str) -> list[str]:
     return [term] if joined == term else [term, joined]
 
 
+def _as_written(doc: Doc) -> list[str]:
+    """An indicator with a word of an ambiguous stem, as written (lower case), with and without
+    -nya on each such word: "Perwali" gives "perwali" and "perwalinya"."""
+    forms = [""]
+    for token in doc:
+        words = [token.lower_, token.lower_ + "nya"] if token.norm_ in AMBIGUOUS_STEMS else [token.lower_]
+        forms = [f"{form}{word}{token.whitespace_}" for form in forms for word in words]
+    return [form.strip() for form in forms]
+
+
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
@@ -139,10 +158,18 @@ class CodebookSuggester:
         self.codes = list(codes)
         self.nlp = get_nlp()
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.as_written = PhraseMatcher(self.nlp.vocab, attr="LOWER")  # indicators with an ambiguous stem
         for code in self.codes:
-            patterns = [self.nlp(form) for term in code.indicators if term.strip() for form in _spellings(term)]
+            patterns, written = [], []
+            for doc in (self.nlp(form) for term in code.indicators if term.strip() for form in _spellings(term)):
+                if any(token.norm_ in AMBIGUOUS_STEMS for token in doc):
+                    written += [self.nlp.make_doc(form) for form in _as_written(doc)]
+                else:
+                    patterns.append(doc)
             if patterns:
                 self.matcher.add(code.key, patterns)
+            if written:
+                self.as_written.add(code.key, written)
         profiles = [_norms(self.nlp(code.profile())) for code in self.codes]
         self.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
         self.profiles = self.vectorizer.fit_transform(profiles) if self.codes else None
@@ -157,7 +184,10 @@ class CodebookSuggester:
         terms: list[dict[str, list[str]]] = [{} for _ in docs]
         index = {code.key: i for i, code in enumerate(self.codes)}
         for u, doc in enumerate(docs):
-            for match_id, start, end in _longest(self.matcher(doc)):
+            matches = self.matcher(doc)
+            if len(self.as_written):
+                matches += self.as_written(doc)
+            for match_id, start, end in _longest(matches):
                 key = self.nlp.vocab.strings[match_id]
                 found = terms[u].setdefault(key, [])
                 span = doc[start:end].text
