@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
     [("gak", "tidak"), ("nggak", "tidak"), ("ngga", "tidak"), ("yg", "yang"), ("udah", "sudah"), ("kalo", "kalau"),
      ("Kepercayaan", "percaya"), ("dipercaya", "percaya"), ("mempercayai", "percaya"), ("berkomitmen", "komitmen"),
      ("musyawarah", "musyawarah"), ("Pemerintah", "pemerintah"), ("pemerintah", "pemerintah"), ("Pemkab", "pemerintah"),
-     ("kantor-kantor", "kantor"), ("masing-masing", "masing"), ("top-down", "top-down"), ("APBD", "apbd")],
+     ("kantor-kantor", "kantor"), ("masing-masing", "masing"), ("top-down", "top-down"), ("APBD", "apbd"),
+     # a kept word with a particle or possessive is that word, not the unrelated root of its stem
+     ("kebijakan", "kebijakan"), ("kebijakannya", "kebijakan"), ("Pemerintahnya", "pemerintah"),
+     ("anggarannya", "anggaran"), ("kepercayaannya", "percaya")],
 )
 def test_normal_forms(word, form):
     assert normal_form(word) == form

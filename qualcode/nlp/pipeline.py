@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import inspect
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -37,6 +38,7 @@ from qualcode.nlp.stemmer import roots, stem
 
 DATA = Path(__file__).parent / "data" / "indonesian.yaml"
 WORD_RE = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+ENCLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")  # particles and possessives after a word
 
 
 @cache
@@ -70,6 +72,9 @@ def _compute_form(lower: str) -> str:
     lower = norms.get(lower, lower)
     if lower in keep:
         return lower
+    for enclitic in ENCLITICS:  # "kebijakannya" is "kebijakan", a kept word, not "bijak"
+        if lower.endswith(enclitic) and lower[: -len(enclitic)] in keep:
+            return lower[: -len(enclitic)]
     if "-" in lower:
         first, _, second = lower.partition("-")
         if first == second or second.endswith(first) or first.endswith(second):
@@ -153,6 +158,7 @@ class WordFormStore:
 def _rules_version() -> str:
     digest = hashlib.sha256(DATA.read_bytes())
     digest.update((Path(__file__).parent / "stemmer.py").read_bytes())
+    digest.update(inspect.getsource(_compute_form).encode())
     digest.update(str(len(roots())).encode())
     return digest.hexdigest()[:12]
 
