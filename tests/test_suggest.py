@@ -85,7 +85,7 @@ def test_an_indicator_whose_stem_means_something_else_matches_as_written():
     "tengah", "Perwali" and "wali kota" to "wali", "pengisian" and "isi" to "isi": such an
     indicator matches as it is written (the ambiguous word also with -nya), while
     an indicator of an unambiguous stem still matches its affixed forms."""
-    codes = [CodeInfo("lead", "lead", "Kepemimpinan", indicators=("menengahi",)),
+    codes = [CodeInfo("lead", "lead", "Kepemimpinan", indicators=("menengahi", "mengoordinasikan")),
              CodeInfo("design", "design", "Desain institusional", indicators=("Perwali",)),
              CodeInfo("content", "content", "Isi kebijakan", indicators=("isi", "isi kebijakan")),
              CodeInfo("commit", "commit", "Komitmen", indicators=("setengah hati",)),
@@ -93,14 +93,14 @@ def test_an_indicator_whose_stem_means_something_else_matches_as_written():
     suggester = CodebookSuggester(codes)
     texts = ["Di tengah pandemi, sekolah menengah tetap buka.",
              "Camat menengahi kedua pihak, lalu Perwalinya terbit.",
-             "Wali Kota hadir pada rapat itu.",
+             "Wali Kota hadir pada forum koordinasi itu, Sekda yang mengoordinasikan.",
              "Pengisian formulir dan mengisi data dilakukan warga.",
              "Isinya jelas; isi kebijakan itu dipahami.",
              "Dinas itu bekerja setengah hati saja, tapi warga mempercayai kami."]
     _, terms, _ = suggester.scores(suggester.docs(texts))
     assert terms[0] == {}
     assert terms[1] == {"lead": ["menengahi"], "design": ["Perwalinya"]}
-    assert terms[2] == {}
+    assert terms[2] == {"lead": ["mengoordinasikan"]}
     assert terms[3] == {}
     assert terms[4] == {"content": ["Isinya", "isi kebijakan"]}
     assert terms[5] == {"commit": ["setengah hati"], "trust": ["mempercayai"]}

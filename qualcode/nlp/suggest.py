@@ -90,10 +90,12 @@ COMPOUNDS = {"kerjasama": ("kerja", "sama"), "sumberdaya": ("sumber", "daya"),
 # "menengah", "di tengah" (middle); "Perwali" (a mayor's regulation) and "wali kota" (mayor);
 # "memadai" (adequate) and "pada" (at); "ketentuan" (a provision) and "tentu", "tertentu"
 # (certainly, certain); "mengarahkan" (to steer) and "arah" (direction); "meningkat" (to rise) and
-# "tingkat" (level); "isi" (content) and "mengisi", "pengisian" (to fill, filling). An indicator
-# word with one of these stems matches as it is written (or with the suffix -nya), not every
-# word of its stem; so do the other words of that indicator ("setengah hati").
-AMBIGUOUS_STEMS = frozenset({"tengah", "wali", "pada", "tentu", "arah", "tingkat", "isi"})
+# "tingkat" (level); "isi" (content) and "mengisi", "pengisian" (to fill, filling); and
+# "mengoordinasikan" (a leader coordinating others) and "koordinasi", the everyday word for any
+# working together ("forum koordinasi", "kurang koordinasi"). An indicator word with one of these
+# stems matches as it is written (or with the suffix -nya), not every word of its stem; so do the
+# other words of that indicator ("setengah hati").
+AMBIGUOUS_STEMS = frozenset({"tengah", "wali", "pada", "tentu", "arah", "tingkat", "isi", "koordinasi"})
 _JOINED = re.compile(rf"^(?:ber|be|di|ke|per|pe|se|meng|mem|men|me)?({'|'.join(COMPOUNDS)})(?:nya|kan|i|an)?$")
 
 
