@@ -82,28 +82,34 @@ def test_joined_compounds_and_longer_indicators():
 
 def test_an_indicator_whose_stem_means_something_else_matches_as_written():
     """The stemmer reduces "menengahi" (to mediate) and "menengah", "di tengah" (middle) alike to
-    "tengah", "Perwali" and "wali kota" to "wali", "pengisian" and "isi" to "isi": such an
-    indicator matches as it is written (the ambiguous word also with -nya), while
-    an indicator of an unambiguous stem still matches its affixed forms."""
+    "tengah", "Perwali" and "wali kota" to "wali", "pengisian" and "isi" to "isi", "diakui" and
+    "aku" (I) to "aku": such a one-word indicator matches as it is written (also with -nya); in a
+    longer indicator the other words settle the sense, and an indicator of an unambiguous stem
+    still matches its affixed forms."""
     codes = [CodeInfo("lead", "lead", "Kepemimpinan", indicators=("menengahi", "mengoordinasikan")),
              CodeInfo("design", "design", "Desain institusional", indicators=("Perwali",)),
              CodeInfo("content", "content", "Isi kebijakan", indicators=("isi", "isi kebijakan")),
              CodeInfo("commit", "commit", "Komitmen", indicators=("setengah hati",)),
-             CodeInfo("trust", "trust", "Kepercayaan", indicators=("kepercayaan",))]
+             CodeInfo("trust", "trust", "Kepercayaan", indicators=("kepercayaan",)),
+             CodeInfo("legit", "legit", "Legitimasi", indicators=("diakui", "berhasil"))]
     suggester = CodebookSuggester(codes)
     texts = ["Di tengah pandemi, sekolah menengah tetap buka.",
              "Camat menengahi kedua pihak, lalu Perwalinya terbit.",
              "Wali Kota hadir pada forum koordinasi itu, Sekda yang mengoordinasikan.",
              "Pengisian formulir dan mengisi data dilakukan warga.",
              "Isinya jelas; isi kebijakan itu dipahami.",
-             "Dinas itu bekerja setengah hati saja, tapi warga mempercayai kami."]
+             "Dinas itu bekerja setengah hati saja, tapi warga mempercayai kami.",
+             "Hasil penelitian menunjukkan aku sudah dikenal warga.",
+             "Forum itu diakui warga dan berhasil."]
     _, terms, _ = suggester.scores(suggester.docs(texts))
     assert terms[0] == {}
     assert terms[1] == {"lead": ["menengahi"], "design": ["Perwalinya"]}
     assert terms[2] == {"lead": ["mengoordinasikan"]}
     assert terms[3] == {}
-    assert terms[4] == {"content": ["Isinya", "isi kebijakan"]}
+    assert sorted(terms[4]["content"]) == ["Isinya", "isi kebijakan"] and set(terms[4]) == {"content"}
     assert terms[5] == {"commit": ["setengah hati"], "trust": ["mempercayai"]}
+    assert terms[6] == {}
+    assert terms[7] == {"legit": ["diakui", "berhasil"]}
 
 
 def test_learned_model_starts_from_the_codebook_texts():

@@ -2,8 +2,8 @@
 
 Two sources, blended per unit (turn, sentence, paragraph or document):
 - the codebook, with no coded examples needed: each code's indicator terms compiled into a spaCy
-  ``PhraseMatcher`` over normalised lemmas (``NORM``; indicators with a word of an ambiguous stem
-  as written), plus TF-IDF similarity between the unit's lemmas and the code's profile (names,
+  ``PhraseMatcher`` over normalised lemmas (``NORM``; a one-word indicator of an ambiguous stem as
+  written), plus TF-IDF similarity between the unit's lemmas and the code's profile (names,
   definition, inclusion criterion, examples, indicators);
 - the researcher's own coding: a scikit-learn model per project (TF-IDF over lemmas and
   character n-grams, class-balanced logistic regression, one classifier per code) used for a code
@@ -86,16 +86,23 @@ def split_units(text: str, unit: str = "turn") -> list[TextUnit]:
 # Joined, they would miss the codebook's "kerja sama" and "sumber daya".
 COMPOUNDS = {"kerjasama": ("kerja", "sama"), "sumberdaya": ("sumber", "daya"),
              "tanggungjawab": ("tanggung", "jawab"), "tindaklanjut": ("tindak", "lanjut")}
-# Stems the stemmer also reaches from words of unrelated meaning: "menengahi" (to mediate) and
+# Stems the stemmer also reaches from common words of another sense: "menengahi" (to mediate) and
 # "menengah", "di tengah" (middle); "Perwali" (a mayor's regulation) and "wali kota" (mayor);
 # "memadai" (adequate) and "pada" (at); "ketentuan" (a provision) and "tentu", "tertentu"
 # (certainly, certain); "mengarahkan" (to steer) and "arah" (direction); "meningkat" (to rise) and
-# "tingkat" (level); "isi" (content) and "mengisi", "pengisian" (to fill, filling); and
+# "tingkat" (level); "isi" (content) and "mengisi", "pengisian" (to fill, filling);
 # "mengoordinasikan" (a leader coordinating others) and "koordinasi", the everyday word for any
-# working together ("forum koordinasi", "kurang koordinasi"). An indicator word with one of these
-# stems matches as it is written (or with the suffix -nya), not every word of its stem; so do the
-# other words of that indicator ("setengah hati").
-AMBIGUOUS_STEMS = frozenset({"tengah", "wali", "pada", "tentu", "arah", "tingkat", "isi", "koordinasi"})
+# working together; "berhasil" (to succeed) and "hasil penelitian" (findings); "perbaikan"
+# (repair) and "baik" (good); "diakui" (recognised) and "aku" (I); "dihargai" (valued) and
+# "harga" (price); "kebersamaan" (togetherness) and "sama" (same); "penemuan" (discovery) and
+# "bertemu", "pertemuan" (to meet, a meeting); "penghubung" (a go-between) and "hubungan" (a
+# relation); "keberlanjutan" (continuity) and "selanjutnya" (next); "percontohan" (a pilot) and
+# "contohnya" (for example); "penggerak" (a prime mover) and "gerakan" (a movement); "terbatas"
+# (limited) and "perbatasan" (a border). An indicator of one such word matches as it is written
+# (or with the suffix -nya), not every word of its stem; in an indicator of several words the
+# others settle the sense ("setengah hati").
+AMBIGUOUS_STEMS = frozenset({"tengah", "wali", "pada", "tentu", "arah", "tingkat", "isi", "koordinasi", "hasil",
+                             "baik", "aku", "harga", "sama", "temu", "hubung", "lanjut", "contoh", "gerak", "batas"})
 _JOINED = re.compile(rf"^(?:ber|be|di|ke|per|pe|se|meng|mem|men|me)?({'|'.join(COMPOUNDS)})(?:nya|kan|i|an)?$")
 
 
@@ -126,16 +133,6 @@ def _spellings(term: str) -> list[str]:
     return [term] if joined == term else [term, joined]
 
 
-def _as_written(doc: Doc) -> list[str]:
-    """An indicator with a word of an ambiguous stem, as written (lower case), with and without
-    -nya on each such word: "Perwali" gives "perwali" and "perwalinya"."""
-    forms = [""]
-    for token in doc:
-        words = [token.lower_, token.lower_ + "nya"] if token.norm_ in AMBIGUOUS_STEMS else [token.lower_]
-        forms = [f"{form}{word}{token.whitespace_}" for form in forms for word in words]
-    return [form.strip() for form in forms]
-
-
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
@@ -160,12 +157,12 @@ class CodebookSuggester:
         self.codes = list(codes)
         self.nlp = get_nlp()
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self.as_written = PhraseMatcher(self.nlp.vocab, attr="LOWER")  # indicators with an ambiguous stem
+        self.as_written = PhraseMatcher(self.nlp.vocab, attr="LOWER")  # one word of an ambiguous stem
         for code in self.codes:
             patterns, written = [], []
             for doc in (self.nlp(form) for term in code.indicators if term.strip() for form in _spellings(term)):
-                if any(token.norm_ in AMBIGUOUS_STEMS for token in doc):
-                    written += [self.nlp.make_doc(form) for form in _as_written(doc)]
+                if len(doc) == 1 and doc[0].norm_ in AMBIGUOUS_STEMS:
+                    written += [self.nlp.make_doc(doc[0].lower_), self.nlp.make_doc(doc[0].lower_ + "nya")]
                 else:
                     patterns.append(doc)
             if patterns:
