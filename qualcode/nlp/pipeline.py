@@ -114,7 +114,8 @@ class WordFormStore:
     same server) does not lemmatise the same words again.
 
     One append-only text file of ``word<TAB>form`` lines per version of the rules (the file name
-    carries a hash of the word lists and the stemmer), so a change of the rules starts a new file.
+    carries a hash of the word lists, the stemmer and ``_compute_form``), so a change of the rules
+    starts a new file.
     Several processes may append at once: each flush is one ``write`` of whole lines on a file
     opened with ``O_APPEND``, and a reader skips any line that is not exactly two fields. A lost
     or duplicated line only costs the time of computing that form again."""
