@@ -4,6 +4,7 @@ database, and Debian's headless Chromium driven by Playwright (never `playwright
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import DecodeError
+from playwright.sync_api import expect
 from sqlalchemy import select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -192,6 +194,26 @@ def rerun(page) -> Iterator[None]:  # type: ignore[no-untyped-def]
     with SOCKETS[page].expect_event("framereceived", predicate=run_finished):  # type: ignore[attr-defined]
         yield
     wait_settled(page)
+
+
+def choose_option(page, box, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick the option containing ``text`` in the Streamlit selectbox ``box`` (a locator), once
+    the page has settled: while a run is going, the box of the run before may still be on screen,
+    and the run can reset the box as it is typed into. The input is filled with ``text``,
+    replacing the choice it shows (typing would append to it). Outside a form, wait for the run
+    the choice starts; then check the box shows the choice."""
+    wait_settled(page)
+    in_form = box.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
+    combo = box.get_by_role("combobox")
+    combo.click()
+    combo.fill(text)
+    option = page.get_by_role("option").filter(has_text=text).first
+    if in_form:
+        option.click()
+    else:
+        with rerun(page):
+            option.click()
+    expect(combo).to_have_value(re.compile(re.escape(text)))
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.models import Code, Coding, Document
 from qualcode.services.codings import code_span
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose_option, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,12 +46,9 @@ def search(page, text: str, *, hides: str | None = None, shows: str | None = Non
 
 
 def choose(page, label: str, typed: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick an option of a Streamlit selectbox by typing part of its text."""
+    """Pick the option containing ``typed`` in the selectbox labelled exactly ``label``."""
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).filter(visible=True).first
-    box.click()
-    page.keyboard.type(typed)
-    page.get_by_role("option").filter(has_text=typed).first.click()
-    wait_for_app(page)
+    choose_option(page, box, typed)
 
 
 def code_by_key(database_url: str, key: str) -> Code | None:

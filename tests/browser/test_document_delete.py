@@ -10,7 +10,7 @@ from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.models import AuditEvent, Code, Document, Memo
 from qualcode.services.codings import code_span
 from qualcode.services.imports import import_files
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose_option, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +40,7 @@ def test_delete_asks_with_the_counts_then_deletes(demo_server, page) -> None:  #
     page.goto(f"{demo_server.url}/documents")
     wait_for_app(page, "Dokumen")
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("Buka dokumen", exact=True)).first
-    box.click()
-    page.keyboard.type("Notulen rapat banjir")
-    page.get_by_role("option").filter(has_text=TITLE).first.click()
-    wait_for_app(page)
+    choose_option(page, box, TITLE)
     page.get_by_text("Ganti nama, sunting, hapus").click()
     page.get_by_role("button", name="Hapus dokumen").click()
     dialog = page.get_by_role("dialog")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from qualcode.db import make_engine, read_session
 from qualcode.models import AuditEvent, Case, Document, Turn
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose_option, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -103,12 +103,8 @@ def click_import(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick an option of a Streamlit selectbox by typing part of its text."""
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.click()
-    wait_for_app(page)
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    choose_option(page, page.locator("[data-testid='stSelectbox']").filter(has_text=label).first, option)
 
 
 def test_import_files_with_a_metadata_sheet(demo_server, page, tmp_path):
