@@ -104,6 +104,12 @@ def test_word_forms_persist_across_restarts(tmp_path, monkeypatch):
         pipeline.word_form_store.cache_clear()
         assert pipeline.word_form_store().load() == len(stored)
         assert pipeline._FORMS["keterlibatan"] == "libat"
+        # the file of an earlier version of the rules goes when the current one is read
+        stale = tmp_path / "word-forms-000000000000.tsv"
+        stale.write_text("kebijakannya\tbijak\n", encoding="utf-8")
+        pipeline.word_form_store.cache_clear()
+        assert pipeline.word_form_store().load() == len(stored)
+        assert list(tmp_path.glob("word-forms-*.tsv")) == files
     finally:
         pipeline.word_form_store.cache_clear()
 

@@ -125,7 +125,16 @@ class WordFormStore:
         self.pending: list[tuple[str, str]] = []
 
     def load(self) -> int:
-        """Read the stored forms into the in-process table; returns how many lines were read."""
+        """Read the stored forms into the in-process table; returns how many lines were read.
+        Files of other rules versions are removed: their forms are no longer right. (A process of
+        the old version still running keeps its forms in memory; what it appends is lost, which
+        only costs it the time of computing those forms again.)"""
+        try:
+            for old in self.path.parent.glob("word-forms-*.tsv"):
+                if old.name != self.path.name:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: the old files stay, unread
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
