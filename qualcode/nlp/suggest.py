@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -420,20 +421,20 @@ def blend(codes: Sequence[CodeInfo], book: CodebookPart, learned: ModelPart, mod
     for cb_row, model_row in zip(book, learned, strict=True):
         candidates: list[Suggestion] = []
         for code in codes:
-            score, terms, similarity = cb_row.get(code.key, (0.0, [], 0.0))
-            score = float(score)  # type: ignore[arg-type]
+            # rows as codebook_part and model_part build them (or read back from the JSON cache)
+            score, terms, similarity = cast(tuple[float, list[str], float], cb_row.get(code.key, (0.0, [], 0.0)))
+            score = float(score)
             evidence: list[dict[str, object]] = []
             if terms:
                 evidence.append({"kind": "terms", "terms": terms})
-            if similarity > 0.05:  # type: ignore[operator]
-                evidence.append({"kind": "definition_similarity", "value": round(float(similarity), 3)})  # type: ignore[arg-type]
-            if code.key in trained:
-                p, nearest = model_row.get(code.key, (0.0, []))
-                w = model.weight(code.key)  # type: ignore[union-attr]
-                score = (1 - w) * score + w * float(p)  # type: ignore[arg-type]
-                if p > 0.3:  # type: ignore[operator]
-                    evidence.append({"kind": "model", "probability": round(float(p), 3),  # type: ignore[arg-type]
-                                     "nearest_examples": nearest})
+            if similarity > 0.05:
+                evidence.append({"kind": "definition_similarity", "value": round(float(similarity), 3)})
+            if model is not None and code.key in trained:
+                p, nearest = cast(tuple[float, list[str]], model_row.get(code.key, (0.0, [])))
+                w = model.weight(code.key)
+                score = (1 - w) * score + w * float(p)
+                if p > 0.3:
+                    evidence.append({"kind": "model", "probability": round(float(p), 3), "nearest_examples": nearest})
             if score >= threshold and evidence:
                 candidates.append(Suggestion(code.key, code.path, score, evidence))
         candidates.sort(key=lambda s: -s.score)
