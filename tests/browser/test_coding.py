@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from qualcode.db import make_engine, read_session
 from qualcode.models import Code, Coding, Document, Memo, Segment, User
-from tests.browser.conftest import rerun, screenshot, wait_for_app, wait_idle
+from tests.browser.conftest import choose_option, rerun, screenshot, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -70,9 +70,7 @@ def open_document(page, base_url, title, *, navigate=True):
     page.locator("[data-qc-ready]").wait_for()
     box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
     if title not in box.inner_text() + box.locator("input").input_value():
-        box.click()
-        page.keyboard.type(title[:25])
-        page.get_by_role("option").filter(has_text=title).first.click()
+        choose_option(page, box, title)
         page.wait_for_function("(t) => [...document.querySelectorAll('.qc-c')].some(s => s.textContent.length)", arg=title)
     wait_for_app(page, "Pengodean")
     page.locator("[data-qc-ready]").wait_for()
@@ -328,9 +326,7 @@ def test_search_as_a_list_and_code_the_hits(demo_server, page):
     page.get_by_text(f"2 dari {total} tempat").wait_for()
     idle(page)
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Kodekan semua")
-    box.locator("input").click()
-    page.keyboard.type("Membangun keperca")
-    page.get_by_role("option").filter(has_text="Membangun kepercayaan").first.click()
+    choose_option(page, box, "Membangun kepercayaan")
     idle(page)
     # the notice is the server's answer to this click (a render of the picker's own rerun is not)
     page.get_by_role("button", name=f"Kodekan {total} tempat ini").click()
