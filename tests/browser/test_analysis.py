@@ -4,7 +4,6 @@ role-ordered matrices with a drill-down to segments and into the Coding page (Di
 conclusion with supporting and contradicting evidence and its triangulation, evidence from another
 stakeholder group found by searching every segment (Conclusions)."""
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from qualcode.analysis.tables import Conclusion, ConclusionEvidence, PatternCode
 from qualcode.db import make_engine, read_session
 from qualcode.models import Memo
-from tests.browser.conftest import Server, demo_running, rerun, screenshot, wait_for_app, wait_settled
+from tests.browser.conftest import Server, choose_option, demo_running, rerun, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -45,24 +44,9 @@ def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def choose(page, label: str, text: str, nth: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Pick the option containing ``text`` in the selectbox labelled ``label``, once the page has
-    settled (while a run is going, a box of the same label from the run before may still be on
-    screen, and the run can reset the box as it is typed into). The input is filled with ``text``,
-    replacing the choice it shows (typing would append to it when the input kept the focus).
-    Outside a form, wait for the run the choice starts; then check the box shows the choice."""
-    wait_settled(page)
-    box = panel(page).locator("[data-testid='stSelectbox']").filter(has_text=label).nth(nth)
-    in_form = box.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
-    combo = box.get_by_role("combobox")
-    combo.click()
-    combo.fill(text)
-    option = page.get_by_role("option").filter(has_text=text).first
-    if in_form:
-        option.click()
-    else:
-        with rerun(page):
-            option.click()
-    expect(combo).to_have_value(re.compile(re.escape(text)))
+    """Pick the option containing ``text`` in the ``nth`` selectbox labelled ``label`` of the
+    open tab (``choose_option``: once the page has settled, and with the run it starts)."""
+    choose_option(page, panel(page).locator("[data-testid='stSelectbox']").filter(has_text=label).nth(nth), text)
 
 
 def click(page, name: str, shows: str) -> None:  # type: ignore[no-untyped-def]
