@@ -5,8 +5,8 @@
 2. Serving at 10,000 codings (``--serving``): the demo project plus 10,000 codings added with bulk
    inserts; the server time of accept and reject (the service call and its commit, as the page
    runs it) and of the next queue after each (cached scores); the same, queue and reject in turn,
-   while a training worker reads the 10,000 codings, trains and stores its model; then, with ``--browser``, headless
-   Chromium on ``streamlit run app.py``: the time, measured inside the page, from the click on
+   while a training worker reads the 10,000 codings, trains and stores its model; then, with
+   ``--browser``, headless Chromium on ``streamlit run app.py``: the time, measured inside the page, from the click on
    Accept / Reject to the first card showing the next suggestion (targets: server <= 200 ms,
    browser <= 500 ms). The page starts a training worker meanwhile, as it would for a researcher.
 

@@ -4,7 +4,8 @@ Nobody waits for training. A page that finds the stored model older than the pro
 revision (or whose codebook texts, the model's priors, have been edited since) calls
 :func:`request_training`, which starts a worker *process* owned by the app
 (``python -m qualcode.services.suggestion_models``, at the lowest CPU priority: Linux's idle
-class, else nice 19) and returns at once; the page keeps using the last ready model and says when a newer one is ready.
+class, else nice 19) and returns at once; the page keeps using the last ready model and says when
+a newer one is ready.
 
 The worker claims the revision by inserting a ``suggestion_models`` row (the unique
 ``(project_id, revision)`` means two app processes sharing one PostgreSQL never train the same
