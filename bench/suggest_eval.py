@@ -88,15 +88,20 @@ def synthetic_set() -> list[Item]:
     return [Item(p["id"], "synthetic", p["codebook"], tuple(p["labels"]), p["text"]) for p in passages]
 
 
-def real_set() -> list[Item] | None:
-    try:
-        items = [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load()]
-    except FileNotFoundError as missing:
-        print(f"\n(real-text set skipped: {missing} not found; it is read in place from ../shared/seeds)")
+def real_set(data: Path = real_passages.DATA) -> list[Item] | None:
+    """The passages of a real-text set (the test set, or ``real_passages.DEV``, the tuning set) that
+    can be read here; web sources missing from the cache are named and left out, not the set."""
+    name = data.name
+    if not data.is_file():
         return None
-    missing_web = real_passages.missing_web_sources()
+    try:
+        items = [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load(data=data)]
+    except FileNotFoundError as missing:
+        print(f"\n({name} skipped: {missing} not found; it is read in place from ../shared/seeds)")
+        return None
+    missing_web = real_passages.missing_web_sources(data=data)
     if missing_web:
-        print(f"\n(real-text set: {len(missing_web)} web source(s) not in {real_passages.CACHE}, left out: "
+        print(f"\n({name}: {len(missing_web)} web source(s) not in {real_passages.CACHE}, left out: "
               f"{', '.join(missing_web)}; run bench/fetch_real_texts.py)")
     return items
 
@@ -223,8 +228,8 @@ def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None
 
 def main() -> None:
     evaluate(f"synthetic set ({DATA.relative_to(ROOT)})", synthetic_set(), curve=True)
-    if real_passages.DEV.is_file() and not real_passages.missing_web_sources(data=real_passages.DEV):
-        dev = [Item(p.id, p.source, p.codebook, p.labels, p.text) for p in real_passages.load(data=real_passages.DEV)]
+    dev = real_set(real_passages.DEV)
+    if dev:
         evaluate("real-text TUNING set (bench/data/real_dev_passages.yaml, other studies than the test set)", dev,
                  curve=False)
     real = real_set()
