@@ -177,6 +177,36 @@ def direction(items: list[Item], texts: list[str]) -> None:
 DRAWS = 10
 
 
+def _blend_point(items, texts, docs, scores, truths, codes, dimension, train, test) -> list[float]:  # type: ignore[no-untyped-def]
+    """Top-1 and top-3 of codebook-only, the learned model alone and the blend on ``test`` after
+    training on ``train`` (indexes into ``items``), as the app trains and blends."""
+    keys = {code.key for code in codes}
+    code_labels = [{label for label in items[i].labels if label in keys} for i in train]
+    model = LearnedModel().fit([texts[i] for i in train], code_labels, min_examples=2, cross_validate=False,
+                               priors=codes)
+    probabilities, _ = model.predict([docs[i] for i in test])
+    model_scores = np.zeros((len(test), len(codes)))
+    blend = scores[test].copy()
+    for c, code in enumerate(codes):
+        if code.key in probabilities:
+            model_scores[:, c] = probabilities[code.key]
+            w = model.weight(code.key)
+            blend[:, c] = (1 - w) * scores[test, c] + w * probabilities[code.key]
+    t_truth = [truths[i] for i in test]
+    return [accuracy(dimension_ranking(m, codes, dimension), t_truth, k)
+            for m in (scores[test], model_scores, blend) for k in (1, 3)]
+
+
+def _print_point(label: str, results: list[list[float]], tail: str) -> None:
+    array = np.array(results)
+    mean = array.mean(axis=0)
+    gain = array[:, 4] - array[:, 0]
+    verdict = "blend beats codebook-only" if mean[4] > mean[0] else "blend does NOT beat codebook-only"
+    print(f"    {label}: codebook {mean[0]:.3f}/{mean[1]:.3f} | model {mean[2]:.3f}/{mean[3]:.3f} | "
+          f"blend {mean[4]:.3f}/{mean[5]:.3f} (top-1/top-3, {tail}; top-1 gain "
+          f"{gain.mean():+.3f} sd {gain.std():.3f}): {verdict}")
+
+
 def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None:  # type: ignore[no-untyped-def]
     """Codebook-only, the learned model alone and the blend after n coded examples per dimension,
     tested on the other passages of the set (never trained on). The model is trained as the app
@@ -190,8 +220,6 @@ def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None
         for d in truth:
             by_dim[d].append(i)
     dims = sorted(by_dim)
-    keys = {code.key for code in codes}
-    code_labels = [{label for label in item.labels if label in keys} for item in items]
     smallest = min(len(v) for v in by_dim.values())
     print(f"  learning curve (n coded examples per dimension; test = the other passages; smallest dimension "
           f"has {smallest}; {DRAWS} draws):")
@@ -199,31 +227,64 @@ def learning_curve(items, texts, docs, scores, truths, codes, dimension) -> None
         if n >= smallest:
             print(f"    n={n:>2}: not enough passages (needs more than {n} per dimension)")
             continue
-        results = []
+        results, test = [], []
         for seed in range(DRAWS):
             rng = random.Random(1000 * n + seed)
             train = sorted({i for d in dims for i in rng.sample(by_dim[d], n)})
             test = [i for i in range(len(items)) if i not in set(train)]
-            model = LearnedModel().fit([texts[i] for i in train], [code_labels[i] for i in train], min_examples=2,
-                                       cross_validate=False, priors=codes)
-            probabilities, _ = model.predict([docs[i] for i in test])
-            model_scores = np.zeros((len(test), len(codes)))
-            blend = scores[test].copy()
-            for c, code in enumerate(codes):
-                if code.key in probabilities:
-                    model_scores[:, c] = probabilities[code.key]
-                    w = model.weight(code.key)
-                    blend[:, c] = (1 - w) * scores[test, c] + w * probabilities[code.key]
-            t_truth = [truths[i] for i in test]
-            results.append([accuracy(dimension_ranking(m, codes, dimension), t_truth, k)
-                            for m in (scores[test], model_scores, blend) for k in (1, 3)])
-        array = np.array(results)
-        mean = array.mean(axis=0)
-        gain = array[:, 4] - array[:, 0]
-        verdict = "blend beats codebook-only" if mean[4] > mean[0] else "blend does NOT beat codebook-only"
-        print(f"    n={n:>2}: codebook {mean[0]:.3f}/{mean[1]:.3f} | model {mean[2]:.3f}/{mean[3]:.3f} | "
-              f"blend {mean[4]:.3f}/{mean[5]:.3f} (top-1/top-3, {len(test)} test passages; top-1 gain "
-              f"{gain.mean():+.3f} sd {gain.std():.3f}): {verdict}")
+            results.append(_blend_point(items, texts, docs, scores, truths, codes, dimension, train, test))
+        _print_point(f"n={n:>2}", results, f"{len(test)} test passages")
+
+
+def study_curve(items: list[Item]) -> None:
+    """The learning curve on real text with whole studies held out: both real-text sets pooled
+    (the tuning and the test set: 60-odd studies), per codebook. Per draw, studies are taken in a
+    random order into training until every dimension has ``n`` coded passages (or half the studies
+    are taken); the passages of the other studies are the test. This is harder than the issue's
+    "held-out documents of the same study" (no real study with enough coded documents is
+    reachable here): what a researcher has coded in one study is tried on other studies."""
+    print("\n######## learning curve on real text, whole studies held out (tuning and test sets pooled): "
+          f"{len(items)} passages from {len({i.source for i in items})} studies")
+    for codebook in ("ansell_gash_2008", "najam_5c_1995"):
+        codes, dimension = code_infos(codebook)
+        chosen = [p for p in items if p.codebook == codebook]
+        texts = [p.text for p in chosen]
+        truths = [{dimension[label] for label in p.labels if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
+                  for p in chosen]
+        suggester = CodebookSuggester(codes)
+        docs = suggester.docs(texts)
+        scores, _, _ = suggester.scores(docs)
+        by_study: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(chosen):
+            by_study[p.source].append(i)
+        studies = sorted(by_study)
+        dims = sorted({d for t in truths for d in t})
+        print(f"\n== {codebook}: {len(chosen)} passages from {len(studies)} studies, {len(dims)} dimensions "
+              f"({', '.join(f'{d} {sum(d in t for t in truths)}' for d in dims)})")
+        for n in (5, 10, 20):
+            results, sizes, reached = [], [], []
+            for seed in range(DRAWS):
+                rng = random.Random(7000 + 100 * n + seed)
+                order = studies[:]
+                rng.shuffle(order)
+                have: Counter[str] = Counter()
+                train: list[int] = []
+                taken = 0
+                for study in order:
+                    if all(have[d] >= n for d in dims) or taken >= len(studies) // 2:
+                        break
+                    if not any(have[d] < n for i in by_study[study] for d in truths[i]):
+                        continue
+                    taken += 1
+                    train += by_study[study]
+                    have.update(d for i in by_study[study] for d in truths[i])
+                held = set(train)
+                test = [i for i in range(len(chosen)) if i not in held]
+                results.append(_blend_point(chosen, texts, docs, scores, truths, codes, dimension, sorted(train), test))
+                sizes.append(len(test))
+                reached.append(min(have[d] for d in dims))
+            _print_point(f"n={n:>2}", results, f"{np.mean(sizes):.0f} test passages of other studies; fewest "
+                         f"coded in a dimension {min(reached)}-{max(reached)}")
 
 
 def main() -> None:
@@ -236,6 +297,8 @@ def main() -> None:
     if real:
         evaluate("real-text set (bench/data/real_passages.yaml, read from ../shared/seeds and the web cache)", real,
                  curve=True)
+    if real and dev:
+        study_curve(dev + real)
 
 
 def _direction_text(direction: str) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
