@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from qualcode.db import make_engine, read_session
 from qualcode.review.tables import ReviewMark
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose_option, screenshot, wait_for_app
 from tests.browser.test_coding import DOC_TITLE, SENTENCE, click_code, code_id, drag_select, open_document, settled
 from tests.browser.test_team import go, sign_in, team_server  # noqa: F401  (the two-account server fixture)
 
@@ -15,21 +15,10 @@ pytestmark = pytest.mark.browser
 TASKS = "Tugas tinjauan"
 
 
-def choose(page, label: str, option: str, typed: str = "") -> None:  # type: ignore[no-untyped-def]
+def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
     """Pick ``option`` in the select box ``label`` on the Review tasks tab."""
     panel = page.get_by_role("tabpanel", name=TASKS)
-    box = panel.locator("[data-testid='stSelectbox']").filter(has_text=label).first
-    for attempt in range(3):  # the list can open while the previous rerun still repaints
-        box.click()
-        if typed:
-            page.keyboard.type(typed)
-        try:
-            page.get_by_role("option").filter(has_text=option).first.click(timeout=8_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-            if attempt == 2:
-                raise
+    choose_option(page, panel.locator("[data-testid='stSelectbox']").filter(has_text=label).first, option)
     wait_for_app(page, "Tinjauan")
 
 
@@ -70,7 +59,7 @@ def test_request_fix_approve_and_unitizing_alpha(team_server, browser):  # noqa:
 
     # The supervisor asks for a change on a document, addressed to the researcher.
     supervisor.get_by_role("tab", name=TASKS).click()
-    choose(supervisor, "Dokumen", DOC_TITLE, DOC_TITLE[:25])
+    choose(supervisor, "Dokumen", DOC_TITLE)
     choose(supervisor, "Keputusan", "perlu perubahan")
     choose(supervisor, "Siapa yang perlu bertindak", "Peneliti Utama")
     note = supervisor.get_by_role("textbox", name="Komentar (wajib bila meminta perubahan)")
@@ -109,7 +98,7 @@ def test_request_fix_approve_and_unitizing_alpha(team_server, browser):  # noqa:
     supervisor.get_by_role("tab", name=TASKS).click()
     panel = supervisor.get_by_role("tabpanel", name=TASKS)
     panel.get_by_text("Riwayat tinjauan").wait_for()
-    choose(supervisor, "Dokumen", DOC_TITLE, DOC_TITLE[:25])
+    choose(supervisor, "Dokumen", DOC_TITLE)
     choose(supervisor, "Keputusan", "disetujui")
     save(supervisor)
     screenshot(supervisor, "review_approved")

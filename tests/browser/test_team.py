@@ -12,7 +12,7 @@ from qualcode.demo import load_demo
 from qualcode.models import Coding
 from qualcode.review.tables import Comment
 from qualcode.services import accounts, projects
-from tests.browser.conftest import running_server, screenshot, wait_for_app
+from tests.browser.conftest import choose_option, running_server, screenshot, wait_for_app
 from tests.browser.test_coding import DOC_TITLE, SENTENCE, click_code, code_id, drag_select, open_document, settled
 
 pytestmark = pytest.mark.browser
@@ -92,17 +92,7 @@ def test_researcher_and_supervisor(team_server, browser):
     supervisor.get_by_text("Mulai komentar pada sebuah pengodean").click()
     panel = supervisor.get_by_role("tabpanel", name="Komentar")
     box = panel.locator("[data-testid='stSelectbox']").filter(has_text="Dokumen").first
-    for attempt in range(3):  # the list can open while the previous rerun still repaints; open it again
-        box.click()
-        supervisor.keyboard.type(DOC_TITLE[:25])
-        try:
-            supervisor.get_by_role("option").filter(has_text=DOC_TITLE).first.click(timeout=8_000)
-            break
-        except Exception:
-            supervisor.keyboard.press("Escape")
-            screenshot(supervisor, f"team_retry_{attempt}")
-            if attempt == 2:
-                raise
+    choose_option(supervisor, box, DOC_TITLE)
     wait_for_app(supervisor, "Tinjauan")
     note = supervisor.get_by_role("textbox", name="Komentar", exact=True)
     note.fill("Apakah ini kepercayaan, atau keluhan?")
