@@ -43,6 +43,8 @@ def test_tour_of_the_main_screens(english_demo, page):
     target = os.environ.get("QUALCODE_SCREENSHOTS_DIR")
     shots = ARTIFACTS / "tour"
     shots.mkdir(parents=True, exist_ok=True)
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
     for address, title, shows, name in TOUR:
         page.goto(f"{english_demo.url}/{address}")
         wait_for_app(page, title)
