@@ -45,15 +45,18 @@ model_key = f"suggest_model_{pid}"
 if ss.get(model_key) is None:
     ss[model_key] = status.ready_id
 model_id = ss[model_key]
-if status.ready_id is not None and model_id != status.ready_id:
+training = status.training or status.needs_training  # a worker is at it, or was asked just now
+if status.ready_id is not None and model_id != status.ready_id:  # a newer model is ready: offered, not forced
     info, use = st.columns([5, 1])
     info.info(tr("suggest.model_newer", version=status.ready_id, examples=status.examples))
     if use.button(tr("suggest.use_newer"), key="suggest_use_newer"):
         ss[model_key] = status.ready_id
         st.rerun()
+elif model_id is None and training:
+    st.caption(tr("suggest.first_model_training"))
 elif model_id is None:
     st.caption(tr("suggest.codebook_only"))
-if status.training or status.needs_training:  # a worker is at it, or was asked just now
+if model_id is not None and training:
     st.caption(tr("suggest.model_training"))
 
 c1, c2, c3, c4 = st.columns([4, 2, 2, 1])

@@ -23,8 +23,11 @@ def test_accept_reject_and_adjust(demo):
     at.switch_page("app_pages/suggestions.py").run()
     assert not at.exception
     assert any("istilah indikator" in c.value for c in at.caption)
-    # The demo's codings have no model yet: the page asked a worker for one and says so at once.
-    assert any("sedang dilatih" in c.value for c in at.caption)
+    # The demo's codings have no model yet: the page asked a worker for the first one and says so
+    # at once, without speaking of a "last model" there is none of.
+    captions = [c.value for c in at.caption]
+    assert any("Model pertama" in c and "sedang dilatih" in c for c in captions), captions
+    assert not any("model terakhir" in c for c in captions), captions
     at.button(key="qc-accept-0").click().run()
     at.button(key="qc-reject-0").click().run()
     assert not at.exception
