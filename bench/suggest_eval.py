@@ -17,7 +17,8 @@ prior documents), averaged over ten draws.
 
 The real-text tuning set, bench/data/real_dev_passages.yaml (other studies than the test set), is
 reported first when its texts are cached: codebook changes are judged on it and on the synthetic
-set, never on the test set.
+set, never on the test set. Last, a learning curve on real text with whole studies held out (both
+real-text sets pooled; ``study_curve``).
 
 Run: ``.venv/bin/python -m bench.suggest_eval``
 """
