@@ -61,12 +61,12 @@ if model_id is not None and training:
 
 c1, c2, c3, c4 = st.columns([4, 2, 2, 1])
 doc_ids = list(titles)
-if ss.get("suggest_doc_id") not in doc_ids:
+if ss.get("suggest_doc_id") not in doc_ids:  # first visit, or the document was deleted
     ss.suggest_doc_id = doc_ids[0]
-chosen_doc = c1.selectbox(tr("coding.document"), doc_ids, index=doc_ids.index(ss.suggest_doc_id),
-                          format_func=state.label_of(titles))
+# The box keeps its own state under a fixed key: an ``index`` that changed with each choice made
+# it a new widget on every other run, which then fell back to its old document.
+chosen_doc = c1.selectbox(tr("coding.document"), doc_ids, key="suggest_doc_id", format_func=state.label_of(titles))
 doc_id: int = chosen_doc if chosen_doc is not None else doc_ids[0]
-ss.suggest_doc_id = doc_id
 unit = c2.selectbox(tr("suggest.unit"), ("turn", "sentence", "paragraph"), format_func=lambda u: tr(f"suggest.unit_{u}"),
                     key="suggest_unit")
 order = c3.selectbox(tr("suggest.order"), ("confidence", "uncertainty"), format_func=lambda o: tr(f"suggest.order_{o}"),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session
-from qualcode.models import Coding, Segment
+from qualcode.models import Coding, Document, Segment
 from qualcode.nlp.tables import SuggestionDecision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +46,21 @@ def test_accept_reject_and_adjust(demo):
     assert not at.exception
     table = next(d.value for d in at.dataframe if "agreement" in d.value.columns)
     assert "peneliti" in set(table["coder"]) and table["accepted"].sum() == 2  # accepted, and accepted as adjusted
+
+
+def test_each_document_choice_takes(demo):
+    """Choosing documents one after another opens each (a box whose ``index`` followed the choice
+    became a new widget every other run and fell back to the previous document)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/suggestions.py").run()
+    with read_session(demo) as session:
+        ids = list(session.scalars(select(Document.id).order_by(Document.title)))
+    assert len(ids) >= 3
+
+    def box():  # type: ignore[no-untyped-def]
+        return next(b for b in at.selectbox if b.label == "Dokumen")
+
+    for doc_id in (ids[1], ids[2], ids[0], ids[2]):
+        box().set_value(doc_id).run()
+        assert not at.exception
+        assert box().value == doc_id, (doc_id, box().value)
