@@ -24,13 +24,17 @@ ENGLISH_HEADERS = frozenset({
     "organisation", "place", "file", "length", "turns", "kappa", "alpha", "agreement", "pattern", "summary",
     "conclusion", "conclusions", "source", "type", "role", "user", "when", "action", "what", "where", "who",
     "score", "rank", "words", "word", "sentence", "unit", "units", "cell", "row", "column", "framework",
-    "informants", "groups", "snippet", "condensation", "on", "definition", "about", "excerpt",
+    "informants", "groups", "snippet", "condensation", "on", "definition", "about", "excerpt", "codebook", "key",
+    "path",
 })
+RAW_KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")  # a catalogue key the catalogue lacks, shown as it is
 SNAKE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
 INDONESIAN = frozenset(str(v).lower() for v in catalogue("id").values())  # "Total", "Unit" are Indonesian too
 
 
 def english(header: str) -> bool:
+    if RAW_KEY.match(header):
+        return True
     return (header.lower() in ENGLISH_HEADERS or SNAKE.match(header) is not None) and header.lower() not in INDONESIAN
 
 
