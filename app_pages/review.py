@@ -105,6 +105,7 @@ with tab_freq:
                            key="review_freq_png", on_click="ignore")
         table = freq.pivot_table(index="code", columns="by", values="codings", aggfunc="sum", fill_value=0)
         table[tr("review.total")] = table.sum(axis=1)
+        table = table.rename_axis(index=tr("review.code"), columns=None)  # the row header in the UI language
         st.dataframe(table.sort_values(tr("review.total"), ascending=False), width="stretch")
 
 with tab_progress:

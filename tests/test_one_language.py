@@ -60,6 +60,12 @@ def raw_nones(frame: pd.DataFrame) -> list[str]:
     return found
 
 
+def index_names(element) -> list[str]:  # type: ignore[no-untyped-def]
+    """The row headers a matrix shows: its index names (a MultiIndex shows one column per level)."""
+    value = element.value
+    return [str(n) for n in value.index.names if n is not None] if isinstance(value, pd.DataFrame) else []
+
+
 @pytest.mark.parametrize("page", [path for _, path, _ in PAGES])
 def test_every_page_speaks_indonesian(demo, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
@@ -67,7 +73,7 @@ def test_every_page_speaks_indonesian(demo, page):
     assert not at.exception, [e.value for e in at.exception]
     problems = []
     for element in [*at.dataframe, *at.get("arrow_data_frame")]:
-        for header in headers(element):
+        for header in [*headers(element), *index_names(element)]:  # a pivot's row header is its index name
             if english(header):
                 problems.append(f"English header {header!r}")
         problems += [f"raw None in {c!r}" for c in raw_nones(element.value)]
@@ -79,12 +85,6 @@ def test_every_page_speaks_indonesian(demo, page):
         if re.search(r"\bNone\b", str(text.value)):
             problems.append(f"raw None in text {str(text.value)[:80]!r}")
     assert not problems, sorted(set(problems))
-
-
-def index_names(element) -> list[str]:  # type: ignore[no-untyped-def]
-    """The row headers a matrix shows: its index names (a MultiIndex shows one column per level)."""
-    value = element.value
-    return [str(n) for n in value.index.names if n is not None] if isinstance(value, pd.DataFrame) else []
 
 
 def test_every_display_speaks_indonesian(demo):
