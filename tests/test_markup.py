@@ -64,6 +64,23 @@ def test_bare_addresses_are_broken_invisibly_so_no_renderer_links_them():
     assert shown.replace(markup.WORD_JOINER, "") == "lihat https://evil.example/x, www.evil.example dan budi@evil.example"
 
 
+# Streamlit's directives, which a CommonMark renderer does not know: colours and backgrounds,
+# icons and emoji shortcodes. Each starts at a colon followed by its name.
+DIRECTIVES = re.compile(r":[a-z][a-z-]*(\\)?\[|:material/[a-z_]+:|:[a-z0-9_+-]+:")
+
+
+@pytest.mark.parametrize("text", [":red[merah]", ":blue-background[biru]", ":material/home:", ":smile:", ":+1:",
+                                  "tanya:red[x]", "Kode :violet[ungu] dan :-1: lalu :100:"])
+def test_streamlit_directives_are_broken_invisibly(text):
+    shown = markup.literal(text)
+    assert not DIRECTIVES.search(shown), shown
+    assert shown.replace(markup.WORD_JOINER, "").replace("\\", "") == text
+
+
+def test_a_time_or_a_ratio_keeps_its_colon_as_it_is():
+    assert markup.literal("pukul 10:30, rasio 1:5") == "pukul 10:30, rasio 1:5"
+
+
 def test_swatch_takes_only_a_hex_colour():
     assert "background:#4E79A7" in markup.swatch("#4E79A7")
     for bad in ["red;background:url(https://evil.example/x.png)", "#12345", "#1234567", "expression(alert(1))", None,

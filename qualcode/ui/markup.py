@@ -26,6 +26,11 @@ import streamlit as st
 _INLINE = re.compile(r"([\\`*\[\]<>#|~$&!{}]|(?<!\w)_|_(?!\w))")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 _AUTOLINK = re.compile(r"[A-Za-z]:/|[Ww]\.|@", re.ASCII)
+# Streamlit's own directives start at a colon: colours and backgrounds (":red[...]"), icons
+# (":material/home:") and emoji shortcodes (":smile:", ":+1:"). A colon directly before a letter,
+# or before a digit, "+" or "-" where no digit precedes it (so "10:30" stays), is followed by the
+# invisible word joiner, which none of them matches.
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])|(?<![0-9]):(?=[0-9+\-])")
 WORD_JOINER = "\u2060"
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 FALLBACK_COLOUR = "#999999"
@@ -41,6 +46,7 @@ def literal(value: object) -> str:
     # GitHub-flavoured Markdown turns bare addresses into links after escapes are resolved, so
     # an invisible word joiner (U+2060) breaks them: "https:", "www." and "@" link nothing.
     text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
+    text = _DIRECTIVE.sub(":" + WORD_JOINER, text)
     return text.replace("\n", "  \n")
 
 

@@ -37,7 +37,7 @@ def payload(where: str) -> str:
             f"<details open ontoggle=\"alert(1)\" data-xss=\"1\"><summary>x</summary></details>"
             f"[klik](javascript:alert(1)) <style>.xss-marker{{}}</style>"
             f"<form action=\"https://{EVIL}/login\" data-xss=\"1\"><input name=\"password\"></form>"
-            f" ![pelacak](https://{EVIL}/{where}-md.png) :red[merah] **tebal**")
+            f" ![pelacak](https://{EVIL}/{where}-md.png) :red[merah] :material/home: :smile: **tebal**")
 
 
 # Elements a payload would create if it became markup, looked for in the page and every open
@@ -195,7 +195,10 @@ def test_payloads_in_every_field_stay_text_on_every_page(hostile_server, page):
     # The text is there, as text: the code name shows literally in the Codebook tree.
     page.goto(f"{hostile_server.url}/codebook")
     wait_for_app(page, "Buku kode")
-    page.locator("summary", has_text="code-name-id <script>").first.wait_for()
+    summary = page.locator("summary", has_text="code-name-id <script>").first
+    summary.wait_for()
+    # Streamlit's own directives (colour, icon, emoji) stay text too (the word joiner is invisible).
+    assert ":red[merah] :material/home: :smile: **tebal**" in summary.inner_text().replace("\u2060", "")
     # The study report, previewed in its sandboxed frame: payloads are text there too.
     page.goto(f"{hostile_server.url}/export")
     wait_for_app(page, "Ekspor")
