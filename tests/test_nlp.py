@@ -135,3 +135,35 @@ def test_fast_affix_searches_split_words_as_spacy_does():
     for path in sorted((ROOT / "corpora").rglob("*.txt")):
         text = path.read_text(encoding="utf-8") + " Rp5.000 US$3 10km IDR, rumah-nya (kata) 'kutipan'."
         assert [t.text for t in fast.tokenizer(text)] == [t.text for t in slow.tokenizer(text)]
+
+
+def test_a_second_pipeline_reads_its_own_normal_forms():
+    """Hashes of normal forms belong to one pipeline's string store: a word met first by one
+    pipeline still has a readable form in another (spaCy's E018 otherwise)."""
+    first, second = get_nlp(), pipeline.build_nlp()
+    word = "keberlanjutannya"
+    assert first(word)[0].norm_ == second(word)[0].norm_ == normal_form(word)
+
+
+def test_pages_opened_together_after_a_start_share_one_pipeline(monkeypatch):
+    """Streamlit runs each browser session in its own thread; those that ask for the pipeline at
+    once after a start get the one pipeline, built once."""
+    import threading
+
+    monkeypatch.setattr(pipeline, "_NLP", None)
+    built = []
+    build = pipeline.build_nlp
+    monkeypatch.setattr(pipeline, "build_nlp", lambda: built.append(1) or build())
+    start = threading.Barrier(3)
+    got: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(pipeline.get_nlp())
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and len(got) == 3 and all(nlp is got[0] for nlp in got)

@@ -16,6 +16,7 @@ import hashlib
 import inspect
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -190,7 +191,10 @@ def _keep() -> frozenset[str]:
     return frozenset(word_lists()["keep"])
 
 
-_NORM_OF_ORTH: dict[int, int] = {}
+# Per string store (``id(vocab.strings)``): a word's hash -> its normal form's hash. The hashes
+# are only good in the store the form was added to: a second pipeline (a test's, a benchmark's)
+# must not take another's, or reading a token's ``norm_`` fails (spaCy's E018).
+_NORM_OF_ORTH: dict[int, dict[int, int]] = {}
 
 
 @Language.component("qualcode_normal_forms")
@@ -201,7 +205,9 @@ def set_normal_forms(doc: Doc) -> Doc:
         return doc
     strings = doc.vocab.strings
     orths = doc.to_array(ORTH_ATTR)
-    cache = _NORM_OF_ORTH
+    cache = _NORM_OF_ORTH.get(id(strings))
+    if cache is None:
+        cache = _NORM_OF_ORTH.setdefault(id(strings), {})
     norms = numpy.empty(len(orths), dtype="uint64")
     for i, orth in enumerate(orths.tolist()):
         norm = cache.get(orth)
@@ -288,13 +294,24 @@ def build_nlp() -> Language:
     return nlp
 
 
-@cache
+_NLP: Language | None = None
+_NLP_LOCK = threading.Lock()
+
+
 def get_nlp() -> Language:
-    """The pipeline, built once per process (about two seconds)."""
-    word_form_store()  # read the stored word forms while the pipeline is built
-    nlp = build_nlp()
-    settle_heap()
-    return nlp
+    """The pipeline, built once per process (about two seconds). Streamlit serves each browser
+    session from its own thread: the pages opened right after a start all ask for it at once, and
+    without the lock each would build its own, one after another replacing the shared one."""
+    global _NLP
+    nlp = _NLP
+    if nlp is not None:
+        return nlp
+    with _NLP_LOCK:
+        if _NLP is None:
+            word_form_store()  # read the stored word forms while the pipeline is built
+            _NLP = build_nlp()
+            settle_heap()
+        return _NLP
 
 
 def settle_heap() -> None:
