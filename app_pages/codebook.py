@@ -197,9 +197,12 @@ with tab_io:
     if upload is not None:
         stem = slugify(PurePath(upload.name).stem)
         suffix = PurePath(upload.name).suffix.lower()
-        new_key = st.text_input(tr("codebook.new_key"), stem, disabled=suffix in (".yaml", ".yml"), key="cb_key")
+        # The fields belong to this file (keys per upload): with fixed keys they kept the previous
+        # file's id and name, and a second file went into the first one's codebook.
+        new_key = st.text_input(tr("codebook.new_key"), stem, disabled=suffix in (".yaml", ".yml"),
+                                key=f"cb_key_{upload.file_id}")
         new_name = st.text_input(tr("codebook.new_name"), PurePath(upload.name).stem,
-                                 disabled=suffix in (".yaml", ".yml"), key="cb_name")
+                                 disabled=suffix in (".yaml", ".yml"), key=f"cb_name_{upload.file_id}")
         if st.button(tr("codebook.apply"), type="primary", key="codebook_apply"):
             data, filename = upload.getvalue(), upload.name
 

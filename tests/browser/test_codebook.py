@@ -177,3 +177,39 @@ def test_deleting_a_code_with_codings_asks_first(demo_server, page):
     with read_session(engine) as session:
         assert session.scalar(select(Code).where(Code.key == "collaborative_process")) is not None
     engine.dispose()
+
+
+FIELDS_HOLD = """stem => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (app?.getAttribute('data-test-script-state') !== 'notRunning' || document.querySelector('[data-stale=true]')) return false;
+  const values = [...document.querySelectorAll('[data-testid=stTextInput]')]
+    .filter(box => /ID buku kode|Nama buku kode/.test(box.innerText)).map(box => box.querySelector('input').value);
+  return values.length === 2 && values.every(v => v === stem);
+}"""
+
+
+def test_codebook_files_imported_one_after_another_make_a_codebook_each(demo_server, page, tmp_path):
+    """The id and name fields follow the file chosen: the second file is not applied under the
+    first one's id (which would merge its codes into the first codebook)."""
+    open_codebook(page, demo_server.url)
+    page.get_by_role("tab", name="Impor dan ekspor").click()
+    uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").first
+    files = (("kb_satu", "Tema satu"), ("kb_dua", "Tema dua"), ("kb_tiga", "Tema tiga"), ("kb_empat", "Tema empat"))
+    for stem, code in files:
+        path = tmp_path / f"{stem}.csv"
+        path.write_text(f"path,description\n{code},Sebuah tema\n", encoding="utf-8")
+        uploader.set_input_files(str(path))
+        # The fields follow the file: once the run the upload starts is over, the one id field
+        # and the one name field hold this file's stem.
+        page.wait_for_function(FIELDS_HOLD, arg=stem)
+        page.get_by_role("button", name="Terapkan ke proyek ini").click()
+        page.get_by_text(f"Buku kode {stem} diterapkan.").first.wait_for()
+        wait_for_app(page)
+    engine = make_engine(demo_server.database_url)
+    with read_session(engine) as session:
+        from qualcode.models import Codebook
+
+        books = {b.key: b.id for b in session.scalars(select(Codebook))}
+        placed = {c.name_id: c.codebook_id for c in session.scalars(select(Code).where(Code.name_id.like("Tema %")))}
+    engine.dispose()
+    assert placed == {code: books[stem] for stem, code in files}
