@@ -69,6 +69,19 @@ def confirm_delete(code_id: int) -> None:
         st.rerun()
 
 
+@st.dialog(tr("codebook.merge_title"))
+def confirm_merge(code_id: int, into: int) -> None:
+    """A merge removes the code (its codings, memos and subcodes move to ``into``): asked first."""
+    code = codes_by_id[code_id]
+    st.write(tr("codebook.merge_question", code=code.label(lang), target=plain_label(into), count=code.codings))
+    left, right = st.columns(2)
+    if left.button(tr("codebook.merge_confirm"), type="primary", key="merge_yes"):
+        runner.run(lambda s: code_service.merge_codes(s, code_id, into, actor_id=page.actor),
+                   done=tr("codebook.merged", code=code.label(lang), target=plain_label(into)))
+    if right.button(tr("codebook.cancel"), key="merge_no"):
+        st.rerun()
+
+
 INDENT = 0.03  # the width of one level of the tree, as a share of the row
 
 
@@ -171,9 +184,7 @@ with tab_edit:
             st.caption(tr("codebook.merge_help", count=code.codings))
             if st.button(tr("codebook.merge"), key="merge_button", disabled=merge_target is None):
                 if merge_target is not None:
-                    into: int = merge_target
-                    runner.run(lambda s: code_service.merge_codes(s, code_id, into, actor_id=page.actor),
-                               done=tr("codebook.merged", code=code.label(lang), target=plain_label(into)))
+                    confirm_merge(code_id, merge_target)
         with col_delete:
             st.write("")
             if st.button(tr("codebook.delete"), key="delete_button"):

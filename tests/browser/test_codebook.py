@@ -179,6 +179,49 @@ def test_deleting_a_code_with_codings_asks_first(demo_server, page):
     engine.dispose()
 
 
+def test_merging_a_code_asks_first_then_moves_its_codings(demo_server, page):
+    engine = make_engine(demo_server.database_url)
+    with unit_of_work(engine) as session:
+        dialogue = session.scalar(select(Code).where(Code.key == "face_to_face_dialogue"))
+        trust = session.scalar(select(Code).where(Code.key == "trust_building"))
+        document = session.scalar(select(Document).where(Document.original_filename == "W01_dinkes.txt"))
+        code_span(session, document.id, 200, 260, dialogue.id, actor_id=1)
+        code_span(session, document.id, 400, 480, dialogue.id, actor_id=1)
+        dialogue_id, trust_id = dialogue.id, trust.id
+
+    def codings_of(code: int) -> int:
+        with read_session(engine) as session:
+            return session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == code)) or 0
+
+    before = codings_of(trust_id)
+    open_codebook(page, demo_server.url)
+    page.get_by_role("tab", name="Sunting kode").click()
+    choose(page, "Kode", "(face_to_face_dialogue)")
+    choose(page, "Gabungkan ke", "(trust_building)")
+    page.get_by_role("button", name="Gabungkan…", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Gabungkan Dialog tatap muka ke Membangun kepercayaan? 2 pengodean", exact=False).wait_for()
+    screenshot(page, "codebook_merge_dialog")
+
+    # "Batal" keeps everything.
+    dialog.get_by_role("button", name="Batal").click()
+    dialog.wait_for(state="hidden")
+    wait_for_app(page)
+    with read_session(engine) as session:
+        assert session.get(Code, dialogue_id) is not None
+    assert codings_of(dialogue_id) == 2
+
+    # "Ya, gabungkan" moves the codings and removes the code, and says so.
+    page.get_by_role("button", name="Gabungkan…", exact=True).click()
+    dialog.get_by_role("button", name="Ya, gabungkan").click()
+    page.locator("[data-testid='stToast']", has_text="Kode Dialog tatap muka digabungkan ke Membangun kepercayaan.").wait_for()
+    wait_for_app(page)
+    with read_session(engine) as session:
+        assert session.get(Code, dialogue_id) is None
+    assert codings_of(dialogue_id) == 0 and codings_of(trust_id) == before + 2
+    engine.dispose()
+
+
 FIELDS_HOLD = """stem => {
   const app = document.querySelector('[data-testid=stApp]');
   if (app?.getAttribute('data-test-script-state') !== 'notRunning' || document.querySelector('[data-stale=true]')) return false;
