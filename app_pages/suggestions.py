@@ -28,10 +28,15 @@ ss = st.session_state
 set_test_ids({key_prefix("qc-suggestion-"): "qc-suggestion", f"{key_prefix('qc-accept-')} button": "qc-accept",
               f"{key_prefix('qc-reject-')} button": "qc-reject"}, key="suggest_testids")
 
+# The model this browser session works with: the newest ready one when the page first opens,
+# then kept until the researcher takes a newer one (the queue does not shift under the cursor).
+model_key = f"suggest_model_{pid}"
 with state.reading() as session:
     docs = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
     codes = read_suggestions.project_codes(session, pid)
     status = suggestion_models.model_status(session, pid)
+    taken = ss.get(model_key)
+    taken_examples = read_suggestions.model_examples(session, pid, taken) if taken is not None else None
 if not docs:
     st.info(tr("documents.empty"))
     st.stop()
@@ -39,11 +44,9 @@ if status.needs_training:
     suggestion_models.request_training(state.engine(), pid)
 titles = dict(docs)
 
-# The model this browser session works with: the newest ready one when the page first opens,
-# then kept until the researcher takes a newer one (the queue does not shift under the cursor).
-model_key = f"suggest_model_{pid}"
-if ss.get(model_key) is None:
+if ss.get(model_key) is None or taken_examples is None:  # none yet, or the one taken was removed since
     ss[model_key] = status.ready_id
+    taken_examples = status.examples
 model_id = ss[model_key]
 training = status.training or status.needs_training  # a worker is at it, or was asked just now
 if status.ready_id is not None and model_id != status.ready_id:  # a newer model is ready: offered, not forced
@@ -90,19 +93,22 @@ def describe(evidence: list[dict]) -> str:
 def decide(item, decision: str, model_version: int | None, adjusted: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """A button's callback: it runs before the rerun it triggers, so that rerun already shows the
     next suggestion (no second run). ``adjusted``: the card whose adjust form to take."""
-    start, end, code_id = item.start, item.end, item.code_db_id
+    coded_as = None  # the coding made instead of the suggestion as proposed
     if adjusted is not None:
-        start, end = int(ss[f"qc-adjust-start-{adjusted}"]), int(ss[f"qc-adjust-end-{adjusted}"])
-        code_id = ss[f"qc-adjust-code-{adjusted}"]
-        ss.suggest_adjusting = None
-    def act(session: Any) -> object:
+        coded_as = (int(ss[f"qc-adjust-start-{adjusted}"]), int(ss[f"qc-adjust-end-{adjusted}"]),
+                    int(ss[f"qc-adjust-code-{adjusted}"]))
+
+    def act(session: Any) -> None:
         if uid is None:  # nobody chosen in "who am I": the same refusal as every page's
             raise PermissionDenied("error.no_user")
-        return suggestion_service.decide(session, pid, doc_id, start, end, code_id, decision, actor_id=uid,
-                                         score=item.suggestion.score, evidence=item.suggestion.evidence,
-                                         model_version=model_version)
+        suggestion_service.decide(session, pid, doc_id, item.start, item.end, item.code_db_id, decision,
+                                  actor_id=uid, score=item.suggestion.score, evidence=item.suggestion.evidence,
+                                  model_version=model_version, coded_as=coded_as)
 
-    runner.run(act, rerun=False)  # a callback: its own rerun follows
+    # A callback: its own rerun follows, and a refusal is shown by the queue (above the cards, not
+    # where a callback's output would land, above the page's title).
+    if runner.run_event(act) and adjusted is not None:
+        ss.suggest_adjusting = None  # the adjust form closes once its coding is stored, not before
 
 
 @st.fragment
@@ -112,9 +118,12 @@ def queue_view() -> None:
     with st.spinner(tr("suggest.computing")), state.reading() as session:
         queue = read_suggestions.document_queue(session, pid, doc_id, unit=unit, order=order, model_id=model_id)
 
+    notice = runner.take_notice()
+    if notice is not None and notice.kind == "error":
+        st.error(notice.text)
     st.caption(tr("suggest.queue_count", count=len(queue)))
     if queue.model_version is not None:
-        st.caption(tr("suggest.model_in_use", version=queue.model_version, examples=status.examples))
+        st.caption(tr("suggest.model_in_use", version=queue.model_version, examples=taken_examples))
     if not queue:
         st.info(tr("suggest.empty"))
     for n, item in enumerate(queue[: int(limit)]):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session
-from qualcode.models import Coding, Document, Segment
-from qualcode.nlp.tables import SuggestionDecision
+from qualcode.models import Code, Coding, Document, Segment
+from qualcode.nlp.tables import SuggestionDecision, SuggestionModel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,14 +33,23 @@ def test_accept_reject_and_adjust(demo):
     assert not at.exception
     (accepted, rejected) = decisions(demo)
     assert accepted[0] == "accepted" and accepted[3] is not None and rejected[0] == "rejected" and rejected[3] is None
+    # Accepted with an adjusted span: the coding has the new span; the decision stays on the
+    # suggestion as proposed, so that card leaves the queue (the next one takes its place).
     at.button(key="qc-adjust-0").click().run()
-    at.number_input(key="qc-adjust-start-0").set_value(at.number_input(key="qc-adjust-start-0").value + 5).run()
+    proposed = (at.number_input(key="qc-adjust-start-0").value, at.number_input(key="qc-adjust-end-0").value)
+    queued = [c.value for c in at.caption if "saran untuk dokumen ini" in c.value]
+    assert queued, [c.value for c in at.caption]
+    at.number_input(key="qc-adjust-start-0").set_value(proposed[0] + 5).run()
     at.button(key="qc-adjusted-0").click().run()
+    assert not at.exception
     adjusted = decisions(demo)[-1]
+    assert adjusted[0] == "accepted" and (adjusted[1], adjusted[2]) == proposed
     with read_session(demo) as session:
         segment = session.get(Coding, adjusted[3]).segment
-        assert (segment.start, segment.end) == (adjusted[1], adjusted[2])
-        assert session.scalar(select(Segment.id).where(Segment.start == adjusted[1])) is not None
+        assert (segment.start, segment.end) == (proposed[0] + 5, proposed[1])
+        assert session.scalar(select(Segment.id).where(Segment.start == proposed[0] + 5)) is not None
+    assert [c.value for c in at.caption if "saran untuk dokumen ini" in c.value] != queued, "the card left the queue"
+    assert "qc-adjust-start-0" not in {n.key for n in at.number_input}, "the form closed once stored"
     assert any("Tingkat penerimaan" in s.value for s in at.subheader)
     at.toggle(key="suggest_show_agreement").set_value(True).run()
     assert not at.exception
@@ -64,3 +73,47 @@ def test_each_document_choice_takes(demo):
         box().set_value(doc_id).run()
         assert not at.exception
         assert box().value == doc_id, (doc_id, box().value)
+
+
+def test_the_model_in_use_shows_its_own_size_and_a_removed_one_gives_way(demo):
+    """The caption names the model this session scores with and the segments *it* was trained on
+    (not the newest model's); when newer models have removed it, the page takes the newest."""
+    from qualcode.db import unit_of_work
+    from qualcode.models import Project
+    from qualcode.services import suggestion_models
+    from qualcode.services.codings import code_span
+    from qualcode.units import document_units
+
+    with read_session(demo) as session:
+        pid = session.scalar(select(Project.id))
+    first = suggestion_models.train_revision(demo, pid, cross_validate=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/suggestions.py").run()
+
+    def in_use() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("Model versi"))
+
+    def train_one_more() -> int | None:
+        with unit_of_work(demo) as session:
+            document = session.scalar(select(Document).order_by(Document.id.desc()))
+            code = session.scalar(select(Code).where(Code.key == "trust_building"))
+            free = next(u for u in document_units(session, document) if not u.is_interviewer
+                        and not session.scalar(select(Segment.id).where(Segment.document_id == document.id,
+                                                                       Segment.start == u.text_start)))
+            code_span(session, document.id, free.text_start, free.end, code.id, actor_id=1)
+        return suggestion_models.train_revision(demo, pid, cross_validate=False)
+
+    with read_session(demo) as session:
+        first_examples = session.get(SuggestionModel, first).examples
+    assert in_use().startswith(f"Model versi {first}: dilatih pada {first_examples} ")
+    second = train_one_more()
+    at.run()
+    assert any(f"versi {second}" in i.value for i in at.info), "a newer model is offered"
+    assert in_use().startswith(f"Model versi {first}: dilatih pada {first_examples} "), in_use()
+    third = train_one_more()  # keeps the two newest: the first is removed
+    with read_session(demo) as session:
+        assert session.get(SuggestionModel, first) is None
+        third_examples = session.get(SuggestionModel, third).examples
+    at.run()
+    assert not at.exception
+    assert in_use().startswith(f"Model versi {third}: dilatih pada {third_examples} "), in_use()

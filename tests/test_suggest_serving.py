@@ -153,3 +153,28 @@ def test_an_accepted_suggestion_records_its_origin_and_the_suggester_is_a_coder(
     theirs = table.loc[("kedua", "face_to_face_dialogue")]
     assert (theirs["accepted"], theirs["rejected"], theirs["precision"]) == (0, 1, 0.0)
     assert len(list(session.scalars(select(SuggestionDecision)))) == 2
+
+
+def test_accepting_with_an_adjustment_decides_on_the_suggestion_as_proposed(study):
+    """Accepted with another span: accepted for the code suggested, the coding has the new span.
+    Accepted with another code: the suggested code was wrong (rejected), and the coding of the
+    chosen code is the coder's own. Either way the proposal leaves the queue."""
+    session, pid, actor, codes, doc_id = study
+    budget = [u for u in document_units(session, session.get(Document, doc_id)) if u.text in BUDGET][:2]
+    trust, dialogue = codes["trust_building"].id, codes["face_to_face_dialogue"].id
+    span = service.decide(session, pid, doc_id, budget[0].text_start, budget[0].end, trust, "accepted", actor_id=actor,
+                          coded_as=(budget[0].text_start + 8, budget[0].end, trust))
+    other = service.decide(session, pid, doc_id, budget[1].text_start, budget[1].end, trust, "accepted",
+                           actor_id=actor, coded_as=(budget[1].text_start, budget[1].end, dialogue))
+    session.commit()
+    assert (span.decision, span.start, span.end) == ("accepted", budget[0].text_start, budget[0].end)
+    made = session.get(Coding, span.coding_id)
+    assert (made.segment.start, made.code_id) == (budget[0].text_start + 8, trust)
+    assert (other.decision, other.coding_id, other.code_id) == ("rejected", None, trust)
+    replacement = session.get(Coding, other.evidence["adjusted_to"]["coding_id"])
+    assert (replacement.code_id, replacement.segment.start) == (dialogue, budget[1].text_start)
+    queue = read_suggestions.document_queue(session, pid, doc_id)
+    assert not [i for i in queue if (i.start, i.code_db_id) in {(budget[0].text_start, trust), (budget[1].text_start, trust)}]
+    table = suggester_agreement(session, pid).set_index(["coder", "code"])
+    assert (table.loc[("peneliti", "trust_building")][["accepted", "rejected"]].tolist()) == [1, 1]
+    assert table.loc[("peneliti", "face_to_face_dialogue")]["own"] == 1

@@ -40,7 +40,7 @@ from qualcode.nlp.suggest import (
     codebook_part,
     model_part,
 )
-from qualcode.nlp.tables import SuggestionCache, SuggestionDecision
+from qualcode.nlp.tables import SuggestionCache, SuggestionDecision, SuggestionModel
 from qualcode.services import suggestion_models
 from qualcode.units import TextUnit, document_units, informant_units
 
@@ -84,6 +84,13 @@ def model_quality(session: Session, project_id: int, model_id: int | None = None
         return None
     return pd.DataFrame(rows, columns=["code", "examples", "in_use", "precision", "recall"]).sort_values(
         "examples", ascending=False, ignore_index=True)
+
+
+def model_examples(session: Session, project_id: int, model_id: int) -> int | None:
+    """How many coded segments the stored ready model ``model_id`` was trained on; None when it is
+    not (or no longer) stored: older models are removed once newer ones are ready."""
+    return session.scalar(select(SuggestionModel.examples).where(
+        SuggestionModel.id == model_id, SuggestionModel.project_id == project_id, SuggestionModel.status == "ready"))
 
 
 LATEST = -1  # model_id meaning "the newest ready model"
