@@ -158,7 +158,7 @@ def queue_view() -> None:
     st.divider()
     left, right = st.columns(2)
     with state.reading() as session:
-        rates = read_suggestions.acceptance_rates(session, pid)
+        rates = read_suggestions.acceptance_rates(session, pid, lang)
         quality = read_suggestions.model_quality(session, pid, model_id) if model_id is not None else None
     with left:
         st.subheader(tr("suggest.rates"))

@@ -48,7 +48,7 @@ def row(result, code):
 
 def test_document_level(session, study):
     result = run(session, study, "document")
-    assert result.coders == ["koder2", "peneliti"]
+    assert result.coders == ["Koder Kedua", "Peneliti"]  # as the people are named everywhere else
     trust, overall = row(result, "trust_building"), row(result, OVERALL)
     assert (trust["units"], trust["agreed"], trust["percent_agreement"]) == (2, 1, 0.5)
     assert trust["kappa"] == pytest.approx(0.0)
@@ -58,8 +58,8 @@ def test_document_level(session, study):
     assert overall["alpha"] == pytest.approx(0.125)
     table = result.disagreements
     assert list(zip(table["document"], table["code"], table["coded_by"], table["not_coded_by"], strict=True)) == [
-        ("W01", "face_to_face_dialogue", "peneliti", "koder2"),
-        ("W02", "trust_building", "koder2", "peneliti"),
+        ("W01", "face_to_face_dialogue", "Peneliti", "Koder Kedua"),
+        ("W02", "trust_building", "Koder Kedua", "Peneliti"),
     ]
 
 

@@ -54,7 +54,7 @@ def test_accept_reject_and_adjust(demo):
     at.toggle(key="suggest_show_agreement").set_value(True).run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "agreement" in d.value.columns)
-    assert "peneliti" in set(table["coder"]) and table["accepted"].sum() == 2  # accepted, and accepted as adjusted
+    assert "Peneliti Utama" in set(table["coder"]) and table["accepted"].sum() == 2  # accepted, and accepted as adjusted
 
 
 def test_each_document_choice_takes(demo):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from qualcode.codebooks import load_codebook_file
 from qualcode.errors import PermissionDenied
-from qualcode.models import Coding
+from qualcode.models import Code, Coding
 from qualcode.nlp.suggest import CodebookSuggester, CodeInfo, LearnedModel, split_units, suggest
 from qualcode.nlp.tables import SuggestionDecision
 from qualcode.read import suggestions as read_suggestions
@@ -203,6 +203,11 @@ def test_accept_makes_a_coding_and_reject_is_remembered(world):
     assert (trust.start, "trust_building") not in left and (other.start, other.suggestion.code_id) not in left
     rates = read_suggestions.acceptance_rates(session, project.id).set_index("code")
     assert rates.loc["trust_building", "rate"] == 1.0 and rates.loc[other.suggestion.code_id, "rate"] == 0.0
+    # the names in the language asked for (the English interface showed the Indonesian ones)
+    trust_code = session.get(Code, trust.code_db_id)
+    assert rates.loc["trust_building", "name"] == trust_code.name_id
+    english = read_suggestions.acceptance_rates(session, project.id, "en").set_index("code")
+    assert english.loc["trust_building", "name"] == trust_code.name_en != trust_code.name_id
     assert len(list(session.scalars(select(SuggestionDecision)))) == 2
 
 

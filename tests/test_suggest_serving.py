@@ -147,7 +147,7 @@ def test_an_accepted_suggestion_records_its_origin_and_the_suggester_is_a_coder(
                    actor_id=second.id, model_version=queue.model_version)
     session.commit()
     table = suggester_agreement(session, pid).set_index(["coder", "code"])
-    mine = table.loc[("peneliti", "trust_building")]
+    mine = table.loc[("Peneliti", "trust_building")]
     assert (mine["accepted"], mine["rejected"], mine["own"]) == (1, 0, 6)
     assert (mine["precision"], mine["recall"], mine["agreement"]) == (1.0, 1 / 7, 1 / 7)
     theirs = table.loc[("kedua", "face_to_face_dialogue")]
@@ -176,5 +176,5 @@ def test_accepting_with_an_adjustment_decides_on_the_suggestion_as_proposed(stud
     queue = read_suggestions.document_queue(session, pid, doc_id)
     assert not [i for i in queue if (i.start, i.code_db_id) in {(budget[0].text_start, trust), (budget[1].text_start, trust)}]
     table = suggester_agreement(session, pid).set_index(["coder", "code"])
-    assert (table.loc[("peneliti", "trust_building")][["accepted", "rejected"]].tolist()) == [1, 1]
-    assert table.loc[("peneliti", "face_to_face_dialogue")]["own"] == 1
+    assert (table.loc[("Peneliti", "trust_building")][["accepted", "rejected"]].tolist()) == [1, 1]
+    assert table.loc[("Peneliti", "face_to_face_dialogue")]["own"] == 1

@@ -113,7 +113,7 @@ def compute_agreement(session: Session, project_id: int, *, document_ids: list[i
         raise ValueError("agreement needs at least two coders")
     if tolerance < 0:
         raise ValueError("tolerance must be zero or more characters")
-    users = {u.id: u.login for u in session.scalars(select(User).where(User.id.in_(coder_ids)))}
+    users = {u.id: u.display_name or u.login for u in session.scalars(select(User).where(User.id.in_(coder_ids)))}
     coders = sorted(set(coder_ids), key=lambda i: users.get(i, ""))
     codings = coding_frame(session, project_id, document_ids, code_ids, coders)
     if code_ids is None:
@@ -197,7 +197,8 @@ def suggester_agreement(session: Session, project_id: int) -> pd.DataFrame:
     for coding_id, coder_id, code_id in codings:
         if coding_id not in from_suggestions:
             counts.setdefault((coder_id, code_id), {"accepted": 0, "rejected": 0, "own": 0})["own"] += 1
-    users = {u.id: u.login for u in session.scalars(select(User).where(User.id.in_({c for c, _ in counts})))}
+    users = {u.id: u.display_name or u.login
+             for u in session.scalars(select(User).where(User.id.in_({c for c, _ in counts})))}
     keys = {c.id: c.key for c in session.scalars(select(Code).where(Code.project_id == project_id))}
 
     def ratio(part: int, whole: int) -> float:

@@ -281,15 +281,17 @@ class _Spans:
         return before > 0 and self.reach[before - 1] > start
 
 
-def acceptance_rates(session: Session, project_id: int) -> pd.DataFrame:
+def acceptance_rates(session: Session, project_id: int, lang: str = "id") -> pd.DataFrame:
+    """Per code suggested: how often it was accepted and rejected; ``name`` in ``lang``."""
     rows = session.execute(
-        select(Code.key, Code.name_id, SuggestionDecision.decision, func.count())
+        select(Code.key, Code.name_id, Code.name_en, SuggestionDecision.decision, func.count())
         .join(Code, SuggestionDecision.code_id == Code.id)
         .where(SuggestionDecision.project_id == project_id)
-        .group_by(Code.key, Code.name_id, SuggestionDecision.decision)
+        .group_by(Code.key, Code.name_id, Code.name_en, SuggestionDecision.decision)
     ).all()
     table: dict[str, dict[str, object]] = {}
-    for key, name, decision, count in rows:
+    for key, name_id, name_en, decision, count in rows:
+        name = (name_en or name_id) if lang == "en" else name_id
         row = table.setdefault(key, {"code": key, "name": name, "accepted": 0, "rejected": 0})
         row[decision] = count
     frame = pd.DataFrame(list(table.values()), columns=["code", "name", "accepted", "rejected"])
