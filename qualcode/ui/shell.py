@@ -115,17 +115,31 @@ def _signed_in_box() -> None:
         st.rerun()
 
 
+PROJECT_PARAM = "project"
+
+
+def _project_in_address() -> int | None:
+    value = st.query_params.get(PROJECT_PARAM, "")
+    return int(value) if value.isdigit() else None
+
+
 def _project_picker() -> None:
     with state.reading() as session:
         names = sidebar_view.visible_projects(session, state.user_id(), accounts=get_settings().accounts)
     ids = list(names)
     current = state.project_id()
+    if current is None:  # a new browser session (a reload): the project the address names
+        current = _project_in_address()
     if current not in names:
         current = ids[0] if ids else None
-        state.set_project(current)
+    state.set_project(current)
     if not ids or current is None:
         st.caption(tr("ui.no_projects_yet"))
         return
+    # The address names the open project, so a reload (or a bookmark) opens it again rather than
+    # silently the first one; only projects this user may see are opened from it.
+    if st.query_params.get(PROJECT_PARAM) != str(current):
+        st.query_params[PROJECT_PARAM] = str(current)
     # The widget follows the current project (set by this picker, "create" or "open" on the
     # Projects page); only the user's own change of the widget moves the current project.
     st.session_state["sidebar_project"] = current

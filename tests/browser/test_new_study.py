@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from qualcode.db import make_engine, read_session
 from qualcode.models import Codebook, Project
-from tests.browser.conftest import running_server, screenshot, wait_for_app
+from tests.browser.conftest import choose_option, running_server, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -44,3 +45,46 @@ def test_a_study_with_two_frameworks_opens_and_shows_their_codes(sqlite_url: str
         assert project is not None and project.groups == ["BPBD", "warga terdampak", "relawan"]
         books = set(session.scalars(select(Codebook.key).where(Codebook.project_id == project.id)))
         assert books == {"najam_5c_1995", "ansell_gash_2008"}
+
+
+def test_a_reload_keeps_the_open_study(sqlite_url: str, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    """The address names the open study: reloading the page (a new browser session) opens that
+    study again, not silently the first one."""
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        page.goto(server.url)
+        wait_for_app(page, "Proyek")
+        for name in ("Studi Pertama", "Studi Kedua"):
+            page.get_by_label("Nama proyek").fill(name)
+            page.get_by_role("button", name="Buat proyek").click()
+            page.get_by_text(name).first.wait_for()
+            wait_for_app(page, "Proyek")
+        picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has_text="Proyek").get_by_role("combobox")
+        expect(picker).to_have_value("Studi Kedua")
+        # Open the study the list does not put first, go to another page, and reload.
+        choose_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has_text="Proyek"), "Studi Pertama")
+        page.get_by_role("link", name="Buku kode").first.click()
+        wait_for_app(page, "Buku kode")
+        expect(picker).to_have_value("Studi Pertama")
+        page.reload()
+        wait_for_app(page, "Buku kode")
+        expect(picker).to_have_value("Studi Pertama")
+        # A bookmark names its study; one that does not exist (or is not this user's) opens none of
+        # its own, just the project list's first, with no error.
+        engine = make_engine(sqlite_url)
+        with read_session(engine) as session:
+            first = session.scalar(select(Project.id).where(Project.name == "Studi Pertama"))
+            second = session.scalar(select(Project.id).where(Project.name == "Studi Kedua"))
+        engine.dispose()
+        page.goto(f"{server.url}/codebook?project={second}")
+        wait_for_app(page, "Buku kode")
+        expect(picker).to_have_value("Studi Kedua")
+        page.goto(f"{server.url}/codebook?project={first}")
+        wait_for_app(page, "Buku kode")
+        expect(picker).to_have_value("Studi Pertama")
+        page.goto(f"{server.url}/codebook?project=999")
+        wait_for_app(page, "Buku kode")
+        expect(picker).not_to_have_value("")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "project=999" not in page.url
