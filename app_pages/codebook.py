@@ -138,16 +138,18 @@ with tab_tree:
 
 with tab_edit:
     st.subheader(tr("codebook.new_code"))
-    with st.form("new_code", clear_on_submit=True):
-        name = st.text_input(tr("codebook.name_id"))
-        name_en = st.text_input(tr("codebook.name_en"))
-        parent = st.selectbox(tr("codebook.parent"), [None, *codes_by_id], format_func=code_label)
-        colour = st.color_picker(tr("codebook.colour"), "#4E79A7")
-        definition = st.text_area(tr("codebook.definition"), height=80)
+    with st.form("new_code"):  # emptied once the code is added; a refusal keeps what was typed
+        name = st.text_input(tr("codebook.name_id"), key=state.form_key("new_code", "name"))
+        name_en = st.text_input(tr("codebook.name_en"), key=state.form_key("new_code", "name_en"))
+        parent = st.selectbox(tr("codebook.parent"), [None, *codes_by_id], format_func=code_label,
+                              key=state.form_key("new_code", "parent"))
+        colour = st.color_picker(tr("codebook.colour"), "#4E79A7", key=state.form_key("new_code", "colour"))
+        definition = st.text_area(tr("codebook.definition"), height=80,
+                                  key=state.form_key("new_code", "definition"))
         if st.form_submit_button(tr("codebook.add_code"), type="primary"):
             runner.run(lambda s: code_service.create_code(s, pid, name, actor_id=page.actor, parent_id=parent,
                                                           name_en=name_en, colour=colour, definition=definition),
-                       done=tr("codebook.code_added", code=name))
+                       done=tr("codebook.code_added", code=name), clear="new_code")
     if codes_by_id:
         st.divider()
         st.subheader(tr("codebook.edit_code"))

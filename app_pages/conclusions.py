@@ -29,17 +29,22 @@ code_label = context.code_labels
 theme_names = context.pattern_names
 status_label = lambda v: tr(f"analysis.status_{v}")  # noqa: E731
 
-with st.form("analysis_conclusion", clear_on_submit=True):
-    statement = st.text_area(tr("analysis.statement"))
+# The forms are emptied once what they add is stored; a refusal keeps what was typed.
+with st.form("analysis_conclusion"):
+    statement = st.text_area(tr("analysis.statement"), key=state.form_key("conclusion", "statement"))
     a, b, c = st.columns(3)
-    about_code = a.selectbox(tr("analysis.dimension"), [None, *code_label], format_func=state.label_of(code_label))
-    about_theme = b.selectbox(tr("analysis.theme"), [None, *theme_names], format_func=state.label_of(theme_names))
-    status = c.selectbox(tr("analysis.status"), CONCLUSION_STATUSES, format_func=status_label)
+    about_code = a.selectbox(tr("analysis.dimension"), [None, *code_label], format_func=state.label_of(code_label),
+                             key=state.form_key("conclusion", "code"))
+    about_theme = b.selectbox(tr("analysis.theme"), [None, *theme_names], format_func=state.label_of(theme_names),
+                              key=state.form_key("conclusion", "theme"))
+    status = c.selectbox(tr("analysis.status"), CONCLUSION_STATUSES, format_func=status_label,
+                         key=state.form_key("conclusion", "status"))
     if st.form_submit_button(tr("analysis.add_conclusion")):
         runner.run(lambda s: analysis_service.add_conclusion(s, pid, statement, code_id=about_code,
                                                              pattern_code_id=about_theme, status=status,
                                                              actor_id=page.actor),
-                   done=tr("analysis.conclusion_added"))
+                   done=tr("analysis.conclusion_added"),
+                   clear="conclusion")
 with state.reading() as session:
     register_table = conclusion_register(session, pid, lang)
 if register_table.empty:
@@ -120,24 +125,28 @@ else:
                  column_config=headers(found_columns, linked=tr("evidence.linked"), kind=tr("evidence.kind")))
 seg_label = {int(r.segment_id): f"{r.document} · {r.informants or '—'} · {str(r.snippet)[:70]}"
              for r in matches.rows.itertuples(index=False)}
-with st.form("analysis_evidence", clear_on_submit=True):
-    ev_segment = st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label))
+with st.form("analysis_evidence"):
+    ev_segment = st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label),
+                              key=state.form_key("evidence", "segment"))
     ev_stance = st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True,
-                         format_func=lambda v: tr(f"analysis.stance_{v}"))
-    ev_note = st.text_input(tr("analysis.note"))
+                         format_func=lambda v: tr(f"analysis.stance_{v}"),
+                         key=state.form_key("evidence", "stance"))
+    ev_note = st.text_input(tr("analysis.note"), key=state.form_key("evidence", "note"))
     if st.form_submit_button(tr("analysis.link_evidence")) and ev_segment is not None:
         segment_id: int = ev_segment
         runner.run(lambda s: analysis_service.link_evidence(s, cid, segment_id, ev_stance, note=ev_note,
                                                             actor_id=page.actor),
-                   done=tr("analysis.evidence_linked"))
+                   done=tr("analysis.evidence_linked"),
+                   clear="evidence")
 
 st.markdown(f"#### {tr('analysis.verification')}")
-with st.form("analysis_tactic", clear_on_submit=True):
-    tactic = st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"))
-    tactic_note = st.text_input(tr("analysis.note"))
+with st.form("analysis_tactic"):
+    tactic = st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"),
+                          key=state.form_key("tactic", "tactic"))
+    tactic_note = st.text_input(tr("analysis.note"), key=state.form_key("tactic", "note"))
     if st.form_submit_button(tr("analysis.record_tactic")):
         runner.run(lambda s: analysis_service.record_tactic(s, cid, tactic, note=tactic_note, actor_id=page.actor),
-                   done=tr("analysis.tactic_recorded"))
+                   done=tr("analysis.tactic_recorded"), clear="tactic")
 
 st.markdown(f"#### {tr('analysis.revise')}")
 with st.form("analysis_revise"):

@@ -52,17 +52,22 @@ if open_id is not None and view.open_groups:
 left, right = st.columns([3, 2])
 with left:
     st.subheader(tr("projects.new"))
-    with st.form("new_project", clear_on_submit=True):
-        name = st.text_input(tr("projects.name"))
-        description = st.text_area(tr("projects.description"), height=80)
+    # The form keeps what was typed when the study is refused (no name, a name taken ...); it is
+    # emptied once the study is made.
+    with st.form("new_project"):
+        name = st.text_input(tr("projects.name"), key=state.form_key("new_project", "name"))
+        description = st.text_area(tr("projects.description"), height=80,
+                                   key=state.form_key("new_project", "description"))
         st.markdown(f"**{tr('projects.frameworks')}**", help=tr("projects.frameworks_help"))
         ticked: dict[str, bool] = {}
         for framework in view.frameworks:
-            ticked[framework.id] = st.checkbox(inline(framework.name), key=f"new_fw_{framework.id}")
+            ticked[framework.id] = st.checkbox(inline(framework.name),
+                                               key=state.form_key("new_project", f"fw_{framework.id}"))
             st.caption(tr("projects.framework_codes", codes=framework.codes, source=framework.source)
                        + ("  \n" + literal(framework.description) if framework.description else ""))
         groups_text = st.text_area(tr("projects.groups"), "\n".join(view.default_groups), height=140,
-                                   help=tr("projects.groups_help"))
+                                   help=tr("projects.groups_help"),
+                                   key=state.form_key("new_project", "groups"))
         owner_login = "" if accounts_on else st.text_input(tr("projects.owner_login"), value="peneliti",
                                                             help=tr("ui.login_help"))
         if st.form_submit_button(tr("projects.create"), type="primary"):
@@ -76,7 +81,8 @@ with left:
                 return project.id, owner or 0
 
             runner.run(create, then=lambda made: open_project(*made),
-                       done=tr("projects.created", project=name.strip(), codebooks=len(chosen)))
+                       done=tr("projects.created", project=name.strip(), codebooks=len(chosen)),
+                       clear="new_project")
 with right:
     st.subheader(tr("projects.demo"))
     st.write(tr("projects.demo_help"))

@@ -83,16 +83,29 @@ def test_load_demo_button(empty_db):
     assert any(DEMO_PROJECT in md.value for md in at.markdown)
 
 
+def framework(at, name: str):  # type: ignore[no-untyped-def]
+    """The new-study form's box for the shipped framework whose label names ``name``."""
+    return next(cb for cb in at.checkbox if name in cb.label)
+
+
 def test_new_study_with_two_frameworks_and_own_groups_opens(empty_db):
     at = app().run()
-    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Banjir")
     next(ta for ta in at.text_area if ta.label == "Deskripsi").input("Tata kelola banjir di Kota X")
     assert any("Najam" in cb.label for cb in at.checkbox), "the shipped frameworks are offered"
-    at.checkbox(key="new_fw_najam_5c_1995").check()
-    at.checkbox(key="new_fw_ansell_gash_2008").check()
+    framework(at, "Najam").check()
+    framework(at, "Ansell").check()
     next(ta for ta in at.text_area if ta.label.startswith("Kelompok pemangku")).input("BPBD\nwarga\nrelawan")
+    # Refused for want of a name: what was typed and ticked stays, to add the name and go on.
+    next(b for b in at.button if b.label == "Buat proyek").click().run()
+    assert any("nama" in e.value for e in at.error), [e.value for e in at.error]
+    assert next(ta for ta in at.text_area if ta.label == "Deskripsi").value == "Tata kelola banjir di Kota X"
+    assert framework(at, "Najam").value and framework(at, "Ansell").value
+    next(ti for ti in at.text_input if ti.label == "Nama proyek").input("Tesis Banjir")
     next(b for b in at.button if b.label == "Buat proyek").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    # Made: the form is empty again for the next study.
+    assert next(ti for ti in at.text_input if ti.label == "Nama proyek").value == ""
+    assert not framework(at, "Najam").value
     assert any("Tesis Banjir" in t.value and "2 kerangka" in t.value for t in at.toast)
     project_box = next(sb for sb in at.sidebar.selectbox if sb.label == "Proyek")
     assert project_box.value is not None, "the new study is open"

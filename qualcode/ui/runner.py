@@ -50,12 +50,15 @@ class Outcome(Generic[T]):
 
 
 def run(action: Callable[[Session], T], *, done: Message = None, rerun: bool = True,
-        undoable: bool = False, then: Callable[[T], object] | None = None) -> Outcome[T]:
+        undoable: bool = False, then: Callable[[T], object] | None = None,
+        clear: str | None = None) -> Outcome[T]:
     """Run ``action(session)`` as one user action.
 
     ``done`` is the confirmation (already translated), or a function of the action's result that
     makes it. ``then`` runs with the result once it is stored (to open what was made, say). With
-    ``rerun`` (the default) a successful action does not return: the page reruns.
+    ``rerun`` (the default) a successful action does not return: the page reruns. ``clear``: a
+    form whose fields (keyed by ``state.form_key``) are emptied once the action is stored, and
+    only then: a refused form keeps what was typed (``clear_on_submit`` would lose it).
     """
     try:
         with state.action() as session:
@@ -67,6 +70,8 @@ def run(action: Callable[[Session], T], *, done: Message = None, rerun: bool = T
         st.session_state[REDO_KEY] = []
     if then is not None:
         then(value)
+    if clear is not None:
+        state.clear_form(clear)
     message = message_of(done, value)
     if rerun:
         if message:

@@ -57,6 +57,18 @@ def label_of(names: Mapping[Any, str], missing: str = "—") -> Callable[[Any], 
     return lambda key: names.get(key, missing)
 
 
+def form_key(form: str, field: str) -> str:
+    """The key of one field of a form that is emptied once what it adds is stored: the key carries
+    the form's generation, so a new generation is a new, empty widget in the browser too
+    (``clear_on_submit`` would also empty a form whose input was refused)."""
+    return f"{form}_{field}_{st.session_state.get(f'qc_form_{form}', 0)}"
+
+
+def clear_form(form: str) -> None:
+    """Empty the form's fields on the next run (see :func:`form_key`)."""
+    st.session_state[f"qc_form_{form}"] = st.session_state.get(f"qc_form_{form}", 0) + 1
+
+
 def project_id() -> int | None:
     return st.session_state.get(PROJECT_KEY)
 

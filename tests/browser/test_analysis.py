@@ -156,6 +156,7 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     choose(page, "Segmen", "Informan B1")
     panel(page).get_by_label("Catatan").first.fill("Operator swasta ikut rapat rutin")
     click(page, "Tautkan bukti", shows="Operator swasta ikut rapat rutin")  # the evidence table of the rerun
+    expect(panel(page).get_by_label("Catatan").first).to_have_value("")  # the form is empty for the next one
     expect(panel(page).get_by_text("Tipis: bukti pendukung hanya berasal dari satu kelompok")).to_have_count(0)
     panel(page).get_by_text("Cari bukti di semua segmen").scroll_into_view_if_needed()
     screenshot(page, "analysis_evidence_search")

@@ -21,9 +21,15 @@ def test_a_study_with_two_frameworks_opens_and_shows_their_codes(sqlite_url: str
     with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
         page.goto(server.url)
         wait_for_app(page, "Proyek")
-        page.get_by_label("Nama proyek").fill("Tesis Banjir Kota X")
         page.get_by_label("Deskripsi").fill("Tata kelola penanggulangan banjir")
         page.get_by_text("Policy implementation, 5C protocol (Najam 1995)").click()
+        # Refused for want of a name: the description and the tick stay.
+        page.get_by_role("button", name="Buat proyek").click()
+        page.locator("[data-testid='stAlertContentError']").first.wait_for()
+        wait_for_app(page, "Proyek")
+        expect(page.get_by_label("Deskripsi")).to_have_value("Tata kelola penanggulangan banjir")
+        expect(page.locator("[data-testid='stCheckbox']").filter(has_text="Najam").locator("input")).to_be_checked()
+        page.get_by_label("Nama proyek").fill("Tesis Banjir Kota X")
         page.locator("[data-testid='stCheckbox']").filter(has_text="Ansell").first.click()
         groups = page.get_by_role("textbox", name="Kelompok pemangku kepentingan")
         groups.fill("BPBD\nwarga terdampak\nrelawan")
