@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from qualcode import limits
-from qualcode.errors import ImportFileError
+from qualcode.errors import ImportFileError, Part
 from qualcode.files import yamlload
 
 FORMAT = "qualcode-codebook/1"
@@ -141,7 +141,7 @@ class CodebookSpec(BaseModel):
         return rec(self.codes, "")
 
 
-def _code_path_of(data: Any, loc: tuple[Any, ...]) -> str:
+def _code_path_of(data: Any, loc: tuple[Any, ...]) -> Part:
     """Turn a pydantic error location into the code path a researcher recognises."""
     ids: list[str] = []
     node = data
@@ -162,10 +162,29 @@ def _code_path_of(data: Any, loc: tuple[Any, ...]) -> str:
     where = "/".join(ids)
     field = ".".join(trail)
     if where and field:
-        return f"code {where}, field {field}"
+        return Part("where.code_field", code=where, field=field)
     if where:
-        return f"code {where}"
-    return f"field {field}" if field else "top level"
+        return Part("where.code", code=where)
+    return Part("where.field", field=field) if field else Part("where.top")
+
+
+def _problem(error: Any) -> Part | str:
+    """A pydantic error as a researcher reads it: the usual kinds in the UI language, the rest as
+    pydantic words it (the field is named beside it)."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return Part("problem.missing")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "bool_type"):
+        return Part(f"problem.{kind}")
+    if kind == "string_too_long":
+        return Part("problem.too_long", limit=context.get("max_length", ""))
+    if kind == "extra_forbidden":
+        return Part("problem.unknown_field")
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    colour = re.fullmatch(r"colour (.*) is not #RRGGBB", message)
+    if colour:
+        return Part("problem.colour", value=colour.group(1))
+    return message
 
 
 def check_tree(data: dict[str, Any], filename: str) -> None:
@@ -186,7 +205,7 @@ def check_tree(data: dict[str, Any], filename: str) -> None:
                 continue
             path = f"{parent}/{code.get('id', f'#{position + 1}')}" if parent else str(code.get("id", f"#{position + 1}"))
             if path.count("/") + 1 > limits.MAX_CODE_DEPTH:
-                raise ImportFileError("limit.code_depth", file=filename, where=f"code {path[:200]}",
+                raise ImportFileError("limit.code_depth", file=filename, where=Part("where.code", code=path[:200]),
                                       limit=limits.MAX_CODE_DEPTH)
             stack.append((code.get("children"), path))
 
@@ -203,10 +222,11 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
         data = yamlload.load(text, filename, max_mappings=(2 * limits.MAX_CODEBOOK_CODES + 2, too_many))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "unknown line"
+        where = Part("where.line", line=mark.line + 1) if mark is not None else Part("where.unknown_line")
         raise ImportFileError("error.codebook_yaml", file=filename, where=where, problem=str(exc).splitlines()[0])
     if not isinstance(data, dict):
-        raise ImportFileError("error.codebook_invalid", file=filename, where="top level", problem="not a YAML mapping")
+        raise ImportFileError("error.codebook_invalid", file=filename, where=Part("where.top"),
+                              problem=Part("problem.not_mapping"))
     check_tree(data, filename)
     try:
         spec = CodebookSpec.model_validate(data)
@@ -216,7 +236,7 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
             "error.codebook_invalid",
             file=filename,
             where=_code_path_of(data, tuple(first["loc"])),
-            problem=first["msg"].removeprefix("Value error, "),
+            problem=_problem(first),
         )
     seen: dict[str, str] = {}
     for path, code, _ in spec.walk():
@@ -224,15 +244,15 @@ def parse_codebook(text: str, filename: str) -> CodebookSpec:
             raise ImportFileError(
                 "error.codebook_invalid",
                 file=filename,
-                where=f"code {path}",
-                problem=f"id {code.id!r} is used twice (also at {seen[code.id]})",
+                where=Part("where.code", code=path),
+                problem=Part("problem.id_twice", id=code.id, other=seen[code.id]),
             )
         seen[code.id] = path
     for field in ("directions", "never_suggested"):
         unknown = [key for key in getattr(spec.meta, field) if key not in seen]
         if unknown:
-            raise ImportFileError("error.codebook_invalid", file=filename, where=f"field meta.{field}",
-                                  problem=f"no code with id {unknown[0]!r} in this codebook")
+            raise ImportFileError("error.codebook_invalid", file=filename, where=Part("where.field", field=f"meta.{field}"),
+                                  problem=Part("problem.no_such_code", id=unknown[0]))
     return spec
 
 

@@ -6,6 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 
+class Part:
+    """A part of a message that is itself a message of the catalogue (a place in a file, a
+    problem): passed as a parameter, it is read in the language the whole message is read in."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key, self.params = key, params
+
+    def text(self, lang: str) -> str:
+        from qualcode.i18n import t
+
+        return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Part) else v for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 class QualcodeError(Exception):
     """Base class: an error a researcher can read and act on."""
 
@@ -19,7 +35,7 @@ class QualcodeError(Exception):
     def message(self, lang: str = "en") -> str:
         from qualcode.i18n import t
 
-        params = dict(self.params)
+        params = {k: v.text(lang) if isinstance(v, Part) else v for k, v in self.params.items()}
         if params.get("role") in ("owner", "researcher", "supervisor"):
             params["role"] = t(f"role.{params['role']}", lang)  # "pembimbing", not "supervisor"
         return t(self.key, lang, **params)

@@ -64,7 +64,8 @@ def test_ids_are_unique_across_shipped_codebooks():
         ("codes:\n  - id: a\n    name: {id: A, en: A}\n    colour: red\n", "code a, field colour", "#RRGGBB"),
         ("codes:\n  - id: a\n    name: {id: A, en: A}\n    children:\n      - id: Bad-Id\n        name: {id: B, en: B}\n",
          "code a/Bad-Id, field id", "snake_case"),
-        ("codes:\n  - id: a\n    name: {id: A, en: A}\n    colur: '#FFFFFF'\n", "code a, field colur", "not permitted"),
+        ("codes:\n  - id: a\n    name: {id: A, en: A}\n    colur: '#FFFFFF'\n", "code a, field colur",
+         "not a field a codebook has"),
         ("codes:\n  - id: a\n    name: {id: A}\n", "code a, field name.en", "required"),
         ("codes:\n  - id: a\n    name: {id: A, en: A}\n  - id: a\n    name: {id: A, en: A}\n", "code a",
          "used twice"),
@@ -79,10 +80,31 @@ def test_errors_name_the_file_and_the_code_path(body, where, problem):
     assert where in message and problem in message, message
 
 
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("codes:\n  - id: a\n    name: {id: A, en: A}\n    colour: merah\n",
+         "mine.yaml: kode a, kolom colour: warna 'merah' tidak berbentuk #RRGGBB"),
+        ("codes:\n  - id: a\n    name: {id: A}\n", "mine.yaml: kode a, kolom name.en: wajib diisi, tetapi tidak ada"),
+        ("codes:\n  - id: a\n    name: {id: A, en: A}\n    warna: '#FFFFFF'\n",
+         "mine.yaml: kode a, kolom warna: bukan kolom buku kode"),
+        ("codes:\n  - id: a\n    name: {id: A, en: A}\n  - id: a\n    name: {id: A, en: A}\n",
+         "mine.yaml: kode a: id a dipakai dua kali (juga di a)"),
+    ],
+)
+def test_errors_read_in_indonesian_in_the_indonesian_interface(body, message):
+    """The place and the problem are in the reader's language, not pydantic's English."""
+    text = "format: qualcode-codebook/1\ncodebook: {id: t, name: T}\n" + body
+    with pytest.raises(ImportFileError) as err:
+        parse_codebook(text, "mine.yaml")
+    assert err.value.message("id") == message
+
+
 def test_broken_yaml_names_the_line():
     with pytest.raises(ImportFileError) as err:
         parse_codebook("format: x\ncodes: [\n", "broken.yaml")
-    assert "broken.yaml" in str(err.value) and "line" in str(err.value)
+    assert "broken.yaml" in str(err.value) and "line 3" in str(err.value)
+    assert "baris 3" in err.value.message("id")
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)

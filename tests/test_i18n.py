@@ -140,6 +140,8 @@ DYNAMIC_KEYS: dict[str, Values] = {
     "role.{}": of(ROLES, "models.ROLES"),
     "suggest.order_{}": AT_SITE,
     "suggest.unit_{}": AT_SITE,
+    "problem.{}": of(["string_type", "list_type", "dict_type", "model_type", "int_type", "bool_type"],
+                     "codebooks._problem: pydantic's error types"),
     # Column names of any table a page shows: tests/test_one_language.py opens every page and
     # fails on a header shown as its raw name.
     "column.{}": of([], "ui.columns.headers: every table's columns", required=False),

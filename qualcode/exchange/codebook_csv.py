@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from qualcode import limits
 from qualcode.codebooks import FORMAT, ID_RE, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
-from qualcode.errors import ImportFileError
+from qualcode.errors import ImportFileError, Part
 from qualcode.exchange import DEFAULT_COLOUR, IdAllocator, normalise_colour, snake_id
 from qualcode.files import writer
 from qualcode.files.csvfile import read_csv
@@ -96,7 +96,7 @@ def _read_rows(data: bytes, filename: str) -> list[_Row]:
             raise ImportFileError("exchange.csv_empty_path", file=filename, row=number)
         segments = tuple(s.strip() for s in path.split("/", limits.MAX_CODE_DEPTH))
         if len(segments) > limits.MAX_CODE_DEPTH:
-            raise ImportFileError("limit.code_depth", file=filename, where=f"row {number}",
+            raise ImportFileError("limit.code_depth", file=filename, where=Part("where.row", row=number),
                                   limit=limits.MAX_CODE_DEPTH)
         if not all(segments):
             raise ImportFileError("exchange.csv_bad_path", file=filename, row=number, path=path)

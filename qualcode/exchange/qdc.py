@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from qualcode import __version__, limits
 from qualcode.codebooks import FORMAT, ID_RE, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
-from qualcode.errors import ImportFileError
+from qualcode.errors import ImportFileError, Part
 from qualcode.exchange import DEFAULT_COLOUR, IdAllocator, normalise_colour, snake_id
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -292,7 +292,7 @@ def check_tree(elements: list[etree._Element], filename: str) -> None:
         if count > limits.MAX_CODEBOOK_CODES:
             raise ImportFileError("limit.codebook_codes", file=filename, limit=f"{limits.MAX_CODEBOOK_CODES:,}")
         if depth > limits.MAX_CODE_DEPTH:
-            raise ImportFileError("limit.code_depth", file=filename, where=f"line {element.sourceline or 0}",
+            raise ImportFileError("limit.code_depth", file=filename, where=Part("where.line", line=element.sourceline or 0),
                                   limit=limits.MAX_CODE_DEPTH)
         stack.extend((child, depth + 1) for child in element.iterfind(_q("Code")))
 
