@@ -10,6 +10,7 @@ from qualcode.codebooks import dump_codebook
 from qualcode.exchange.codebook_csv import codebook_to_csv
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.files.codebook import read_codebook
+from qualcode.limits import MAX_NAME_CHARS
 from qualcode.read.views.codebook import CodeView, codebook_view, slugify
 from qualcode.read.views.coding import quote as quote_text
 from qualcode.read.views.coding import retrieval_csv, retrieve
@@ -139,8 +140,9 @@ with tab_tree:
 with tab_edit:
     st.subheader(tr("codebook.new_code"))
     with st.form("new_code"):  # emptied once the code is added; a refusal keeps what was typed
-        name = st.text_input(tr("codebook.name_id"), key=state.form_key("new_code", "name"))
-        name_en = st.text_input(tr("codebook.name_en"), key=state.form_key("new_code", "name_en"))
+        name = st.text_input(tr("codebook.name_id"), key=state.form_key("new_code", "name"), max_chars=MAX_NAME_CHARS)
+        name_en = st.text_input(tr("codebook.name_en"), key=state.form_key("new_code", "name_en"),
+                                max_chars=MAX_NAME_CHARS)
         parent = st.selectbox(tr("codebook.parent"), [None, *codes_by_id], format_func=code_label,
                               key=state.form_key("new_code", "parent"))
         colour = st.color_picker(tr("codebook.colour"), "#4E79A7", key=state.form_key("new_code", "colour"))
@@ -157,8 +159,8 @@ with tab_edit:
         code = codes_by_id[code_id]
         with st.form(f"edit_{code_id}"):
             c1, c2, c3 = st.columns([3, 3, 1])
-            new_id_name = c1.text_input(tr("codebook.name_id"), code.name_id)
-            new_en_name = c2.text_input(tr("codebook.name_en"), code.name_en)
+            new_id_name = c1.text_input(tr("codebook.name_id"), code.name_id, max_chars=max(MAX_NAME_CHARS, len(code.name_id)))
+            new_en_name = c2.text_input(tr("codebook.name_en"), code.name_en, max_chars=max(MAX_NAME_CHARS, len(code.name_en)))
             new_colour = c3.color_picker(tr("codebook.colour"), code.colour)
             new_definition = st.text_area(tr("codebook.definition"), code.definition)
             new_inclusion = st.text_area(tr("codebook.inclusion"), code.inclusion)

@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
+from qualcode.limits import MAX_NAME_CHARS
 from qualcode.pseudonyms import parse_mapping, preview
 from qualcode.read.views.documents import KINDS, DocumentDetail, document_detail, documents_view
 from qualcode.services import cases as case_service
@@ -114,7 +115,8 @@ def parse_panel(document: DocumentDetail) -> None:
 def manage_panel(document: DocumentDetail) -> None:
     """Rename; edit the text while it carries no codings; delete after saying yes."""
     with st.expander(tr("documents.manage")):
-        title = st.text_input(tr("documents.title"), document.title, key=f"doc_title_{document.id}")
+        title = st.text_input(tr("documents.title"), document.title, key=f"doc_title_{document.id}",
+                              max_chars=max(MAX_NAME_CHARS, len(document.title)))
         if title.strip() != document.title and st.button(tr("documents.rename"), key=f"doc_rename_{document.id}"):
             runner.run(lambda s: rename_document(s, document.id, title, actor_id=page.actor),
                        done=tr("documents.renamed", title=title.strip()))

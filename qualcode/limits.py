@@ -17,6 +17,11 @@ MAX_SHEET_ROWS = 20_000
 MAX_IMPORT_DOCUMENTS = 5_000
 """Documents one import may add (files, and rows of transcript sheets, together)."""
 
+MAX_NAME_CHARS = 300
+"""A code's name (either language) and a document's title: what the database column holds.
+Typed ones beyond it are refused with a message (the fields stop at it); names read from files
+are shortened to it."""
+
 MAX_CODEBOOK_CODES = 5_000
 """Codes in one codebook (YAML, CSV or .qdc)."""
 
@@ -41,4 +46,5 @@ def describe() -> list[tuple[str, str]]:
         ("depth of a code path", str(MAX_CODE_DEPTH)),
         ("YAML nesting", str(MAX_YAML_NESTING)),
         ("YAML anchors and aliases", "refused"),
+        ("code name or document title", f"{MAX_NAME_CHARS} characters"),
     ]

@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from qualcode import limits
 from qualcode.codebooks import COLOUR_RE, ID_RE
 from qualcode.errors import ConflictError, NotFoundError, ValidationError
 from qualcode.models import Code, Coding, Memo
@@ -79,6 +80,7 @@ def create_code(
     name = " ".join(name.split())
     if not name:
         raise ValidationError("codes.name_empty")
+    _check_name_length(name, name_en)
     if key is not None and not ID_RE.match(key):
         raise ValidationError("codes.bad_key", key=key)
     key = key or unique_key(session, project_id, slugify(name))
@@ -106,6 +108,14 @@ def create_code(
     return code
 
 
+def _check_name_length(*names: str) -> None:
+    """A name longer than its column holds is refused, not cut (PostgreSQL would refuse it late,
+    SQLite would keep it whole)."""
+    longest = max((len(n.strip()) for n in names), default=0)
+    if longest > limits.MAX_NAME_CHARS:
+        raise ValidationError("codes.name_too_long", limit=limits.MAX_NAME_CHARS, length=longest)
+
+
 def update_code(session: Session, code_id: int, *, actor_id: int, **changes: object) -> Code:
     """Rename, recolour or edit the definition, criteria, examples and indicators of a code."""
     code = get_code(session, code_id)
@@ -115,6 +125,7 @@ def update_code(session: Session, code_id: int, *, actor_id: int, **changes: obj
         raise ValidationError("codes.unknown_field", field=", ".join(sorted(unknown)))
     if "name_id" in changes and not str(changes["name_id"]).strip():
         raise ValidationError("codes.name_empty")
+    _check_name_length(str(changes.get("name_id", "")), str(changes.get("name_en", "")))
     if "colour" in changes:
         changes["colour"] = _check_colour(str(changes["colour"]))
     for list_field in ("examples", "indicators"):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from qualcode import limits
 from qualcode.errors import ConflictError, ValidationError
 from qualcode.models import DOCUMENT_KINDS, Coding, Document, Memo, Segment
 from qualcode.services import audit, guids
@@ -97,8 +98,10 @@ def rename_document(session: Session, document_id: int, title: str, *, actor_id:
     title = " ".join(title.split())
     if not title:
         raise ValidationError("error.document_title_empty")
+    if len(title) > limits.MAX_NAME_CHARS:  # refused, not cut without a word
+        raise ValidationError("error.document_title_too_long", limit=limits.MAX_NAME_CHARS, length=len(title))
     before = document.title
-    document.title = title[:300]
+    document.title = title
     record_change(session, "document.rename", document, actor_id=actor_id, before={"title": before},
                   after={"title": document.title})
     session.flush()
