@@ -89,6 +89,7 @@ def create_code(
     parent = get_code(session, parent_id) if parent_id is not None else None
     if parent is not None and parent.project_id != project_id:
         raise ValidationError("error.code_other_project", code=parent.path)
+    _check_sibling_name(session, project_id, name, parent.path if parent else None)
     path = f"{parent.path}/{key}" if parent else key
     count = session.scalar(select(func.count()).select_from(Code).where(Code.project_id == project_id)) or 0
     code = Code(
@@ -106,6 +107,26 @@ def create_code(
     session.flush()
     record_change(session, "code.add", code, actor_id=actor_id, after=audit.snapshot(code, SNAPSHOT))
     return code
+
+
+def sibling_named(session: Session, project_id: int, name: str, parent_path: str | None,
+                  exclude: int | None = None) -> Code | None:
+    """The code under ``parent_path`` (None: the top level) whose Indonesian name is ``name``,
+    ignoring case and spacing."""
+    wanted = " ".join(name.split()).casefold()
+    for code in session.scalars(select(Code).where(Code.project_id == project_id, func.lower(Code.name_id) == wanted.lower())):
+        if code.id != exclude and code.parent_path == parent_path and " ".join(code.name_id.split()).casefold() == wanted:
+            return code
+    return None
+
+
+def _check_sibling_name(session: Session, project_id: int, name: str, parent_path: str | None,
+                        exclude: int | None = None) -> None:
+    """Two codes of one name side by side cannot be told apart in the tree, the code panel or a
+    merge message; under different parents they can (the path tells)."""
+    twin = sibling_named(session, project_id, name, parent_path, exclude)
+    if twin is not None:
+        raise ConflictError("codes.name_taken", name=twin.name_id, key=twin.key)
 
 
 def _check_name_length(*names: str) -> None:
@@ -126,6 +147,8 @@ def update_code(session: Session, code_id: int, *, actor_id: int, **changes: obj
     if "name_id" in changes and not str(changes["name_id"]).strip():
         raise ValidationError("codes.name_empty")
     _check_name_length(str(changes.get("name_id", "")), str(changes.get("name_en", "")))
+    if "name_id" in changes:
+        _check_sibling_name(session, code.project_id, str(changes["name_id"]), code.parent_path, exclude=code.id)
     if "colour" in changes:
         changes["colour"] = _check_colour(str(changes["colour"]))
     for list_field in ("examples", "indicators"):

@@ -89,7 +89,9 @@ def _in_vivo(value: dict[str, Any]) -> None:
     doc_id = ss["coding_doc_id"]
 
     def act(session):
-        code = code_service.create_code(session, pid, name, actor_id=uid)
+        # The same words coded in vivo again go to the code they named the first time.
+        code = (code_service.sibling_named(session, pid, name, None)
+                or code_service.create_code(session, pid, name, actor_id=uid))
         return undo.added([coding_service.code_span(session, doc_id, span[0], span[1], code.id, actor_id=uid).id])
 
     _run(act, tr_plain("coding.in_vivo_done", name=name), tr_plain("coding.what_in_vivo", name=name))
