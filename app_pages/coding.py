@@ -21,9 +21,13 @@ if not model.documents:
 titles = {doc_id: title for doc_id, title, _ in model.documents}
 
 
-def doc_label(doc_id: int) -> str:
+def doc_label(doc_id: int, current: int) -> str:
+    """The title, with how far the document is coded; not for the open one, whose progress the
+    workspace shows live below (coding reruns only the workspace, so this box would lag)."""
     done, total = model.progress.get(doc_id, (0, 0))
-    return f"{titles[doc_id]} — {tr('coding.progress', done=done, total=total)}" if total else titles[doc_id]
+    if not total or doc_id == current:
+        return titles[doc_id]
+    return f"{titles[doc_id]} — {tr('coding.progress', done=done, total=total)}"
 
 
 # The choice lives in a plain session key, so no rerun (a component event, a rerun that interrupts
@@ -32,7 +36,9 @@ if ss.get("coding_doc_id") not in titles:
     ss["coding_doc_id"] = model.default_document
 ids = list(titles)
 top = st.columns([3, 1])
-chosen = top[0].selectbox(tr("coding.document"), ids, index=ids.index(ss["coding_doc_id"]), format_func=doc_label)
+current: int = ss["coding_doc_id"]
+chosen = top[0].selectbox(tr("coding.document"), ids, index=ids.index(current),
+                          format_func=lambda doc_id: doc_label(doc_id, current))
 if chosen != ss["coding_doc_id"]:
     ss["coding_doc_id"] = chosen
     ss["seg_focus"] = []

@@ -84,3 +84,17 @@ def test_codebook_page_retrieves_a_code_and_opens_a_segment(demo):
     assert not at.exception
     assert at.session_state["seg_focus"] == [segment_id]
     assert any(t.value == "Pengodean" for t in at.title)
+
+
+def test_the_open_document_shows_its_progress_live_not_in_the_picker(demo):
+    """Coding reruns only the workspace, so the picker's count for the open document would lag
+    behind the workspace's: the picker gives the others' progress, the workspace the open one's."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/coding.py").run()
+    box = next(b for b in at.selectbox if b.label == "Dokumen")
+    with read_session(demo) as session:
+        title = session.get(Document, at.session_state["coding_doc_id"]).title
+    assert title in box.options
+    others = [o for o in box.options if o != title]
+    assert others and any("giliran informan sudah dikode" in o for o in others)
+    assert any("giliran informan sudah dikode" in c.value for c in at.caption), "the workspace shows it"
