@@ -10,6 +10,7 @@ import streamlit as st
 
 from qualcode.analysis.agreement import LEVELS, OVERALL, compute_agreement
 from qualcode.files.charts import bar_chart, chart_png
+from qualcode.i18n import catalogue
 from qualcode.read import entities as read_entities
 from qualcode.read.codes import label as code_label
 from qualcode.read.frame import coding_frame
@@ -32,7 +33,7 @@ from qualcode.services import documents as document_service
 from qualcode.ui import runner, state
 from qualcode.ui.markup import code, literal
 from qualcode.ui.shell import PageContext
-from qualcode.ui.state import tr
+from qualcode.ui.state import tr, tr_plain
 from qualcode.workspace import document_units, window_of_offset, windows
 
 MAX_DISAGREEMENTS = 60
@@ -62,6 +63,13 @@ tab_freq, tab_progress, tab_agree, tab_tasks, tab_side, tab_comments, tab_audit 
 def md(text: str) -> str:
     """User text shown as Markdown literally (no links, images, emphasis or HTML from a comment)."""
     return literal(text)
+
+
+def audit_name(prefix: str, name: str) -> str:
+    """An audit action or entity as the interface names it (``audit.code_add`` ...); one the
+    catalogue lacks shows as recorded."""
+    key = f"{prefix}.{name.replace('.', '_')}"
+    return tr_plain(key) if key in catalogue(lang) else name
 
 
 def fmt(value: float, percent: bool = False) -> str:
@@ -384,8 +392,9 @@ with tab_audit:
     users = f[0].multiselect(tr("review.audit_user"), [m[0] for m in members], format_func=lambda u: dict(
         (m[0], m[1]) for m in members)[u], key="audit_users", placeholder=tr("review.all"))
     chosen_actions = f[1].multiselect(tr("review.audit_action"), actions, key="audit_actions",
-                                      placeholder=tr("review.all"))
+                                      format_func=lambda a: audit_name("audit", a), placeholder=tr("review.all"))
     chosen_entities = f[2].multiselect(tr("review.audit_entity"), entities, key="audit_entities",
+                                       format_func=lambda e: audit_name("audit_entity", e),
                                        placeholder=tr("review.all"))
     period = f[3].date_input(tr("review.audit_period"), value=[], key="audit_period")
     since = period[0] if len(period) >= 1 else None
@@ -394,6 +403,8 @@ with tab_audit:
         events = audit_trail(session, pid, user_ids=users, actions=chosen_actions, entity_types=chosen_entities,
                              since=since, until=until)
     st.caption(tr("review.audit_count", count=len(events)))
+    events["action"] = events["action"].map(lambda a: audit_name("audit", a))
+    events["entity"] = events["entity"].map(lambda e: audit_name("audit_entity", e))
     st.dataframe(
         events.drop(columns="id").rename(columns={c: tr(f"review.col_{c}") for c in events.columns if c != "id"}),
         hide_index=True, width="stretch",

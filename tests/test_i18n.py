@@ -157,6 +157,8 @@ PASS_THROUGH = {
     ("qualcode/report/model.py", "key"): "Report.tr: a wrapper",
     ("qualcode/report/review.py", "key"): "review_appendix's tr: a wrapper",
     ("qualcode/ui/columns.py", "key"): "header_name: column.<name>, used only when the catalogue has it",
+    ("app_pages/review.py", "key"): "audit_name: audit.<action> / audit_entity.<entity>, used only when the catalogue "
+                                    "has it (tests/test_audit_labels.py checks every recorded action)",
     ("qualcode/ui/shell.py", "title_key"): "page titles: nav.* (test_navigation_keys_exist)",
     ("qualcode/ui/shell.py", "caption_key"): "a page's caption key, a literal at the call",
     ("qualcode/ui/shell.py", "section"): "navigation sections (test_navigation_keys_exist)",
