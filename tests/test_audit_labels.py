@@ -46,10 +46,11 @@ def test_every_recorded_action_is_named_in_both_languages():
 
 
 def test_the_audit_trail_shows_named_actions(demo):
+    from sqlalchemy import select
+
     from qualcode.db import unit_of_work
     from qualcode.models import Code, Project
     from qualcode.services import codes as code_service
-    from sqlalchemy import select
 
     with unit_of_work(demo) as session:
         pid = session.scalar(select(Project.id))
