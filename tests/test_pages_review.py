@@ -93,7 +93,7 @@ def test_agreement_between_the_demo_coders(demo):
     assert 0.3 < kappa < 1 and 0.3 < alpha < 1
     u_alpha = next(m for m in at.metric if m.label == "Alpha unitisasi (uα)")
     assert -1 < float(u_alpha.value) <= 1 and u_alpha.delta in {"andal", "sementara", "tidak andal"}
-    assert any("α ≥ ,800 andal" in c.value for c in at.caption)
+    assert any("α ≥ 0.800 andal" in c.value for c in at.caption)  # points, as every figure on the page
     per_code = next(d.value for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
     assert per_code["Alpha unitisasi"].notna().all()
     assert any(s.value.startswith("Ketidaksepakatan (") for s in at.subheader)
