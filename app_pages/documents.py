@@ -121,10 +121,14 @@ def manage_panel(document: DocumentDetail) -> None:
             runner.run(lambda s: rename_document(s, document.id, title, actor_id=page.actor),
                        done=tr("documents.renamed", title=title.strip()))
         if document.editable:
-            text = st.text_area(tr("documents.text"), document.text, height=300, key=f"doc_text_{document.id}",
-                                help=tr("documents.text_help"))
-            if text != document.text and st.button(tr("documents.save_text"), key=f"doc_save_text_{document.id}"):
-                runner.run(lambda s: edit_text(s, document.id, text, actor_id=page.actor), done=tr("documents.text_saved"))
+            # The whole text goes to the browser only when asked: a long transcript in an edit box
+            # on every run of the page froze the browser for seconds (a 5 MB one, about 6.5 s).
+            if st.toggle(tr("documents.edit_text"), key=f"doc_edit_{document.id}"):
+                text = st.text_area(tr("documents.text"), document.text, height=300, key=f"doc_text_{document.id}",
+                                    help=tr("documents.text_help"))
+                if text != document.text and st.button(tr("documents.save_text"), key=f"doc_save_text_{document.id}"):
+                    runner.run(lambda s: edit_text(s, document.id, text, actor_id=page.actor),
+                               done=tr("documents.text_saved"))
         else:
             st.caption(tr("documents.text_locked", codings=document.codings))
         if st.button(tr("documents.delete"), key=f"doc_delete_{document.id}"):

@@ -318,6 +318,8 @@ def test_documents_page_renames_and_edits_an_uncoded_document(demo):
     at.text_input(key=f"doc_title_{doc_id}").input("Notulen rapat desa")
     ok(at.run())
     ok(at.button(key=f"doc_rename_{doc_id}").click().run())
+    assert not any(ta.key == f"doc_text_{doc_id}" for ta in at.text_area), "the text is sent only when asked"
+    ok(at.toggle(key=f"doc_edit_{doc_id}").set_value(True).run())
     at.text_area(key=f"doc_text_{doc_id}").input(NOTULEN.replace("Air naik.", "Air naik satu meter."))
     ok(at.run())
     ok(at.button(key=f"doc_save_text_{doc_id}").click().run())
@@ -335,5 +337,6 @@ def test_a_coded_document_offers_no_text_editing_or_reparse(demo):
     at = open_page(DOCUMENTS)
     ok(at.selectbox(key="doc_open").set_value(doc_id).run())
     assert not any(ta.key == f"doc_text_{doc_id}" for ta in at.text_area)
+    assert not any(t.key == f"doc_edit_{doc_id}" for t in at.toggle)
     assert at.button(key=f"doc_reparse_{doc_id}").disabled
     assert any("pengodean" in c.value for c in at.caption)
