@@ -50,7 +50,7 @@ if ss.get(model_key) is None or taken_examples is None:  # none yet, or the one 
 model_id = ss[model_key]
 training = status.training or status.needs_training  # a worker is at it, or was asked just now
 if status.ready_id is not None and model_id != status.ready_id:  # a newer model is ready: offered, not forced
-    info, use = st.columns([5, 1])
+    info, use = st.columns([3, 1])
     info.info(tr("suggest.model_newer", version=status.ready_id, examples=status.examples))
     if use.button(tr("suggest.use_newer"), key="suggest_use_newer"):
         ss[model_key] = status.ready_id
