@@ -103,6 +103,9 @@ def test_edit_text_keeps_the_speakers_and_is_refused_once_coded(session):
     assert "dua meter" in document.text and document.length == len(document.text)
     assert {t.speaker for t in document.turns} == {"Kepala Desa", "Bu Sri"}
     assert factories.events(session, "document.edit")
+    with pytest.raises(ValidationError) as emptied:  # no file is being read: the message says "text"
+        edit_text(session, document.id, "  \n ", actor_id=actor)
+    assert emptied.value.message("id").endswith("teksnya tidak boleh kosong; untuk membuang dokumen ini, hapus dokumennya.")
     start = document.text.index("Air naik")
     code_span(session, document.id, start, start + 8, next(iter(codes.values())).id, actor_id=actor)
     session.commit()

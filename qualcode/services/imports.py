@@ -160,7 +160,7 @@ def edit_text(session: Session, document_id: int, text: str, *, actor_id: int) -
     found = document_service.require_uncoded(session, document)
     text = normalise_text(text)
     if not text.strip():
-        raise ValidationError("error.document_empty", file=document.title)
+        raise ValidationError("error.document_text_empty", document=document.title)
     duplicate = document_service.find_duplicate(session, document.project_id, text)
     if duplicate is not None and duplicate.id != document.id:
         raise ConflictError("error.document_duplicate", file=document.title, existing=duplicate.title)
