@@ -120,7 +120,7 @@ def test_open_a_disagreement_in_the_coding_page(demo):
 def test_audit_trail_filters(demo):
     at = open_review()
     events = at.dataframe[-1].value
-    assert "coding.add" in set(events["Tindakan"])
+    assert "pengodean ditambahkan" in set(events["Tindakan"])  # the action as the interface names it
     with read_session(demo) as session:
         koder2 = session.scalar(select(User.id).where(User.login == "koder2"))
     at.multiselect(key="audit_users").set_value([koder2]).run()

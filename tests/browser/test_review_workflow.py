@@ -54,7 +54,7 @@ def test_request_fix_approve_and_unitizing_alpha(team_server, browser):  # noqa:
     u_alpha.first.wait_for()
     value = u_alpha.locator("[data-testid='stMetricValue']").inner_text()
     assert -1 <= float(value) <= 1
-    supervisor.get_by_text("α ≥ ,800 andal", exact=False).first.wait_for()
+    supervisor.get_by_text("α ≥ 0.800 andal", exact=False).first.wait_for()
     screenshot(supervisor, "review_unitizing_alpha")
 
     # The supervisor asks for a change on a document, addressed to the researcher.
