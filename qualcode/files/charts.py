@@ -64,8 +64,12 @@ def bar_chart(table: pd.DataFrame, *, x: str, y: str, x_title: str | None = None
     axis = alt.Axis(**COUNT_AXIS) if counts else alt.Axis()
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:Q", title=x_title if x_title is not None else x, axis=axis),
+        # The label axis's title sits above the labels, level with them: rotated beside long
+        # labels (document titles, code names) it ran over them in the browser.
         "y": alt.Y(f"{y}:N", sort=list(sort) if not isinstance(sort, str) else sort,
-                   title=y_title if y_title is not None else y, axis=alt.Axis(labelLimit=label_limit)),
+                   title=y_title if y_title is not None else y,
+                   axis=alt.Axis(labelLimit=label_limit, titleAngle=0, titleAlign="right", titleAnchor="end",
+                                 titleX=0, titleY=-8, titleBaseline="bottom")),
     }
     if colours is not None:
         field = colour or y
