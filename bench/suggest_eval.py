@@ -111,6 +111,18 @@ def _row(label: str, rankings: list[list[str]], truths: list[set[str]]) -> str:
     return f"  {label:<34} top-1 {accuracy(rankings, truths, 1):.3f}   top-3 {accuracy(rankings, truths, 3):.3f}"
 
 
+def _scored(chosen: list[Item], codes: list[CodeInfo], dimension: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The passages' texts, their dimensions (the truth), their docs, and the codebook's scores
+    and TF-IDF similarities (passages x codes)."""
+    texts = [p.text for p in chosen]
+    truths = [{dimension[label] for label in p.labels if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
+              for p in chosen]
+    suggester = CodebookSuggester(codes)
+    docs = suggester.docs(texts)
+    scores, _, similarity = suggester.scores(docs)
+    return texts, truths, docs, scores, similarity
+
+
 def evaluate(name: str, items: list[Item], *, curve: bool) -> None:
     print(f"\n######## {name}: {len(items)} passages from {len({i.source for i in items})} source(s)")
     overall: dict[str, list[tuple[list[str], set[str]]]] = defaultdict(list)
@@ -119,12 +131,7 @@ def evaluate(name: str, items: list[Item], *, curve: bool) -> None:
         chosen = [p for p in items if p.codebook == codebook]
         if not chosen:
             continue
-        texts = [p.text for p in chosen]
-        truths = [{dimension[label] for label in p.labels if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
-                  for p in chosen]
-        suggester = CodebookSuggester(codes)
-        docs = suggester.docs(texts)
-        scores, _, similarity = suggester.scores(docs)
+        texts, truths, docs, scores, similarity = _scored(chosen, codes, dimension)
         rankings = dimension_ranking(scores, codes, dimension)
         tfidf = dimension_ranking(similarity, codes, dimension)
         counts = Counter(d for t in truths for d in t)
@@ -249,12 +256,7 @@ def study_curve(items: list[Item]) -> None:
     for codebook in ("ansell_gash_2008", "najam_5c_1995"):
         codes, dimension = code_infos(codebook)
         chosen = [p for p in items if p.codebook == codebook]
-        texts = [p.text for p in chosen]
-        truths = [{dimension[label] for label in p.labels if dimension.get(label) not in (None, *DIRECTIONS, "direction")}
-                  for p in chosen]
-        suggester = CodebookSuggester(codes)
-        docs = suggester.docs(texts)
-        scores, _, _ = suggester.scores(docs)
+        texts, truths, docs, scores, _ = _scored(chosen, codes, dimension)
         by_study: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(chosen):
             by_study[p.source].append(i)
