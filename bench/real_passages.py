@@ -126,8 +126,8 @@ def main() -> None:
     data = DEV if "--dev" in sys.argv[1:] else DATA
     try:
         passages = load(data=data)
-    except FileNotFoundError as missing:
-        print(f"{missing} not found: the real-text set needs ../shared/seeds")
+    except FileNotFoundError as absent:
+        print(f"{absent} not found: the real-text set needs ../shared/seeds")
         return
     for p in passages:
         print(f"{p.id:<8} {p.codebook:<17} {','.join(p.labels):<50} {p.text[:110]}")

@@ -185,13 +185,15 @@ def direction(items: list[Item], texts: list[str]) -> None:
 DRAWS = 10
 
 
-def _blend_point(items, texts, docs, scores, truths, codes, dimension, train, test) -> list[float]:  # type: ignore[no-untyped-def]
+def _blend_point(items, texts, docs, scores, truths, codes, dimension, train, test,  # type: ignore[no-untyped-def]
+                 negatives=()) -> list[float]:
     """Top-1 and top-3 of codebook-only, the learned model alone and the blend on ``test`` after
-    training on ``train`` (indexes into ``items``), as the app trains and blends."""
+    training on ``train`` (indexes into ``items``; ``negatives``, uncoded texts, join as the app's
+    uncoded turns do), as the app trains and blends."""
     keys = {code.key for code in codes}
     code_labels = [{label for label in items[i].labels if label in keys} for i in train]
-    model = LearnedModel().fit([texts[i] for i in train], code_labels, min_examples=2, cross_validate=False,
-                               priors=codes)
+    model = LearnedModel().fit([*(texts[i] for i in train), *negatives], [*code_labels, *(set() for _ in negatives)],
+                               min_examples=2, cross_validate=False, priors=codes)
     probabilities, _ = model.predict([docs[i] for i in test])
     model_scores = np.zeros((len(test), len(codes)))
     blend = scores[test].copy()
