@@ -16,7 +16,8 @@ from qualcode.read import suggestions as read_suggestions
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, runner, state
-from qualcode.ui.state import tr
+from qualcode.ui.columns import headers
+from qualcode.ui.state import tr, tr_plain
 from qualcode.ui.testids import key_prefix, set_test_ids
 
 st.title(tr("nav.suggestions"))
@@ -159,14 +160,14 @@ def queue_view() -> None:
     left, right = st.columns(2)
     with state.reading() as session:
         rates = read_suggestions.acceptance_rates(session, pid, lang)
-        quality = read_suggestions.model_quality(session, pid, model_id) if model_id is not None else None
+        quality = read_suggestions.model_quality(session, pid, model_id, lang) if model_id is not None else None
     with left:
         st.subheader(tr("suggest.rates"))
         if rates.empty:
             st.caption(tr("suggest.no_decisions"))
         else:
-            st.dataframe(rates, hide_index=True, width="stretch",
-                         column_config={"rate": st.column_config.ProgressColumn(tr("suggest.rate"), min_value=0, max_value=1)})
+            st.dataframe(rates, hide_index=True, width="stretch", column_config=headers(
+                rates.columns, rate=st.column_config.ProgressColumn(tr_plain("suggest.rate"), min_value=0, max_value=1)))
     with right:
         st.subheader(tr("suggest.model"))
         st.caption(tr("suggest.model_help"))
@@ -177,7 +178,9 @@ def queue_view() -> None:
         elif quality.empty:
             st.caption(tr("suggest.no_model"))
         else:
-            st.dataframe(quality, hide_index=True, width="stretch")
+            st.dataframe(quality, hide_index=True, width="stretch", column_config=headers(
+                quality.columns, in_use=st.column_config.CheckboxColumn(tr_plain("column.in_use")),
+                **{c: st.column_config.NumberColumn(tr_plain(f"column.{c}"), format="%.2f") for c in ("precision", "recall")}))
 
 
 queue_view()
@@ -189,6 +192,7 @@ if st.toggle(tr("suggest.agreement"), key="suggest_show_agreement", help=tr("sug
     if agreement.empty:
         st.caption(tr("suggest.no_decisions"))
     else:
-        st.dataframe(agreement.drop(columns=["coder_id", "code_id"]), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                    for c in ("precision", "recall", "agreement")})
+        st.dataframe(agreement, hide_index=True, width="stretch", column_config=headers(
+            agreement.columns, coder_id=None, code_id=None,
+            **{c: st.column_config.NumberColumn(tr_plain(f"column.{c}"), format="%.2f")
+               for c in ("precision", "recall", "agreement")}))

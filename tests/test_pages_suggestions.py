@@ -117,3 +117,32 @@ def test_the_model_in_use_shows_its_own_size_and_a_removed_one_gives_way(demo):
     at.run()
     assert not at.exception
     assert in_use().startswith(f"Model versi {third}: dilatih pada {third_examples} "), in_use()
+
+
+def test_the_suggester_tables_speak_the_ui_language(demo):
+    """The acceptance rates, the model's quality table and the suggester-as-coder table name their
+    columns in the UI language, name each code, and show no raw None where a code has no classifier."""
+    from qualcode.models import Project
+    from qualcode.services import suggestion_models
+    from tests import test_one_language as one_language
+
+    with read_session(demo) as session:
+        pid = session.scalar(select(Project.id))
+    suggestion_models.train_revision(demo, pid, cross_validate=True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/suggestions.py").run()
+    at.button(key="qc-accept-0").click().run()
+    at.button(key="qc-reject-0").click().run()
+    at.toggle(key="suggest_show_agreement").set_value(True).run()
+    assert not at.exception
+    tables = {tuple(one_language.headers(d)): d.value for d in at.dataframe}
+    assert len(tables) == 3, list(tables)
+    shown = [h for hs in tables for h in hs]
+    assert [h for h in shown if one_language.english(h)] == [], shown
+    assert "Presisi" in shown and "Contoh terkode" in shown and "Pengklasifikasi dipakai" in shown
+    assert "coder_id" not in shown and "code_id" not in shown
+    quality = next(v for v in tables.values() if "in_use" in v.columns)
+    with read_session(demo) as session:
+        name = session.scalar(select(Code.name_id).where(Code.key == quality["code"][0]))
+    assert quality["name"][0] == name
+    assert quality["precision"].dtype == float and not one_language.raw_nones(quality)

@@ -74,16 +74,22 @@ def codebook_suggester(infos: list[CodeInfo]) -> CodebookSuggester:
     return _suggester(codebook_fingerprint(infos), tuple(infos))
 
 
-def model_quality(session: Session, project_id: int, model_id: int | None = None) -> pd.DataFrame | None:
+def model_quality(session: Session, project_id: int, model_id: int | None = None, lang: str = "id") -> pd.DataFrame | None:
     """Each code's examples and the model's cross-validated precision and recall, as the worker
-    stored them for ``model_id`` (default the newest ready model); None while it still computes."""
+    stored them for ``model_id`` (default the newest ready model), with the code's ``name`` in
+    ``lang``; precision and recall are NaN where a code has no classifier. None while it still
+    computes."""
     if model_id is None:
         model_id = suggestion_models.model_status(session, project_id).ready_id
     rows = suggestion_models.model_quality_rows(session, model_id)
     if rows is None:
         return None
-    return pd.DataFrame(rows, columns=["code", "examples", "in_use", "precision", "recall"]).sort_values(
-        "examples", ascending=False, ignore_index=True)
+    frame = pd.DataFrame(rows, columns=["code", "examples", "in_use", "precision", "recall"])
+    names = {key: ((en or name) if lang == "en" else name) for key, name, en in session.execute(
+        select(Code.key, Code.name_id, Code.name_en).where(Code.project_id == project_id))}
+    frame.insert(1, "name", [names.get(key, "") for key in frame["code"]])
+    frame[["precision", "recall"]] = frame[["precision", "recall"]].astype(float)
+    return frame.sort_values("examples", ascending=False, ignore_index=True)
 
 
 def model_examples(session: Session, project_id: int, model_id: int) -> int | None:
