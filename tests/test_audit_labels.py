@@ -58,6 +58,8 @@ def test_the_audit_trail_shows_named_actions(demo):
         code_service.update_code(session, code.id, actor_id=1, definition="Definisi baru.")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("app_pages/review.py").run()
+    at.session_state["review_tab"] = "Jejak audit"  # only the open tab runs
+    at.run()
     assert not at.exception
     trail = next(d.value for d in at.dataframe if "Definisi baru." in " ".join(map(str, d.value.to_numpy().ravel())))
     shown = set(trail.iloc[:, 2]) | set(trail.iloc[:, 3])  # the action and entity columns, after time and user

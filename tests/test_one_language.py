@@ -66,11 +66,26 @@ def index_names(element) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(n) for n in value.index.names if n is not None] if isinstance(value, pd.DataFrame) else []
 
 
+# Pages whose tabs run only when open (``st.tabs(key=..., on_change="rerun")``): each tab is opened in turn.
+LAZY_TABS = {"app_pages/review.py": "review_tab"}
+
+
 @pytest.mark.parametrize("page", [path for _, path, _ in PAGES])
 def test_every_page_speaks_indonesian(demo, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
+    problems = shown_in_english(at)
+    if page in LAZY_TABS:
+        for label in [t.label for t in at.tabs][1:]:
+            at.session_state[LAZY_TABS[page]] = label
+            at.run()
+            assert not at.exception, (label, [e.value for e in at.exception])
+            problems += [f"{label}: {p}" for p in shown_in_english(at)]
+    assert not problems, sorted(set(problems))
+
+
+def shown_in_english(at: AppTest) -> list[str]:
     problems = []
     for element in [*at.dataframe, *at.get("arrow_data_frame")]:
         for header in [*headers(element), *index_names(element)]:  # a pivot's row header is its index name
@@ -84,7 +99,7 @@ def test_every_page_speaks_indonesian(demo, page):
     for text in [*at.markdown, *at.caption, *at.text]:
         if re.search(r"\bNone\b", str(text.value)):
             problems.append(f"raw None in text {str(text.value)[:80]!r}")
-    assert not problems, sorted(set(problems))
+    return problems
 
 
 def test_every_display_speaks_indonesian(demo):

@@ -19,9 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 REVIEW = "app_pages/review.py"
 
 
-def open_review() -> AppTest:
+def open_review(tab: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(REVIEW).run()
+    assert not at.exception, at.exception
+    if tab:
+        open_tab(at, tab)
+    return at
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the Review page: only the open tab's body runs (``review_tab``)."""
+    at.session_state["review_tab"] = label
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -78,13 +88,14 @@ def test_frequencies_and_progress(demo):
     at.radio(key="review_by").set_value("group").run()
     assert not at.exception
     assert "pemerintah" in at.dataframe[0].value.columns
-    progress = at.dataframe[1].value
+    assert len(at.dataframe) == 1, "only the open tab runs"
+    progress = open_tab(at, "Kemajuan pengodean").dataframe[0].value
     assert set(progress["Koder"]) >= {"Koder Kedua", "Peneliti Utama", ""}
     assert progress["Pengodean"].sum() == 60
 
 
 def test_agreement_between_the_demo_coders(demo):
-    at = open_review()
+    at = open_review("Kesepakatan antarkoder")
     assert len(at.multiselect(key="agree_coders").value) == 2
     assert len(at.multiselect(key="agree_docs").value) == 4, "the documents both coders coded"
     percent = metric(at, "Persentase kesepakatan")
@@ -108,7 +119,7 @@ def test_agreement_between_the_demo_coders(demo):
 
 
 def test_open_a_disagreement_in_the_coding_page(demo):
-    at = open_review()
+    at = open_review("Kesepakatan antarkoder")
     at.button(key="agree_open_0").click().run()
     assert not at.exception
     with read_session(demo) as session:
@@ -118,7 +129,7 @@ def test_open_a_disagreement_in_the_coding_page(demo):
 
 
 def test_audit_trail_filters(demo):
-    at = open_review()
+    at = open_review("Jejak audit")
     events = at.dataframe[-1].value
     assert "pengodean ditambahkan" in set(events["Tindakan"])  # the action as the interface names it
     with read_session(demo) as session:
@@ -144,6 +155,7 @@ def test_supervisor_comments_on_a_coding_and_the_thread_is_resolved(demo):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(REVIEW)
     at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id
+    at.session_state["review_tab"] = "Komentar"
     at.run()
     assert any(i.value == "Belum ada komentar di sini." for i in at.info)
     at.text_area(key="comment_body_0").input("Mengapa ini dikode sebagai saling percaya?").run()
@@ -186,6 +198,7 @@ def test_review_tasks_request_fix_approve(demo):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(REVIEW)
     at.session_state["user_id"] = at.session_state["sidebar_user"] = sup_id
+    at.session_state["review_tab"] = "Tugas tinjauan"
     at.run()
     assert any(c.value == "Belum ada yang ditinjau." for c in at.caption)
     at.selectbox(key="mark_document").set_value(doc_id).run()
@@ -219,7 +232,7 @@ def test_review_tasks_request_fix_approve(demo):
 
 
 def test_side_by_side_opens_a_difference(demo):
-    at = open_review()
+    at = open_review("Berdampingan")
     assert len(at.multiselect(key="side_coders").value) == 2
     diff = next(b for b in at.button if b.key and b.key.startswith("side_diff_"))
     assert any("perbedaan di bagian ini" in c.value for c in at.caption)
