@@ -54,7 +54,7 @@ with state.reading() as session:
     documents = [(d.id, d.title) for d in read_entities.list_documents(session, pid)]
 
 
-def coded() -> tuple[pd.DataFrame, dict[str, str]]:
+def coded_frame() -> tuple[pd.DataFrame, dict[str, str]]:
     """Every coding with its coder (and each code key's label): read by the tabs that need it, once a run."""
     if "codings" not in _run:
         with state.reading() as session:
@@ -149,7 +149,7 @@ with tab_progress:
 
 with tab_agree:
     if tab_agree.open:
-        codings, code_keys = coded()
+        codings, code_keys = coded_frame()
         st.caption(tr("review.agreement_help"))
         member_ids = [m[0] for m in members]
         names = {m[0]: m[1] for m in members}
@@ -318,7 +318,7 @@ with tab_tasks:
 
 with tab_side:
     if tab_side.open:
-        codings, code_keys = coded()
+        codings, code_keys = coded_frame()
         names = {m[0]: m[1] for m in members}
         coding_logins = set(codings["coder_login"])
         side_default = [m[0] for m in members if m[2] in coding_logins][:2]
@@ -360,7 +360,7 @@ with tab_side:
 
 with tab_comments:
     if tab_comments.open:
-        codings, code_keys = coded()
+        codings, code_keys = coded_frame()
         nonce = ss.get("comment_nonce", 0)
         with st.expander(tr("review.comment_start")):
             coded_docs = [d for d, _ in documents if d in set(codings["document_id"])]
