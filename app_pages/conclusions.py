@@ -28,6 +28,47 @@ ss = st.session_state
 code_label = context.code_labels
 theme_names = context.pattern_names
 status_label = lambda v: tr(f"analysis.status_{v}")  # noqa: E731
+# What the last action on a conclusion left to say where its form is: a refusal, or "nothing changed".
+notice = runner.take_notice()
+
+
+# Every action on a conclusion is its form's (or button's) callback, given the id of the conclusion
+# the page showed when it drew the form: the rerun the click starts may show another one (deleted in
+# another tab, the picker falls back to the first), and the action must act on the one the user saw,
+# or be refused by the service ("this conclusion has been deleted"), never land on another.
+def link_evidence(conclusion_id: int) -> None:
+    segment_id = ss.get(state.form_key("evidence", "segment"))
+    if segment_id is None:
+        return
+    stance, note = ss[state.form_key("evidence", "stance")], ss.get(state.form_key("evidence", "note"), "")
+    runner.submit(lambda s: analysis_service.link_evidence(s, conclusion_id, int(segment_id), stance, note=note,
+                                                           actor_id=page.actor),
+                  done=tr("analysis.evidence_linked"), clear="evidence", place="evidence")
+
+
+def record_tactic(conclusion_id: int) -> None:
+    tactic, note = ss[state.form_key("tactic", "tactic")], ss.get(state.form_key("tactic", "note"), "")
+    runner.submit(lambda s: analysis_service.record_tactic(s, conclusion_id, tactic, note=note, actor_id=page.actor),
+                  done=tr("analysis.tactic_recorded"), clear="tactic", place="tactic")
+
+
+def revise(conclusion_id: int) -> None:
+    form = f"revise_{conclusion_id}"
+    status, statement, note = (ss.get(state.form_key(form, field)) for field in ("status", "statement", "note"))
+    outcome = runner.submit(lambda s: analysis_service.revise_conclusion(
+        s, conclusion_id, status=status, statement=statement, note=note or "", actor_id=page.actor),
+        done=lambda change: tr("analysis.revision_saved") if change is not None else None, place="revise")
+    if outcome.ok and outcome.value is None:  # the same status and statement, no note: nothing stored
+        runner.notify("info", state.tr_plain("analysis.revision_unchanged"), place="revise")
+    elif outcome.ok:
+        state.clear_form(form)  # the fields start again from the revised conclusion
+
+
+def delete(conclusion_id: int) -> None:
+    ss.pop(CONFIRM_DELETE, None)
+    runner.submit(lambda s: analysis_service.delete_conclusion(s, conclusion_id, actor_id=page.actor),
+                  done=tr("analysis.conclusion_deleted"), place="delete")
+
 
 # The forms are emptied once what they add is stored; a refusal keeps what was typed.
 with st.form("analysis_conclusion"):
@@ -48,6 +89,7 @@ with st.form("analysis_conclusion"):
 with state.reading() as session:
     register_table = conclusion_register(session, pid, lang)
 if register_table.empty:
+    runner.show_notice(notice)  # the last conclusion was deleted meanwhile: no form to show it by
     st.caption(tr("analysis.no_conclusions"))
     st.stop()
 shown = register_table.assign(status=register_table["status"].map(status_label),
@@ -126,38 +168,32 @@ else:
 seg_label = {int(r.segment_id): f"{r.document} · {r.informants or '—'} · {str(r.snippet)[:70]}"
              for r in matches.rows.itertuples(index=False)}
 with st.form("analysis_evidence"):
-    ev_segment = st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label),
-                              key=state.form_key("evidence", "segment"))
-    ev_stance = st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True,
-                         format_func=lambda v: tr(f"analysis.stance_{v}"),
-                         key=state.form_key("evidence", "stance"))
-    ev_note = st.text_input(tr("analysis.note"), key=state.form_key("evidence", "note"))
-    if st.form_submit_button(tr("analysis.link_evidence")) and ev_segment is not None:
-        segment_id: int = ev_segment
-        runner.run(lambda s: analysis_service.link_evidence(s, cid, segment_id, ev_stance, note=ev_note,
-                                                            actor_id=page.actor),
-                   done=tr("analysis.evidence_linked"),
-                   clear="evidence")
+    st.selectbox(tr("analysis.evidence_segment"), list(seg_label), format_func=state.label_of(seg_label),
+                 key=state.form_key("evidence", "segment"))
+    st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True, format_func=lambda v: tr(f"analysis.stance_{v}"),
+             key=state.form_key("evidence", "stance"))
+    st.text_input(tr("analysis.note"), key=state.form_key("evidence", "note"))
+    st.form_submit_button(tr("analysis.link_evidence"), on_click=link_evidence, args=(cid,))
+runner.show_notice(notice, "evidence")
 
 st.markdown(f"#### {tr('analysis.verification')}")
 with st.form("analysis_tactic"):
-    tactic = st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"),
-                          key=state.form_key("tactic", "tactic"))
-    tactic_note = st.text_input(tr("analysis.note"), key=state.form_key("tactic", "note"))
-    if st.form_submit_button(tr("analysis.record_tactic")):
-        runner.run(lambda s: analysis_service.record_tactic(s, cid, tactic, note=tactic_note, actor_id=page.actor),
-                   done=tr("analysis.tactic_recorded"), clear="tactic")
+    st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"),
+                 key=state.form_key("tactic", "tactic"))
+    st.text_input(tr("analysis.note"), key=state.form_key("tactic", "note"))
+    st.form_submit_button(tr("analysis.record_tactic"), on_click=record_tactic, args=(cid,))
+runner.show_notice(notice, "tactic")
 
 st.markdown(f"#### {tr('analysis.revise')}")
+# The fields start from this conclusion (keyed by it) and again after each stored revision.
+revise_form = f"revise_{cid}"
 with st.form("analysis_revise"):
-    new_status = st.selectbox(tr("analysis.status"), CONCLUSION_STATUSES,
-                              index=CONCLUSION_STATUSES.index(detail.status), format_func=status_label)
-    new_statement = st.text_area(tr("analysis.statement"), value=detail.statement)
-    revise_note = st.text_input(tr("analysis.note"))
-    if st.form_submit_button(tr("analysis.save_revision")):
-        runner.run(lambda s: analysis_service.revise_conclusion(s, cid, status=new_status, statement=new_statement,
-                                                                note=revise_note, actor_id=page.actor),
-                   done=tr("analysis.revision_saved"))
+    st.selectbox(tr("analysis.status"), CONCLUSION_STATUSES, index=CONCLUSION_STATUSES.index(detail.status),
+                 format_func=status_label, key=state.form_key(revise_form, "status"))
+    st.text_area(tr("analysis.statement"), value=detail.statement, key=state.form_key(revise_form, "statement"))
+    st.text_input(tr("analysis.note"), key=state.form_key(revise_form, "note"))
+    st.form_submit_button(tr("analysis.save_revision"), on_click=revise, args=(cid,))
+runner.show_notice(notice, "revise")
 history = detail.history.assign(**{c: detail.history[c].map(lambda v: status_label(v) if v else "")
                                     for c in ("from", "to")})
 st.dataframe(history, hide_index=True, width="stretch",
@@ -165,15 +201,13 @@ st.dataframe(history, hide_index=True, width="stretch",
                                    note=tr("analysis.note"), **{"from": tr("conclusions.col_from"),
                                                                 "to": tr("conclusions.col_to")}))
 
-if st.button(tr("analysis.delete_conclusion"), key="delete_conclusion"):
-    ss[CONFIRM_DELETE] = cid
+st.button(tr("analysis.delete_conclusion"), key="delete_conclusion", on_click=ss.__setitem__,
+          args=(CONFIRM_DELETE, cid))
+runner.show_notice(notice, "delete")
 if ss.get(CONFIRM_DELETE) == cid:
     st.warning(tr("analysis.delete_confirm", statement=statements[cid][:80]))
     yes, no = st.columns(2)
-    if yes.button(tr("analysis.delete_yes"), type="primary", key="delete_conclusion_yes"):
-        ss.pop(CONFIRM_DELETE, None)
-        runner.run(lambda s: analysis_service.delete_conclusion(s, cid, actor_id=page.actor),
-                   done=tr("analysis.conclusion_deleted"))
+    yes.button(tr("analysis.delete_yes"), type="primary", key="delete_conclusion_yes", on_click=delete, args=(cid,))
     if no.button(tr("analysis.delete_no"), key="delete_conclusion_no"):
         ss.pop(CONFIRM_DELETE, None)
         st.rerun()

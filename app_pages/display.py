@@ -98,7 +98,9 @@ def matrix(session: Any) -> Shown:
                         format_func=lambda v: tr(f"analysis.cell_{v}"), key="case_cells")
     table = views.display_table(session, pid, kind, book, filters, lang=lang, cell=cell)
     if kind == "checklist":
-        st.dataframe(views.shade(localised(table.drop(columns=["case_id", "code_id"])), [header_name("segments")]),
+        # Present as ✓ / ✗ (as in the report), strength as a whole number; blank where not judged.
+        cells = table.drop(columns=["case_id", "code_id"]).assign(present=table["present"].map(present_mark))
+        st.dataframe(views.shade(localised(cells), [header_name("segments")]).format(na_rep=""), hide_index=True,
                      width="stretch")
     else:
         st.dataframe(views.shade(localised(table)) if cell == "count" else localised(table), width="stretch")
@@ -119,6 +121,10 @@ def matrix(session: Any) -> Shown:
     return shown
 
 
+def present_mark(present: Any) -> str:
+    return "" if pd.isna(present) else ("✓" if present else "✗")
+
+
 def checklist_form(table: pd.DataFrame) -> dict[str, Any] | None:
     with st.form("checklist_cell"):
         case_names = dict(zip(table["case_id"], table["pseudonym"], strict=False))
@@ -127,11 +133,12 @@ def checklist_form(table: pd.DataFrame) -> dict[str, Any] | None:
         dimension = c2.selectbox(tr("analysis.dimension"), list(dim_by_label.values()),
                                  format_func=state.label_of(code_label))
         present = c3.checkbox(tr("analysis.present"))
-        strength = c4.select_slider(tr("analysis.strength"), [0, 1, 2, 3], value=1)
+        strength = c4.select_slider(tr("analysis.strength"), [0, 1, 2, 3], value=1, help=tr("analysis.strength_help"))
         rating = st.text_input(tr("analysis.rating"))
         note = st.text_input(tr("analysis.note"))
         if st.form_submit_button(tr("analysis.save_cell")):
-            return {"case_id": case, "code_id": dimension, "present": present, "strength": strength,
+            # strength is how strongly a present condition shows: a cell not present has none
+            return {"case_id": case, "code_id": dimension, "present": present, "strength": strength if present else None,
                     "rating": rating or None, "note": note}
     return None
 

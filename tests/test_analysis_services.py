@@ -129,6 +129,46 @@ def test_conclusion_history_evidence_tactics_and_triangulation(session, setup):
     assert session.scalar(select(ConclusionChange.id)) is None
 
 
+def test_actions_on_a_deleted_conclusion_are_refused_saying_so(session, setup):
+    """A page open in another tab still shows a conclusion deleted here: every action on it is
+    refused with a message that says it was deleted, and none lands on another conclusion."""
+    from qualcode.analysis.tables import ConclusionTactic
+    from qualcode.errors import NotFoundError
+
+    pid, uid, _, _, segs = setup
+    kept = svc.add_conclusion(session, pid, "Kepercayaan tumbuh dari rapat", actor_id=uid)
+    gone = svc.add_conclusion(session, pid, "Komitmen swasta bergantung pada insentif", actor_id=uid)
+    gone_id = gone.id
+    svc.delete_conclusion(session, gone_id, actor_id=uid)
+    session.flush()
+    actions = {
+        "record_tactic": lambda: svc.record_tactic(session, gone_id, "triangulating", note="x", actor_id=uid),
+        "revise_conclusion": lambda: svc.revise_conclusion(session, gone_id, status="supported", actor_id=uid),
+        "link_evidence": lambda: svc.link_evidence(session, gone_id, segs["W01"], "supporting", actor_id=uid),
+        "delete_conclusion": lambda: svc.delete_conclusion(session, gone_id, actor_id=uid),
+    }
+    for name, act in actions.items():
+        with pytest.raises(NotFoundError) as refused:
+            act()
+        assert "has been deleted" in refused.value.message("en"), name
+        assert "sudah dihapus" in refused.value.message("id"), name
+    assert session.scalars(select(ConclusionTactic)).all() == []
+    assert [c.statement for c in read_entities.conclusion_history(session, kept.id)] == [kept.statement]
+
+
+def test_a_revision_that_changes_nothing_stores_nothing(session, setup):
+    pid, uid, _, _, _ = setup
+    conclusion = svc.add_conclusion(session, pid, "Kepercayaan tumbuh dari rapat", actor_id=uid)
+    audited = session.scalars(select(AuditEvent.id)).all()
+    assert svc.revise_conclusion(session, conclusion.id, status="tentative", statement=" Kepercayaan tumbuh dari rapat ",
+                                 note="  ", actor_id=uid) is None
+    assert session.scalars(select(AuditEvent.id)).all() == audited
+    assert len(read_entities.conclusion_history(session, conclusion.id)) == 1
+    change = svc.revise_conclusion(session, conclusion.id, note="dicek ulang", actor_id=uid)  # a note alone is kept
+    assert change is not None and change.note == "dicek ulang"
+    assert len(read_entities.conclusion_history(session, conclusion.id)) == 2
+
+
 def test_ratings_and_permissions(session, setup):
     pid, uid, codes, _, _ = setup
     case = read_entities.list_cases(session, pid)[0]
@@ -137,6 +177,13 @@ def test_ratings_and_permissions(session, setup):
     assert (rating.rating, rating.present, rating.strength) == ("kuat", True, 2)
     with pytest.raises(ValidationError):
         svc.rate_case(session, pid, case.id, codes["trust_building"].id, strength=5, actor_id=uid)
+    # Strength is how strongly a present condition shows: marked not present, the cell has none.
+    svc.rate_case(session, pid, case.id, codes["trust_building"].id, present=False, strength=1, actor_id=uid)
+    assert (rating.present, rating.strength) == (False, None)
+    svc.rate_case(session, pid, case.id, codes["trust_building"].id, strength=3, actor_id=uid)  # still not present
+    assert (rating.present, rating.strength) == (False, None)
+    other = svc.rate_case(session, pid, case.id, codes["collaborative_process"].id, strength=2, actor_id=uid)
+    assert (other.present, other.strength) == (None, None)  # not judged: no strength either
     supervisor = project_service.create_user(session, "pembimbing", "Bu Pembimbing")
     project_service.set_member(session, pid, supervisor.id, "supervisor", actor_id=uid)
     with pytest.raises(PermissionDenied):

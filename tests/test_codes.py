@@ -76,7 +76,7 @@ def test_delete_asks_first_and_never_drops_silently(world):
     codings.code_span(session, doc.id, 0, 10, code.id, actor_id=actor)
     with pytest.raises(ConflictError) as err:
         codes.delete_code(session, code.id, actor_id=actor)
-    assert "1 codings" in str(err.value)
+    assert "1 coding and 0 memos" in str(err.value)
     with pytest.raises(ConflictError):
         codes.delete_code(session, book["collaborative_process"].id, actor_id=actor)  # has children
     codes.delete_code(session, code.id, actor_id=actor, delete_codings=True)

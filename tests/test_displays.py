@@ -139,6 +139,15 @@ def test_checklist_matrix_holds_the_researchers_cells(session, study):
     row = table[(table["pseudonym"] == "Informan biz") & (table["dimension"] == "Starting conditions")].iloc[0]
     assert (row["segments"], bool(row["present"]), int(row["strength"]), row["note"]) == (1, True, 3, "anggaran")
     assert len(table) == 2 * 5  # two cases x five Ansell & Gash dimensions
+    # whole numbers and missing values, not 3.0 and NaN (the merge's floats): so the page, the CSV
+    # and the workbook show 3 and a blank
+    assert (str(table["strength"].dtype), str(table["present"].dtype)) == ("Int64", "boolean")
+    assert int(table["strength"].isna().sum()) == len(table) - 1
+    from qualcode.files import writer
+
+    lines = writer.csv_bytes(table).decode("utf-8-sig").splitlines()
+    assert any(line.endswith(",True,3,anggaran") for line in lines) and not any(".0," in line for line in lines)
+    assert writer.xlsx_bytes(table)  # missing values are empty cells
 
 
 def test_cross_framework_matrix_splits_by_direction(session, study):

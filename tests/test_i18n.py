@@ -10,13 +10,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from qualcode.analysis.agreement import LEVELS as AGREEMENT_LEVELS
 from qualcode.analysis.agreement import SUMMARY_COLUMNS
 from qualcode.analysis.register import TRIANGULATION_FLAGS
 from qualcode.analysis.tables import CONCLUSION_STATUSES, EVIDENCE_STANCES, TACTICS
 from qualcode.exchange.positions import PROFILES, READINGS
 from qualcode.exchange.qdpx_reader import MEDIA
-from qualcode.i18n import LANGUAGES, catalogue, t
+from qualcode.i18n import LANGUAGES, catalogue, plural_form, plural_forms, read_messages, t
 from qualcode.models import DOCUMENT_KINDS, ROLES
 from qualcode.read.views.display import DISPLAYS
 from qualcode.report.model import MATRIX_KINDS
@@ -40,6 +42,67 @@ def test_same_placeholders_in_every_language():
     en, id_ = catalogue("en"), catalogue("id")
     mismatched = [k for k in en if placeholders(en[k]) != placeholders(id_[k])]
     assert mismatched == []
+
+
+def test_plural_forms_take_their_message_s_placeholders():
+    """A message with plural forms counts ``{count}`` (its ``other`` form, the one compared across
+    languages above); the ``one`` form may write the number out, and adds no placeholder."""
+    problems = []
+    for lang in LANGUAGES:
+        for key, forms in plural_forms(lang).items():
+            other = placeholders(forms["other"])
+            if "count" not in other:
+                problems.append(f"{lang} {key}: no {{count}} in its 'other' form")
+            problems += [f"{lang} {key}.{form}: {sorted(placeholders(text) - other)}"
+                         for form, text in forms.items() if not placeholders(text) <= other]
+    assert problems == []
+    assert "evidence.matches" in plural_forms("en")  # the check itself has something to check
+
+
+def test_plural_forms_are_chosen_by_count():
+    one = t("evidence.matches", "en", count=1, first=1, last=1)
+    assert one == "1 segment matches; showing 1–1."
+    assert t("evidence.matches", "en", count=3, first=1, last=3) == "3 segments match; showing 1–3."
+    assert t("evidence.matches", "en", count=0, first=1, last=0).startswith("0 segments match")
+    assert t("analysis.condensations_saved", "en", count=1) == "1 condensation saved."
+    assert t("display.codings", "en", count=1) == "1 coding"
+    assert t("display.codings", "en", count=12) == "12 codings"
+    # Indonesian has no plural: one text for every number
+    assert t("evidence.matches", "id", count=1, first=1, last=1).startswith("1 segmen cocok")
+    assert t("evidence.matches", "id", count=3, first=1, last=3).startswith("3 segmen cocok")
+    # numbers of any kind count (a DataFrame's numpy integers); text, a flag or no count is "other"
+    import numpy as np
+
+    assert plural_form("en", np.int64(1)) == "one" and plural_form("en", 1.0) == "one"
+    assert {plural_form("en", v) for v in (2, 0, 1.5, "1", True, None)} == {"other"}
+    assert {plural_form("id", v) for v in (1, 2)} == {"other"}
+    assert t("display.codings", "en") == "{count} codings"  # no count given: the other form, unformatted
+
+
+def test_plural_forms_are_one_and_other(tmp_path):
+    (tmp_path / "a.yaml").write_text('x.ok:\n  one: "1 thing"\n  other: "{count} things"\n', encoding="utf-8")
+    messages, plurals = read_messages(tmp_path)
+    assert messages == {"x.ok": "{count} things"} and plurals == {"x.ok": {"one": "1 thing", "other": "{count} things"}}
+    for bad in ('x.bad:\n  one: "1 thing"\n', 'x.bad:\n  few: "a few"\n  other: "{count}"\n'):
+        (tmp_path / "a.yaml").write_text(bad, encoding="utf-8")
+        with pytest.raises(ValueError, match="plural forms"):
+            read_messages(tmp_path)
+
+
+def test_plural_messages_are_given_a_count():
+    """Every call of a message that has plural forms passes ``count``, which chooses the form."""
+    plural = {key for lang in LANGUAGES for key in plural_forms(lang)}
+    uncounted = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if ((name in TRANSLATORS or name.endswith("Error") or name == "during") and node.args[0].value in plural
+                    and not any(k.arg == "count" for k in node.keywords)):
+                uncounted.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.args[0].value}")
+    assert uncounted == []
 
 
 def test_every_key_used_in_code_exists():

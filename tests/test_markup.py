@@ -106,6 +106,11 @@ def test_message_parameters_are_literal_but_numbers_stay_numbers():
     params = markup.escape_params({"name": "![x](https://evil.example/x.png)", "count": 3, "share": 0.5})
     assert params["count"] == 3 and params["share"] == 0.5
     assert "<img" not in RENDERER.render(str(params["name"]))
+    # a DataFrame's numpy numbers stay numbers too, so a message's plural form can be chosen by them
+    import numpy as np
+
+    assert markup.escape_params({"count": np.int64(1)})["count"] == 1
+    assert not isinstance(markup.escape_params({"count": np.int64(1)})["count"], str)
 
 
 def _python_sources() -> list[Path]:

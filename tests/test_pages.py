@@ -76,6 +76,25 @@ def test_language_switch_changes_the_ui(demo):
     assert at.title[0].value == "Projects"
 
 
+def test_the_language_survives_a_reload_through_the_address(demo):
+    """English chosen, the address says so (?lang=en, beside ?project=), and a new browser session
+    opened at that address (a reload, a bookmark) starts in English."""
+    at = app().run()
+    at.sidebar.selectbox[0].set_value("en").run()
+    assert at.query_params.get("lang") == "en" and at.query_params.get("project")
+    reloaded = app()
+    reloaded.query_params.update(at.query_params)
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.title[0].value == "Projects" and reloaded.sidebar.selectbox[0].value == "en"
+    reloaded.sidebar.selectbox[0].set_value("id").run()  # and back: the address follows the choice
+    assert reloaded.title[0].value == "Proyek" and reloaded.query_params.get("lang") == "id"
+    unknown = app()
+    unknown.query_params["lang"] = "fr"
+    unknown.run()
+    assert unknown.title[0].value == "Proyek" and unknown.query_params.get("lang") == "id"
+
+
 def test_load_demo_button(empty_db):
     at = app().run()
     next(b for b in at.button if b.label == "Muat proyek demo").click().run()

@@ -94,6 +94,44 @@ def test_checklist_cell_and_summary_sheet_are_stored(demo):
     assert not at.exception
 
 
+def _shown(element):  # type: ignore[no-untyped-def]
+    """What a st.dataframe shows: a styled table's display values (the text in each cell), else its values."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    styler = element.proto.arrow_data.styler
+    return convert_arrow_bytes_to_pandas_df(styler.display_values) if styler.display_values else element.value
+
+
+def test_checklist_shows_whole_strengths_and_a_cell_not_present_has_none(demo):
+    import json
+
+    from qualcode.analysis.tables import CaseRating
+
+    at = page(DISPLAY)
+    at.radio(key="display_kind").set_value("checklist").run()
+    by_label(at.checkbox, "Ada").check()
+    by_label(at.select_slider, "Kekuatan (0-3)").set_value(2)
+    next(b for b in at.button if b.label == "Simpan sel").click().run()
+    assert not at.exception
+    # The next cell, not present, with the slider where it stands (at 1, its default, on a fresh form).
+    by_label(at.checkbox, "Ada").uncheck()
+    by_label(at.select_slider, "Kekuatan (0-3)").set_value(1)
+    with read_session(demo) as session:
+        other = session.scalar(select(Code.id).where(Code.key == "institutional_design"))
+    by_label(at.selectbox, "Dimensi").set_value(other)
+    next(b for b in at.button if b.label == "Simpan sel").click().run()
+    assert not at.exception
+    with read_session(demo) as session:
+        cells = sorted((r.present, r.strength) for r in session.scalars(select(CaseRating)))
+    assert cells == [(False, None), (True, 2)]  # strength only where the condition is present
+    table = at.dataframe[0]
+    assert json.loads(table.proto.columns).get("_index", {}).get("hidden")  # no 0, 1, 2... column
+    shown = _shown(table)
+    assert sorted(shown["Kekuatan"].unique()) == ["", "2"], shown["Kekuatan"].unique()
+    assert sorted(shown["Ada"].unique()) == ["", "✓", "✗"], shown["Ada"].unique()
+    assert not shown.isin(["None", "nan", "<NA>"]).any().any()
+
+
 def test_memo_pattern_code_and_conclusion_with_triangulation(demo):
     at = page()
     by_label(at.text_input, "Judul memo").input("Kepercayaan")
@@ -182,3 +220,95 @@ def test_analysis_is_a_navigation_section_of_three_pages():
                                         ("conclusions", CONCLUSIONS)]
     # the section's first page keeps the single Analysis page's address, so old links still work
     assert not (ROOT / "app_pages" / "analysis.py").exists()
+
+
+def _two_conclusions(engine):  # type: ignore[no-untyped-def]
+    from qualcode.models import Project
+    from qualcode.services import analysis as analysis_service
+
+    with unit_of_work(engine) as session:
+        owner = projects.get_user_by_login(session, "peneliti").id
+        pid = session.scalar(select(Project.id))
+        first = analysis_service.add_conclusion(session, pid, "Rapat rutin membangun kepercayaan.", actor_id=owner).id
+        second = analysis_service.add_conclusion(session, pid, "Komitmen swasta bergantung pada insentif.",
+                                                 actor_id=owner).id
+    return owner, first, second
+
+
+def _delete_in_another_tab(engine, conclusion_id, owner):  # type: ignore[no-untyped-def]
+    from qualcode.services import analysis as analysis_service
+
+    with unit_of_work(engine) as session:
+        analysis_service.delete_conclusion(session, conclusion_id, actor_id=owner)
+
+
+def _stored(engine):  # type: ignore[no-untyped-def]
+    """What the conclusions carry: tactics, history entries and evidence, per conclusion."""
+    from qualcode.analysis.tables import ConclusionChange, ConclusionTactic
+
+    with read_session(engine) as session:
+        return sorted((row.conclusion_id, type(row).__name__) for model in (ConclusionTactic, ConclusionChange,
+                                                                             ConclusionEvidence)
+                      for row in session.scalars(select(model)))
+
+
+def test_a_tactic_is_recorded_on_the_conclusion_shown_or_refused(demo):
+    """Two tabs on one conclusion; the other tab deletes it. Recording a tactic here must not land
+    on the conclusion the page falls back to: refused, saying why, with the note kept."""
+    owner, first, second = _two_conclusions(demo)
+    at = page(CONCLUSIONS)
+    at.selectbox(key="conclusion_pick").set_value(second).run()
+    _delete_in_another_tab(demo, second, owner)
+    before = _stored(demo)
+    at.text_input(key="tactic_note_0").input("Dicek dengan notulen rapat.")
+    next(b for b in at.button if b.label == "Catat taktik").click().run()
+    assert not at.exception
+    assert _stored(demo) == before  # nothing on the first conclusion, which the picker now shows
+    assert any("sudah dihapus" in e.value for e in at.error), [e.value for e in at.error]
+    assert not any("Taktik tercatat" in t.value for t in at.toast)
+    assert at.selectbox(key="conclusion_pick").value == first
+    assert at.text_input(key="tactic_note_0").value == "Dicek dengan notulen rapat."  # what was typed stays
+
+
+def test_evidence_and_revision_act_on_the_conclusion_shown_or_are_refused(demo):
+    owner, first, second = _two_conclusions(demo)
+    at = page(CONCLUSIONS)
+    at.selectbox(key="conclusion_pick").set_value(second).run()
+    assert at.selectbox(key="evidence_segment_0").value is not None  # a segment to link
+    _delete_in_another_tab(demo, second, owner)
+    before = _stored(demo)
+    next(b for b in at.button if b.label == "Tautkan bukti").click().run()
+    assert not at.exception
+    assert any("sudah dihapus" in e.value for e in at.error), [e.value for e in at.error]
+    assert _stored(demo) == before and not any("Bukti ditautkan" in t.value for t in at.toast)
+    # The page now shows the first conclusion; a revision typed for it, which another tab then
+    # deletes too (the last one: the page has no form left to show the refusal beside).
+    assert at.selectbox(key="conclusion_pick").value == first
+    at.text_area(key=f"revise_{first}_statement_0").input("Rapat rutin dan kunjungan membangun kepercayaan.")
+    _delete_in_another_tab(demo, first, owner)
+    next(b for b in at.button if b.label == "Simpan revisi").click().run()
+    assert not at.exception
+    assert any("sudah dihapus" in e.value for e in at.error), [e.value for e in at.error]
+    assert _stored(demo) == [] and not any("Revisi tersimpan" in t.value for t in at.toast)
+
+
+def test_a_revision_that_changes_nothing_says_so(demo):
+    from qualcode.analysis.tables import ConclusionChange
+
+    _, first, _ = _two_conclusions(demo)
+    at = page(CONCLUSIONS)
+    at.selectbox(key="conclusion_pick").set_value(first).run()
+    next(b for b in at.button if b.label == "Simpan revisi").click().run()
+    assert not at.exception
+    assert not any("Revisi tersimpan" in t.value for t in at.toast), [t.value for t in at.toast]
+    assert any("Tidak ada yang berubah" in i.value for i in at.info), [i.value for i in at.info]
+    with read_session(demo) as session:
+        assert len(session.scalars(select(ConclusionChange).where(ConclusionChange.conclusion_id == first)).all()) == 1
+    # A change is stored and confirmed; the form then starts from the revised conclusion.
+    at.selectbox(key=f"revise_{first}_status_0").set_value("supported")
+    next(b for b in at.button if b.label == "Simpan revisi").click().run()
+    assert any("Revisi tersimpan" in t.value for t in at.toast), [t.value for t in at.toast]
+    assert not any("Tidak ada yang berubah" in i.value for i in at.info)
+    assert at.selectbox(key=f"revise_{first}_status_1").value == "supported"
+    with read_session(demo) as session:
+        assert session.get(Conclusion, first).status == "supported"

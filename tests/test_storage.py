@@ -166,7 +166,7 @@ def test_the_command_line_names_the_file_an_import_stopped_at_and_keeps_the_ones
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "error: W2.txt: not imported. Another action is still writing to the database" in err
-    assert "(the last: W1.txt)" in err
+    assert "The file before it is imported (W1.txt)" in err
     assert "W1.txt" in documents_of(make_engine(study)) and "W2.txt" not in documents_of(make_engine(study))
 
 
@@ -255,7 +255,7 @@ def test_an_import_that_meets_a_lock_names_the_file_and_keeps_the_files_before_i
             other.close()
     english, indonesian = err.value.message("en"), err.value.message("id")
     assert english.startswith("W2.txt: not imported. Another action is still writing to the database")
-    assert "The 1 file(s) before it are imported (the last: W1.txt)" in english
+    assert "The file before it is imported (W1.txt)" in english
     assert indonesian.startswith("W2.txt: tidak diimpor. Tindakan lain masih menulis ke basis data")
     assert documents_of(engine) == sorted([*before, "W1.txt"])
     with db.read_session(engine) as s:  # W1.txt whole, with its turns; nothing of W2.txt
@@ -290,7 +290,7 @@ def test_an_import_on_a_full_disk_names_the_file_and_leaves_nothing_of_it(study,
                      actor_id=factories.owner(s).id, commit_each_file=True)
     english = err.value.message("en")
     assert english.startswith("W_besar.txt: not imported: the disk holding the database is full")
-    assert "(the last: W1.txt)" in english and "savepoint" not in english
+    assert "The file before it is imported (W1.txt)" in english and "savepoint" not in english
     assert err.value.message("id").startswith("W_besar.txt: tidak diimpor: disk tempat basis data penuh")
     after = counts(engine)
     assert after["documents"] == before["documents"] + 1 and after["turns"] == before["turns"] + 2

@@ -62,15 +62,17 @@ def pattern_code_ids(session: Session, pattern_code_id: int) -> list[int]:
                                 .where(pattern_code_members.c.pattern_code_id == pattern_code_id)))
 
 
-def condensation_sheet(session: Session, project_id: int, code_id: int, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+def condensation_sheet(session: Session, project_id: int, code_id: int, filters: Filters = NO_FILTERS,
+                       codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """For a code (and its descendants): each segment with informant metadata and its condensation
-    (the coder, kind and stakeholder-group filters apply; the code is the one given)."""
-    codes = code_frame(session, project_id)
+    (the coder, kind and stakeholder-group filters apply; the code is the one given). ``codes`` is
+    the project's code frame, when the caller has it."""
+    codes = code_frame(session, project_id) if codes is None else codes
     if code_id not in set(codes["code_id"]):
         return pd.DataFrame(columns=["segment_id", "document", "informants", "groups", "snippet", "condensation"])
     frame = coding_frame(session, project_id, Filters(coder_ids=filters.coder_ids, kinds=filters.kinds,
                                                       groups=filters.groups, code_ids=(code_id,)), codes)
-    table = segment_table(session, project_id, sorted(set(frame["segment_id"].tolist())))
+    table = segment_table(session, project_id, sorted(set(frame["segment_id"].tolist())), codes=codes)
     texts = dict(session.execute(select(Condensation.segment_id, Condensation.text)
                                  .where(Condensation.code_id == code_id)).all())
     table["condensation"] = [texts.get(s, "") for s in table["segment_id"]]

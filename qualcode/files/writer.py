@@ -104,7 +104,8 @@ def _cells(frame: pd.DataFrame) -> list[list[object]]:
         if pd.api.types.is_datetime64_any_dtype(series):
             columns.append([None if pd.isna(v) else v.to_pydatetime() for v in series])
         else:
-            columns.append([None if v is None or (isinstance(v, float) and v != v) else v for v in series.tolist()])
+            columns.append([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+                            for v in series.tolist()])  # pd.NA: a nullable column's missing value
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 

@@ -162,7 +162,7 @@ def _checklist(session: Session, project_id: int, choice: MatrixChoice, lang: st
     long = displays.checklist_matrix(session, project_id, choice.codebook_id, lang=lang)
 
     def cell(present: Any, strength: Any, segments: int) -> str:
-        mark = "" if present is None or present != present else ("✓" if bool(present) else "✗")  # NaN: not judged
+        mark = "" if pd.isna(present) else ("✓" if bool(present) else "✗")  # missing: not judged
         level = int(strength) if pd.notna(strength) else None
         dots = "●" * level + "○" * (3 - level) if level is not None else ""
         return " ".join(p for p in (mark, dots, t("report.checklist_segments", lang, count=segments)) if p)

@@ -106,7 +106,12 @@ def condense_segment(session: Session, project_id: int, segment_id: int, code_id
 def rate_case(session: Session, project_id: int, case_id: int, code_id: int, *, actor_id: int,
               rating: str | None = None, present: bool | None = None, strength: int | None = None,
               note: str | None = None) -> CaseRating:
-    """Set the researcher's cell for a case and a dimension; arguments left None keep their value."""
+    """Set the researcher's cell for a case and a dimension; arguments left None keep their value.
+
+    Strength says how strongly a condition is present, so only a cell marked present has one: a
+    cell marked not present (or not judged) is stored without strength, whatever ``strength`` says
+    (the checklist form's slider always has a value; unticking "present" must not leave a strength
+    of 1 on an absent condition)."""
     require(session, project_id, actor_id, PERMISSION)
     load(session, Case, case_id, project_id=project_id)
     load(session, Code, code_id, project_id=project_id)
@@ -125,6 +130,8 @@ def rate_case(session: Session, project_id: int, case_id: int, code_id: int, *, 
         row.present = present
     if strength is not None:
         row.strength = strength
+    if row.present is not True:
+        row.strength = None
     if note is not None:
         row.note = note.strip()
     row.author_id = actor_id
@@ -184,8 +191,10 @@ def add_conclusion(session: Session, project_id: int, statement: str, *, actor_i
 
 
 def revise_conclusion(session: Session, conclusion_id: int, *, actor_id: int, status: str | None = None,
-                      statement: str | None = None, note: str = "") -> Conclusion:
-    """Change a conclusion's status and/or statement; every change is kept in its history."""
+                      statement: str | None = None, note: str = "") -> ConclusionChange | None:
+    """Change a conclusion's status and/or statement; every change is kept in its history (the
+    entry made is returned). The same status and statement without a note change nothing: nothing
+    is stored and None comes back, so the caller can say so rather than "saved"."""
     conclusion = load(session, Conclusion, conclusion_id)
     require(session, conclusion.project_id, actor_id, PERMISSION)
     new_status = conclusion.status if status is None else status
@@ -195,15 +204,16 @@ def revise_conclusion(session: Session, conclusion_id: int, *, actor_id: int, st
     if not new_statement:
         raise ValidationError("analysis.error_statement_empty")
     if (new_status, new_statement) == (conclusion.status, conclusion.statement) and not note.strip():
-        return conclusion
+        return None
     before = {"status": conclusion.status, "statement": conclusion.statement}
-    session.add(ConclusionChange(conclusion_id=conclusion.id, old_status=conclusion.status, status=new_status,
-                                 statement=new_statement, note=note.strip(), user_id=actor_id))
+    change = ConclusionChange(conclusion_id=conclusion.id, old_status=conclusion.status, status=new_status,
+                              statement=new_statement, note=note.strip(), user_id=actor_id)
+    session.add(change)
     conclusion.status, conclusion.statement = new_status, new_statement
     session.flush()
     record_change(session, "conclusion.revise", conclusion, actor_id=actor_id, before=before,
                   after={"status": new_status, "statement": new_statement, "note": note.strip()})
-    return conclusion
+    return change
 
 
 def link_evidence(session: Session, conclusion_id: int, segment_id: int, stance: str, *, actor_id: int,

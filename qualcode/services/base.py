@@ -31,7 +31,8 @@ NOT_FOUND: dict[type, tuple[str, str]] = {
     Coding: ("error.coding_not_found", "coding"),
     Memo: ("error.memo_not_found", "memo"),
     PatternCode: ("analysis.error_pattern_not_found", "pattern"),
-    Conclusion: ("analysis.error_conclusion_not_found", "conclusion"),
+    # written for the page open in another tab after the conclusion was deleted there
+    Conclusion: ("analysis.error_conclusion_deleted", "conclusion"),
     ConclusionEvidence: ("analysis.error_evidence_not_found", "evidence"),
 }
 

@@ -12,6 +12,7 @@ only ``unsafe_allow_html`` in the app (tests/test_markup.py holds the line).
 
 from __future__ import annotations
 
+import numbers
 import re
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ def swatch_markdown(colour: object, *, name: object, key: object = None, bold: b
 
 def escape_params(params: dict[str, object]) -> dict[str, object]:
     """Message parameters with every text made literal (numbers stay numbers, for formatting)."""
-    return {k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else literal(v) for k, v in params.items()}
+    return {k: v if isinstance(v, numbers.Real) and not isinstance(v, bool) else literal(v) for k, v in params.items()}
 
 
 def message(error: Any, lang: str) -> str:

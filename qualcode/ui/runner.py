@@ -13,7 +13,12 @@ Conventions every page follows through :func:`run`:
 - an action started by a component event or a button callback (the coding workspace) goes through
   :func:`run_event`: the same transaction and undo entry (named by ``what``), but its confirmation
   or refusal becomes a :class:`Notice` the page shows in place (:func:`take_notice`), since the
-  callback's own rerun follows; :func:`step` undoes or redoes, naming what it did.
+  callback's own rerun follows; :func:`step` undoes or redoes, naming what it did;
+- an action on a thing the page shows (a conclusion, say) is a form's or button's callback that
+  gets that thing's id in ``args`` when the page draws it, and runs through :func:`submit`: the
+  rerun that follows may show something else (a tab beside it deleted the thing), and the action
+  must still act on what the user saw, or be refused. Once stored, its confirmation is the toast of
+  that rerun; a refusal is a notice at its ``place``, and the form keeps what was typed.
 
 Work that reads but may refuse (an export the user may not make, a file that does not parse)
 goes through :func:`attempt`: the error is shown the same way, and ``None`` comes back.
@@ -38,7 +43,7 @@ UNDO_KEY = "undo_stack"
 REDO_KEY = "redo_stack"
 NOTICE_KEY = "qc_notice"
 
-Message = str | Callable[[Any], str] | None
+Message = str | Callable[[Any], str | None] | None  # a function of the result may say nothing
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,26 @@ def run(action: Callable[[Session], T], *, done: Message = None, rerun: bool = T
         st.rerun()
     if message:
         st.success(message)
+    return Outcome(True, value)
+
+
+def submit(action: Callable[[Session], T], *, done: Message = None, clear: str | None = None,
+           place: str = "") -> Outcome[T]:
+    """Run ``action(session)`` from a widget's callback as one user action (see the module's
+    notes): once stored, ``done`` (or ``done(result)``) is the toast of the rerun that follows and
+    the form ``clear`` is emptied; a refusal becomes the error notice at ``place``
+    (:func:`take_notice`) and the form's fields keep what was typed."""
+    try:
+        with state.action(show=False) as session:
+            value = action(session)
+    except state.ActionFailed as exc:
+        notify("error", _refusal(exc), place=place)
+        return Outcome(False)
+    if clear is not None:
+        state.clear_form(clear)
+    message = message_of(done, value)
+    if message:
+        flash(message)
     return Outcome(True, value)
 
 
@@ -129,23 +154,39 @@ def redo_stack() -> list[tuple[UndoEntry, str]]:
 
 @dataclass(frozen=True)
 class Notice:
-    """A confirmation or a refusal to show in place (``kind`` is ``ok`` or ``error``)."""
+    """A confirmation, a refusal or a remark to show in place (``kind`` is ``ok``, ``error`` or
+    ``info``); ``place`` names where on the page, for a page with several forms."""
 
     kind: str
     text: str
     nonce: float
+    place: str = ""
+
+
+def notify(kind: str, text: str, *, place: str = "") -> None:
+    """Leave a notice for the page's next run to show in place (a callback cannot show it)."""
+    import time
+
+    st.session_state[NOTICE_KEY] = Notice(kind, text, time.time(), place)
 
 
 def _notice(kind: str, text: str) -> None:
-    import time
-
-    st.session_state[NOTICE_KEY] = Notice(kind, text, time.time())
+    notify(kind, text)
 
 
 def take_notice() -> Notice | None:
     """The notice the last event left, once."""
     notice: Notice | None = st.session_state.pop(NOTICE_KEY, None)
     return notice
+
+
+def show_notice(notice: Notice | None, place: str | None = None) -> None:
+    """Show ``notice`` here if it belongs to ``place`` (any place when None): an error, a remark or
+    a confirmation; its text is plain, so it is shown literally."""
+    if notice is None or (place is not None and notice.place != place):
+        return
+    show = {"error": st.error, "info": st.info}.get(notice.kind, st.success)
+    show(markup.literal(notice.text))
 
 
 def _refusal(exc: state.ActionFailed) -> str:

@@ -96,6 +96,9 @@ def sidebar() -> None:
             format_func=state.label_of(LANGUAGE_NAMES),
             key=state.LANG_KEY,
         )
+        # The address names the language, so a reload or a bookmark keeps it (state.lang reads it).
+        if st.query_params.get(state.LANG_PARAM) != state.lang():
+            st.query_params[state.LANG_PARAM] = state.lang()
         _project_picker()
         if get_settings().accounts:
             _signed_in_box()
@@ -128,11 +131,16 @@ def _project_picker() -> None:
         names = sidebar_view.visible_projects(session, state.user_id(), accounts=get_settings().accounts)
     ids = list(names)
     current = state.project_id()
+    asked = None
     if current is None:  # a new browser session (a reload): the project the address names
         current = _project_in_address()
+        asked = st.query_params.get(PROJECT_PARAM) if current not in names else None
     if current not in names:
         current = ids[0] if ids else None
     state.set_project(current)
+    if asked:  # a bookmark to a project that is gone (or not this user's) says so, not silently another
+        st.toast(tr("ui.project_not_found", asked=asked, opened=names.get(current, "—") if current is not None else "—"),
+                 icon=":material/warning:")
     if not ids or current is None:
         st.caption(tr("ui.no_projects_yet"))
         return

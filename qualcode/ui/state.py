@@ -19,6 +19,7 @@ from qualcode.migrate import upgrade
 from qualcode.ui.markup import escape_params, message
 
 LANG_KEY = "lang"
+LANG_PARAM = "lang"  # the address names the UI language (?lang=en), as it names the project
 PROJECT_KEY = "project_id"
 USER_KEY = "user_id"
 
@@ -34,9 +35,13 @@ def engine() -> Engine:
 
 
 def lang() -> str:
+    """The UI language: this browser session's choice; in a new session (a reload, a bookmark) the
+    one the address names (``?lang=``, written by the sidebar's switch), else the configured one."""
     value = st.session_state.get(LANG_KEY)
     if value not in LANGUAGES:
-        value = get_settings().language
+        value = st.query_params.get(LANG_PARAM)
+        if value not in LANGUAGES:
+            value = get_settings().language
         st.session_state[LANG_KEY] = value
     return value
 
@@ -67,6 +72,21 @@ def form_key(form: str, field: str) -> str:
 def clear_form(form: str) -> None:
     """Empty the form's fields on the next run (see :func:`form_key`)."""
     st.session_state[f"qc_form_{form}"] = st.session_state.get(f"qc_form_{form}", 0) + 1
+
+
+def lang_key(key: str) -> str:
+    """The key of a choice widget whose option labels are translated (code labels, "the project"):
+    one widget per UI language, carrying the choice over. With one key for every language the
+    browser keeps showing the label it had (Indonesian) beside options in English, since Streamlit
+    keeps a keyed widget's identity and its shown value when only the labels change; a new key is a
+    new widget, drawn with the labels of the language now chosen."""
+    current = f"{key}@{lang()}"
+    if current not in st.session_state:
+        for other in LANGUAGES:
+            if f"{key}@{other}" in st.session_state:
+                st.session_state[current] = st.session_state[f"{key}@{other}"]
+                break
+    return current
 
 
 def project_id() -> int | None:

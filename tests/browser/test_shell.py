@@ -44,3 +44,24 @@ def test_demo_project_is_listed_and_navigation_works(demo_server, page):
     wait_for_app(page, "Buku kode")
     page.locator("summary", has_text="Membangun kepercayaan").first.wait_for()
     screenshot(page, "shell_codebook_nav")
+
+
+def test_a_reload_keeps_the_english_ui(demo_server, page):
+    """English chosen in the sidebar: the address says so (?lang=en beside ?project=), so another
+    page, a reload and a bookmark stay in English."""
+    from tests.browser.conftest import choose_option
+
+    page.goto(demo_server.url)
+    wait_for_app(page, "Proyek")
+    # the language box comes first in the sidebar (its label turns English with the choice)
+    choose_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first, "English")
+    wait_for_app(page, "Projects")
+    page.wait_for_function("() => location.search.includes('lang=en')")
+    page.get_by_role("link", name="Display").first.click()
+    wait_for_app(page, "Display")
+    page.reload()
+    wait_for_app(page, "Display")
+    assert "lang=en" in page.url and "project=" in page.url
+    page.goto(f"{demo_server.url}/conclusions?lang=en")  # a bookmark
+    wait_for_app(page, "Conclusions")
+    assert page.locator("[data-testid='stException']").count() == 0

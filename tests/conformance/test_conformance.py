@@ -237,7 +237,7 @@ def test_repeated_guids_inside_the_file_get_fresh_ones(session, me):
     assert _codings(session, result.project_id) == project.expected()
     assert result.fresh_guids == {"Source": 1, "PlainTextSelection": 1, "Coding": 1, "Case": 1, "Note": 1}
     assert session.scalar(select(func.count()).select_from(Case).where(Case.project_id == result.project_id)) == 2
-    assert "1 Source elements repeated a GUID" in _lines(result)
+    assert "1 Source element repeated a GUID" in _lines(result)  # one: the singular
 
 
 def test_a_repeated_code_guid_is_refused_naming_the_code(session, me):
