@@ -9,6 +9,7 @@ import streamlit as st
 
 from qualcode.read.views.export import (
     MatrixChoice,
+    PreparedProject,
     SegmentFilters,
     codebook_file,
     export_view,
@@ -105,10 +106,12 @@ with tab_project:
         bar = st.progress(0.1, text=tr("export.preparing", what=".qdpx"))
         qdpx = reading(lambda s, actor: project_file(s, pid, actor, profile))
         if qdpx is not None:
-            ss["ex_qdpx"] = qdpx
-            bar.progress(1.0, text=".qdpx")
-    if ss.get("ex_qdpx"):
-        st.download_button(tr("export.download_qdpx"), ss["ex_qdpx"], f"{slug}.qdpx", "application/zip",
+            ss["ex_qdpx"] = (pid, qdpx)
+            bar.progress(1.0, text=qdpx.filename)
+    # only the file written for this project and the chosen tool is offered, under a name saying which
+    prepared_for, prepared_qdpx = ss.get("ex_qdpx", (None, None))
+    if prepared_for == pid and isinstance(prepared_qdpx, PreparedProject) and prepared_qdpx.profile == profile:
+        st.download_button(tr("export.download_qdpx"), prepared_qdpx.data, prepared_qdpx.filename, "application/zip",
                            key="ex_dl_qdpx")
 
 with tab_codebook:

@@ -15,10 +15,20 @@ import qualcode.exchange.qdc  # noqa: F401
 import qualcode.importers.sheet  # noqa: F401
 from qualcode import limits
 from qualcode.errors import ImportFileError
+from qualcode.exchange.qdpx_reader import read_qdpx
 from qualcode.files.codebook import read_codebook
 from qualcode.importers import extract
 from qualcode.services.imports import read_metadata_sheet
-from tests.hostile import csv_deep_path, csv_rows, qdc_codes, qdc_nested, yaml_alias_bomb, yaml_nested
+from tests.hostile import (
+    csv_deep_path,
+    csv_rows,
+    qdc_codes,
+    qdc_nested,
+    qdpx_long_line,
+    qdpx_nested_bomb,
+    yaml_alias_bomb,
+    yaml_nested,
+)
 
 
 def cases() -> list[tuple[str, int, Callable[[], object]]]:
@@ -30,6 +40,8 @@ def cases() -> list[tuple[str, int, Callable[[], object]]]:
     deep_csv = csv_deep_path(3_000)
     deep_qdc = qdc_nested(limits.MAX_CODE_DEPTH + 1)
     legacy = ("title,text\n" + "W,halo café – “kutipan”\n" * 1_000_000).encode("cp1252")
+    long_line = qdpx_long_line()
+    nested_zip = qdpx_nested_bomb()
     return [
         ("YAML alias bomb (bom.yaml)", len(bomb), lambda: read_codebook("bom.yaml", bomb)),
         ("YAML nested 300 deep (dalam.yaml)", len(nested), lambda: read_codebook("dalam.yaml", nested)),
@@ -39,6 +51,8 @@ def cases() -> list[tuple[str, int, Callable[[], object]]]:
         ("CSV code path 3,000 deep (dalam.csv)", len(deep_csv), lambda: read_codebook("dalam.csv", deep_csv)),
         (".qdc code tree 21 deep (dalam.qdc)", len(deep_qdc), lambda: read_codebook("dalam.qdc", deep_qdc)),
         ("1,000,000-row Windows-1252 sheet (lama.csv)", len(legacy), lambda: extract("lama.csv", legacy)),
+        (".qdpx, one 8 MB line packed 400:1 (p2.qdpx)", len(long_line), lambda: read_qdpx(long_line, "p2.qdpx").sources),
+        (".qdpx holding a packed zip bomb (lapis.qdpx)", len(nested_zip), lambda: read_qdpx(nested_zip, "lapis.qdpx")),
     ]
 
 

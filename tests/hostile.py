@@ -42,3 +42,32 @@ def qdc_nested(depth: int) -> bytes:
 
 def csv_deep_path(depth: int) -> bytes:
     return ("path,description\n" + "/".join(f"lapis {i}" for i in range(depth)) + ",dalam sekali\n").encode()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+QDE = (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="qualcode test">'
+       b'<Sources><TextSource guid="11111111-1111-1111-1111-111111111111" name="s" '
+       b'plainTextPath="internal://11111111-1111-1111-1111-111111111111.txt"/></Sources></Project>')
+
+
+def qdpx_long_line(megabytes: int = 8) -> bytes:
+    """A .qdpx as qualcode writes it whose one source is a single line of a few repeated words
+    (packs about 400:1): within the entry limit, so it must be read."""
+    text = ("I: " + "kata panjang sekali " * (megabytes * 50_000)).encode()
+    return _zip({"project.qde": QDE, "sources/11111111-1111-1111-1111-111111111111.txt": text})
+
+
+def qdpx_nested_bomb(megabytes: int = 50) -> bytes:
+    """A .qdpx holding a zip of ``megabytes`` of zeros (a 42.zip-style layer), itself packed over 100:1."""
+    inner = _zip({"lapis.txt": b"\0" * (megabytes * 1024 * 1024)})
+    return _zip({"project.qde": QDE, "sources/lapis.zip": inner + b"\0" * (4 * 1024 * 1024)})

@@ -22,7 +22,16 @@ from qualcode.files.codebook import read_codebook
 from qualcode.models import Base, Document
 from qualcode.services.imports import import_files, read_metadata_sheet
 from tests import factories
-from tests.hostile import csv_deep_path, csv_rows, qdc_codes, qdc_nested, yaml_alias_bomb, yaml_nested
+from tests.hostile import (
+    csv_deep_path,
+    csv_rows,
+    qdc_codes,
+    qdc_nested,
+    qdpx_long_line,
+    qdpx_nested_bomb,
+    yaml_alias_bomb,
+    yaml_nested,
+)
 
 SECONDS = 15.0  # generous for a shared 2-core machine; each case takes about a second here
 MEGABYTES = 300
@@ -106,6 +115,28 @@ def test_csv_codebook_with_a_million_rows_is_refused():
     assert len(data) < limits.MAX_FILE_BYTES
     assert_refused(*measured(lambda: read_codebook("sejuta.csv", data)), "limit.sheet_rows", "sejuta.csv",
                    "rows per sheet")
+
+
+# ---------------------------------------------------------------- project files (.qdpx)
+
+
+def test_qdpx_holding_a_packed_zip_bomb_is_refused():
+    from qualcode.exchange.qdpx_reader import read_qdpx
+
+    data = qdpx_nested_bomb()
+    assert len(data) < 100 * 1024
+    assert_refused(*measured(lambda: read_qdpx(data, "lapis.qdpx")), "import.zip_bomb", "lapis.qdpx", "zip bomb")
+
+
+def test_qdpx_of_one_long_repeated_line_is_read_within_seconds():
+    """What qualcode writes it reads back: an 8 MB line packed 400:1 is within the entry limit."""
+    from qualcode.exchange.qdpx_reader import read_qdpx
+
+    data = qdpx_long_line()
+    project, seconds, megabytes = measured(lambda: read_qdpx(data, "p2.qdpx"))
+    assert not isinstance(project, Exception), project
+    assert len(project.sources[0].text) > 8_000_000
+    assert seconds < SECONDS and megabytes < MEGABYTES
 
 
 # ---------------------------------------------------------------- sheets and imports

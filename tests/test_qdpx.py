@@ -24,6 +24,7 @@ from qualcode.services.exchange import export_codebook, export_project, import_p
 from qualcode.services.imports import store_turns
 from qualcode.text import normalise_text
 from tests import factories
+from tests.hostile import qdpx_nested_bomb
 
 NS = "{urn:QDA-XML:project:1.0}"
 
@@ -221,3 +222,136 @@ def test_named_project_that_exists_is_refused(session):
     with pytest.raises(Exception) as caught:
         import_project(session, data, "x.qdpx", actor_id=me.id, name=project.name)
     assert project.name in str(caught.value)
+
+
+# ---------------------------------------------------------------- qualcode to qualcode
+
+
+def _rezip(data: bytes, change: dict[str, bytes]) -> bytes:
+    """The archive ``data`` with some members' contents replaced."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return _zip({name: change.get(name, source.read(name)) for name in source.namelist()})
+
+
+def test_round_trip_of_the_demo_keeps_codebook_meta_and_the_cross_framework_matrix(demo, shared_dir):
+    """The codebooks' meta (directions, never suggested, the cross-framework partner) travels in
+    the Set's qualcode Description, still valid against Project.xsd, and comes back on import."""
+    from qualcode import codebook_meta
+    from qualcode.analysis.displays import cross_framework_matrix
+    from qualcode.db import unit_of_work
+    from qualcode.models import Codebook
+
+    def metas(session, project_id):
+        return {b.key: b.meta for b in session.scalars(select(Codebook).where(Codebook.project_id == project_id))}
+
+    with unit_of_work(demo) as session:
+        original = session.scalar(select(Project.id))
+        me = project_service.get_user_by_login(session, "peneliti")
+        data = export_project(session, original, actor_id=me.id)
+        assert validate_qde(_qde(data), shared_dir / "refi-qda" / "Project.xsd") == []
+        result = import_project(session, data, "demo.qdpx", actor_id=me.id, name="Demo salinan")
+        expected = metas(session, original)
+        assert expected["najam_5c_1995"]["directions"] == ["supporting", "inhibiting"]  # the demo has meta
+        assert expected["ansell_gash_2008"]["cross_framework_factors"] == "najam_5c_1995"
+        assert metas(session, result.project_id) == expected
+        pair = codebook_meta.cross_framework_pair(session, result.project_id)
+        assert pair is not None
+        keys = {b.id: b.key for b in session.scalars(select(Codebook))}
+        assert (keys[pair[0]], keys[pair[1]]) == ("ansell_gash_2008", "najam_5c_1995")
+        copied = cross_framework_matrix(session, result.project_id, *pair)
+        before = cross_framework_matrix(session, original, *codebook_meta.cross_framework_pair(session, original))
+        assert len(copied.columns) > 0 and set(copied.columns.get_level_values("direction")) == {"supporting",
+                                                                                                 "inhibiting"}
+        assert copied.equals(before)
+
+
+def test_codebook_meta_that_does_not_fit_is_left_out_and_reported(session):
+    from qualcode.models import Codebook
+    from qualcode.services.exchange import report_lines
+
+    project, me = _build(session)
+    book = session.scalar(select(Codebook).where(Codebook.project_id == project.id))
+    book.meta = {"directions": ["trust_building", "hilang"], "never_suggested": ["collaborative_process"]}
+    session.flush()
+    data = export_project(session, project.id, actor_id=me.id)
+    result = import_project(session, data, "sebagian.qdpx", actor_id=me.id, name="Sebagian")
+    copy = session.scalar(select(Codebook).where(Codebook.project_id == result.project_id))
+    assert copy.meta == {"directions": ["trust_building"], "never_suggested": ["collaborative_process"]}
+    lines = [text for _, text in report_lines(result, "en")]
+    assert any("'Tiny codebook'" in line and "directions" in line and "'hilang'" in line for line in lines), lines
+    broken = _qde(data).replace(b'"directions": ["trust_building", "hilang"]', b'"directions": "semua"')
+    assert broken != _qde(data)
+    result = import_project(session, _rezip(data, {"project.qde": broken}), "rusak.qdpx", actor_id=me.id, name="Rusak")
+    copy = session.scalar(select(Codebook).where(Codebook.project_id == result.project_id))
+    assert copy.meta is None and copy.key == "tiny"  # the codebook and its codes still came in
+    warnings = [text for level, text in report_lines(result, "id") if level == "warning"]
+    assert any("'Tiny codebook'" in line and "pengaturan analisis" in line for line in warnings), warnings
+
+
+def test_own_export_of_a_long_repetitive_line_is_read_back(session):
+    """One 8 MB line repeating a few words packs about 400:1; qualcode reads back what it writes."""
+    project, me = _build(session)
+    text = "I: " + "kata panjang sekali " * 400_000
+    factories.document(session, project.id, me.id, text=text, title="Baris panjang")
+    data = export_project(session, project.id, actor_id=me.id)
+    packed = max(zipfile.ZipFile(io.BytesIO(data)).infolist(), key=lambda m: m.file_size)
+    assert packed.file_size > 8_000_000 and packed.file_size / packed.compress_size > 100
+    result = import_project(session, data, "p2.qdpx", actor_id=me.id, name="Salinan panjang")
+    copied = session.scalar(select(Document).where(Document.project_id == result.project_id,
+                                                   Document.title == "Baris panjang"))
+    assert copied is not None and copied.text == normalise_text(text)
+
+
+def test_zip_guard_trusts_a_bounded_member_but_not_an_archive_or_an_unbounded_one():
+    from qualcode.importers import zipguard
+
+    repetitive = b"kata panjang sekali " * 100_000  # 2 MB, packs far beyond 100:1
+    plain = _zip({"project.qde": QDE, "sources/a.txt": repetitive})
+    zipguard.check_zip("a.qdpx", plain, ".qdpx", member_limit=10 * 1024 * 1024)  # within its limit: fine
+    for data, limit in ((plain, None), (plain, 1024 * 1024)):  # no limit of the reader's own, or over it
+        with pytest.raises(ImportFileError) as caught:
+            zipguard.check_zip("a.qdpx", data, ".qdpx", member_limit=limit)
+        assert caught.value.key == "import.zip_bomb"
+    nested = qdpx_nested_bomb()  # a zip bomb layer inside the archive, within the entry limit
+    assert zipfile.ZipFile(io.BytesIO(nested)).getinfo("sources/lapis.zip").compress_size * 100 < 4 * 1024 * 1024
+    with pytest.raises(ImportFileError) as caught:
+        read_qdpx(nested, "bersarang.qdpx")
+    assert caught.value.key == "import.zip_bomb" and "bersarang.qdpx" in caught.value.message("id")
+
+
+def test_round_trip_keeps_each_document_s_file_name(session):
+    project, me = _build(session)
+    doc = session.scalar(select(Document).where(Document.project_id == project.id, Document.title == "W01"))
+    doc.original_filename = "W01_dinkes.txt"
+    session.flush()
+    data = export_project(session, project.id, actor_id=me.id)
+    result = import_project(session, data, "nama.qdpx", actor_id=me.id, name="Nama berkas")
+    names = dict(session.execute(select(Document.title, Document.original_filename)
+                                 .where(Document.project_id == result.project_id)).all())
+    assert names["W01"] == "W01_dinkes.txt"
+    assert names["Obs 1"] == "Obs 1.txt"  # stored without a file name: the title, not the GUID
+
+
+def test_a_foreign_source_is_named_after_its_name_or_its_file_not_its_guid(shared_dir):
+    from qualcode.exchange.qdpx_reader import _filename
+
+    path = shared_dir / "refi-qda" / "samples" / "nvivo12_two_coders_hungarian.qdpx"
+    project = read_qdpx(path.read_bytes(), path.name)
+    assert {s.name: s.filename for s in project.sources}["videos_10_selected"] == "videos_10_selected.txt"
+    element = etree.fromstring(b'<TextSource xmlns="urn:QDA-XML:project:1.0" name="Wawancara 3" '
+                               b'plainTextPath="internal://wawancara_3.txt"/>')
+    assert _filename(element, "Wawancara 3", None) == "wawancara_3.txt"
+    pdf = etree.fromstring(b'<PDFSource xmlns="urn:QDA-XML:project:1.0" name="Laporan" '
+                           b'path="internal://{8A3A5B2C-1111-2222-3333-444455556666}.pdf"/>')
+    assert _filename(pdf, "Laporan", None) == "Laporan.pdf"
+    assert _filename(pdf, "Laporan.docx", None) == "Laporan.docx"
+
+
+def test_each_export_profile_downloads_under_its_own_name(session):
+    from qualcode.exchange.positions import PROFILES
+    from qualcode.read.views.export import project_file
+
+    project, me = _build(session)
+    files = {profile: project_file(session, project.id, me.id, profile) for profile in PROFILES}
+    assert {profile: f.filename for profile, f in files.items()} == {p: f"Studi_A_{p}.qdpx" for p in PROFILES}
+    assert all(f.profile == p and f.data[:2] == b"PK" for p, f in files.items())

@@ -40,3 +40,27 @@ def test_the_export_page_shows_the_import_report(demo):
     assert any("'Foto' (gambar)" in w and "2 pengodean" in w for w in warnings), warnings
     assert any("seleksi kosong" in w and "4-4" in w for w in warnings), warnings
     assert any("Trial.qde" in c.value.replace("\\", "") for c in at.caption), [c.value for c in at.caption]
+
+
+def test_each_profile_downloads_under_its_own_name_and_a_file_for_another_tool_is_not_offered(demo, monkeypatch):
+    import streamlit as st
+
+    names: list[str | None] = []
+    real = st.download_button
+
+    def recording(label, data, file_name=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("key") == "ex_dl_qdpx":
+            names.append(file_name)
+        return real(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/export.py").run()
+    for profile in ("nvivo", "standard"):
+        at.selectbox(key="ex_profile").set_value(profile).run()
+        next(b for b in at.button if b.key == "ex_prepare_qdpx").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert names[-1] == f"Demo__SIGAP_112__sintetis_{profile}.qdpx"
+    count = len(names)
+    at.selectbox(key="ex_profile").set_value("maxqda").run()  # prepared for "standard": not offered as MAXQDA's
+    assert len(names) == count

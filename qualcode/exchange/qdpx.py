@@ -37,7 +37,8 @@ MAX_MEMBER_BYTES = 100 * 1024 * 1024
 """Most that one member of a .qdpx (project.qde or a source text) may unpack to."""
 # Variables qualcode writes for its own fields (cases and sources).
 CASE_FIELDS = ("stakeholder_group", "organisation", "position", "interview_date", "interview_place")
-SOURCE_VARIABLES = {"qualcode:kind": "kind", "qualcode:language": "language", "qualcode:interviewer": "interviewer"}
+SOURCE_VARIABLES = {"qualcode:kind": "kind", "qualcode:language": "language", "qualcode:interviewer": "interviewer",
+                    "qualcode:filename": "filename"}
 
 
 def _q(tag: str) -> str:
@@ -67,6 +68,7 @@ class QCodebook:
     source: str = ""
     language: str = "id"
     description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)  # the codebook's ``meta:`` (qualcode.codebooks.CodebookUse)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class QSource:
     kind: str = "interview"
     language: str = "id"
     interviewer: str | None = None
+    filename: str = ""  # the file the document was imported from (``Document.original_filename``)
     selections: list[QSelection] = field(default_factory=list)
     user_guid: str | None = None
     created: dt.datetime | None = None
@@ -141,6 +144,7 @@ class QdpxProject:
     dropped: list[DroppedSelection] = field(default_factory=list)  # selections not imported, with why
     fresh_guids: dict[str, int] = field(default_factory=dict)  # element -> GUIDs repeated in the file, renewed
     description_memos: int = 0  # selection Descriptions (ATLAS.ti) read as segment memos
+    dropped_meta: list[DroppedMeta] = field(default_factory=list)  # codebook settings not imported, with why
 
 
 @dataclass
@@ -164,6 +168,17 @@ class DroppedSelection:
     reason: str
     where: str  # "start-end" as written in the file, or "page N"
     codings: int
+
+
+@dataclass
+class DroppedMeta:
+    """Codebook settings (``meta``) left out: ``unreadable`` (not the shape qualcode writes: all of
+    them), or ``unknown_code`` (``field`` names ``value``, a code that is not in the codebook)."""
+
+    codebook: str
+    reason: str
+    field: str = ""
+    value: str = ""
 
 
 # ---------------------------------------------------------------- small helpers
@@ -282,6 +297,8 @@ def project_to_qde(project: QdpxProject, profile: str = "standard") -> bytes:
         values = [("qualcode:kind", "Text", source.kind), ("qualcode:language", "Text", source.language)]
         if source.interviewer:
             values.append(("qualcode:interviewer", "Text", source.interviewer))
+        if source.filename:
+            values.append(("qualcode:filename", "Text", source.filename))
         for name, kind, _ in values:
             variables.setdefault(name, kind)
         source_values.append(values)
@@ -328,8 +345,11 @@ def project_to_qde(project: QdpxProject, profile: str = "standard") -> bytes:
         holder = _sub(root, "Sets")
         for book in project.codebooks:
             element = _sub(holder, "Set", guid=book.guid, name=book.name)
-            meta = {"key": book.key, "name": book.name, "version": book.version, "authors": book.authors,
-                    "source": book.source, "language": book.language, "description": book.description}
+            meta: dict[str, Any] = {"key": book.key, "name": book.name, "version": book.version,
+                                    "authors": book.authors, "source": book.source, "language": book.language,
+                                    "description": book.description}
+            if book.meta:  # directions, codes never suggested, the cross-framework partner
+                meta["meta"] = book.meta
             _sub(element, "Description").text = _text(json.dumps({CODEBOOK_MARKER: meta}, ensure_ascii=False))
             for code_guid in book.code_guids:
                 _sub(element, "MemberCode", targetGUID=code_guid)

@@ -22,14 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import uuid
 import zipfile
 from collections import Counter
+from pathlib import PurePosixPath
 from typing import Any
 
 from lxml import etree
+from pydantic import ValidationError as SchemaError
 
-from qualcode.codebooks import CodeSpec
+from qualcode.codebooks import CodebookUse, CodeSpec
 from qualcode.errors import ImportFileError
 from qualcode.exchange import snake_id
 from qualcode.exchange.positions import convert_positions
@@ -40,6 +43,7 @@ from qualcode.exchange.qdpx import (
     CODEBOOK_MARKER,
     MAX_MEMBER_BYTES,
     NS,
+    DroppedMeta,
     DroppedSelection,
     QCase,
     QCodebook,
@@ -60,6 +64,10 @@ MAX_ELEMENTS = 1_000_000
 MAX_MEMBERS = 5_000
 """Most files a project archive may hold (sources, their rich-text twins, notes)."""
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
+MAX_FILENAME = 500
+"""Most characters of a document's original file name (``Document.original_filename``)."""
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_BLANKS = re.compile(r"\s+")
 
 
 def _q(tag: str) -> str:
@@ -96,7 +104,9 @@ def _open_archive(data: bytes, filename: str) -> zipfile.ZipFile:
         members = 0  # not a zip: the zip guard says so
     if members > MAX_MEMBERS:
         raise ImportFileError("qdpx.too_many_members", file=filename, count=members, limit=MAX_MEMBERS)
-    check_zip(filename, data, ".qdpx")
+    # Members are bounded below (MAX_MEMBER_BYTES each): one within that is read however tightly it
+    # is packed (a transcript of one long repeated line packs 400:1).
+    check_zip(filename, data, ".qdpx", member_limit=MAX_MEMBER_BYTES)
     archive = zipfile.ZipFile(io.BytesIO(data))
     for member in archive.infolist():
         if member.file_size > MAX_MEMBER_BYTES:
@@ -223,6 +233,7 @@ class _Reader:
 
     def _codebooks(self) -> list[QCodebook]:
         books = []
+        keys = {code.guid: code.id for code in _walk(self.project.codes) if code.guid}
         sets = self.root.find(_q("Sets"))
         for element in sets.iterfind(_q("Set")) if sets is not None else []:
             described = element.find(_q("Description"))
@@ -232,14 +243,33 @@ class _Reader:
                 meta = None
             if not isinstance(meta, dict) or not meta.get("key"):
                 continue
-            books.append(QCodebook(
+            book = QCodebook(
                 guid=self.guid("Set", element.get("guid")), key=snake_id(str(meta["key"]), "codebook"),
                 name=str(meta.get("name") or meta["key"]), version=str(meta.get("version") or ""),
                 authors=[str(a) for a in meta.get("authors") or []], source=str(meta.get("source") or ""),
                 language=str(meta.get("language") or "id"), description=str(meta.get("description") or ""),
                 code_guids=[g for ref in element.iterfind(_q("MemberCode")) if (g := guid_of(ref.get("targetGUID")))],
-            ))
+            )
+            book.meta = self._book_meta(book.name, meta.get("meta"), {keys[g] for g in book.code_guids if g in keys})
+            books.append(book)
         return books
+
+    def _book_meta(self, name: str, raw: Any, code_keys: set[str]) -> dict[str, Any]:
+        """A codebook's ``meta`` (directions, codes never suggested, the cross-framework partner) as
+        qualcode wrote it; what does not fit is left out and listed (``dropped_meta``), never refused."""
+        if not raw:
+            return {}
+        try:
+            use = CodebookUse.model_validate(raw)
+        except SchemaError:
+            self.project.dropped_meta.append(DroppedMeta(codebook=name, reason="unreadable"))
+            return {}
+        kept: dict[str, list[str]] = {}
+        for field in ("directions", "never_suggested"):  # codes of this codebook, as in a YAML file
+            kept[field] = [key for key in getattr(use, field) if key in code_keys]
+            self.project.dropped_meta += [DroppedMeta(codebook=name, reason="unknown_code", field=field, value=key)
+                                          for key in getattr(use, field) if key not in code_keys]
+        return use.model_copy(update=kept).model_dump(exclude_defaults=True)
 
     # ------------------------------------------------------------ sources
 
@@ -337,6 +367,7 @@ class _Reader:
         source.kind = kind if kind in ("interview", "observation", "document") else "document"
         source.language = str(values.get("qualcode:language", (None, "id"))[1] or "id")
         source.interviewer = values.get("qualcode:interviewer", (None, None))[1]
+        source.filename = _filename(element, name, values.get("qualcode:filename", (None, None))[1])
         for sel, (start, end), span in zip(selections, spans, mapped, strict=True):
             if span is None:
                 reason = "zero_length" if start == end else "outside"
@@ -449,6 +480,27 @@ def _variable_value(element: etree._Element) -> tuple[str | None, Any]:
                 return kind, text[:10]
             return kind, text
     return None, None
+
+
+def _filename(element: etree._Element, name: str, written: Any) -> str:
+    """The file a source's document came from: the name qualcode wrote (``qualcode:filename``), else
+    the source file's own name in the archive unless it is just a GUID, else the source's name with
+    that file's suffix (``Wawancara 1`` read from ``<guid>.txt``: ``Wawancara 1.txt``)."""
+    if isinstance(written, str) and written.strip():
+        return _BLANKS.sub(" ", written).strip()[:MAX_FILENAME]
+    path = (element.get("plainTextPath") or element.get("path") or "").strip()
+    if (representation := element.find(_q("Representation"))) is not None and not path:
+        path = (representation.get("plainTextPath") or "").strip()
+    stored = PurePosixPath(path.split("://", 1)[-1].replace("\\", "/")).name
+    if stored and guid_of(PurePosixPath(stored).stem) is None:
+        return _BLANKS.sub(" ", stored).strip()[:MAX_FILENAME]
+    name = _BLANKS.sub(" ", name).strip()
+    suffix = PurePosixPath(stored).suffix if _SUFFIX.search(stored) else ".txt"
+    return (name if _SUFFIX.search(name) else f"{name[:MAX_FILENAME - len(suffix)]}{suffix}")[:MAX_FILENAME]
+
+
+def _walk(codes: list[CodeSpec]) -> list[CodeSpec]:
+    return [found for code in codes for found in (code, *_walk(code.children))]
 
 
 def _all_guids(codes: list[CodeSpec]) -> list[str]:

@@ -18,6 +18,7 @@ from qualcode.errors import ImportFileError, NotFoundError, PermissionDenied
 from qualcode.exchange import snake_id
 from qualcode.exchange.qdc import codebook_to_qdc
 from qualcode.exchange.qdpx import (
+    DroppedMeta,
     DroppedSelection,
     QCase,
     QCodebook,
@@ -81,13 +82,14 @@ def project_exchange(session: Session, project_id: int) -> QdpxProject:
     for book in session.scalars(select(Codebook).where(Codebook.project_id == project_id).order_by(Codebook.key)):
         books.append(QCodebook(guid=book.guid, key=book.key, name=book.name, version=book.version,
                                authors=list(book.authors), source=book.source, language=book.language,
-                               description=book.description,
+                               description=book.description, meta=dict(book.meta or {}),
                                code_guids=[c.guid for c in sorted(codes, key=lambda c: c.path) if c.codebook_id == book.id]))
     documents = list(session.scalars(select(Document).where(Document.project_id == project_id)
                                      .options(undefer(Document.text)).order_by(Document.id)))
     doc_guid = {d.id: d.guid for d in documents}
     sources = {d.id: QSource(guid=d.guid, name=d.title, text=d.text, kind=d.kind, language=d.language,
-                             interviewer=d.interviewer_label, created=d.imported_at) for d in documents}
+                             interviewer=d.interviewer_label, filename=d.original_filename, created=d.imported_at)
+               for d in documents}
     selections: dict[int, QSelection] = {}
     seg_rows = session.execute(
         select(Segment.id, Segment.document_id, Segment.start, Segment.end, Segment.guid, Segment.created_at)
@@ -183,6 +185,7 @@ class QdpxImport:
     fresh_guids: dict[str, int] = field(default_factory=dict)
     description_memos: int = 0
     counting: dict[str, str] = field(default_factory=dict)  # source name -> how its positions were counted
+    dropped_meta: list[DroppedMeta] = field(default_factory=list)  # codebook settings left out
 
 
 MAX_USERS = 1_000
@@ -245,7 +248,7 @@ def _import_codes(session: Session, project_id: int, spec: QdpxProject) -> dict[
             key = f"{qb.key}_{n}"
         used_keys.add(key)
         book = Codebook(project_id=project_id, key=key, name=qb.name, version=qb.version, authors=qb.authors,
-                        source=qb.source, language=qb.language, description=qb.description,
+                        source=qb.source, language=qb.language, description=qb.description, meta=qb.meta or None,
                         guid=guids.claim(qb.guid, used_books))
         session.add(book)
         books[qb.guid] = book
@@ -282,7 +285,8 @@ def _import_sources(session: Session, project_id: int, spec: QdpxProject, result
     """Documents through ``add_documents``, codings through ``add_codings``: the single writes' rules, in bulk."""
     added = document_service.add_documents(session, project_id, [
         NewDocument(title=source.name[:300] or "source", text=source.text, kind=source.kind,
-                    original_filename=f"{source.guid}.txt", language=source.language, guid=source.guid)
+                    original_filename=source.filename or f"{source.guid}.txt", language=source.language,
+                    guid=source.guid)
         for source in spec.sources], actor_id=actor_id)
     documents: dict[str, Document] = {}
     seg_of_selection: dict[str, int] = {}
@@ -335,7 +339,7 @@ def import_project(session: Session, data: bytes, filename: str, *, actor_id: in
     result = QdpxImport(project_id=project.id, project_name=project.name, origin=spec.origin, filename=filename,
                         qde_name=spec.qde_name,
                         skipped=list(spec.skipped), dropped=list(spec.dropped), fresh_guids=dict(spec.fresh_guids),
-                        description_memos=spec.description_memos,
+                        description_memos=spec.description_memos, dropped_meta=list(spec.dropped_meta),
                         counts={"users": 0, "codes": 0, "documents": 0, "segments": 0, "codings": 0, "cases": 0,
                                 "memos": 0})
     progress(0.1, "users")
@@ -412,6 +416,12 @@ def report_lines(result: QdpxImport, lang: str) -> list[tuple[str, str]]:
         lines.append(("warning", t("qdpx.report_unknown_code", lang, count=result.dropped_codings)))
     for element, count in sorted(result.fresh_guids.items()):
         lines.append(("warning", t("qdpx.report_fresh_guids", lang, count=count, element=element)))
+    for dropped_meta in result.dropped_meta:
+        if dropped_meta.reason == "unknown_code":
+            lines.append(("warning", t("qdpx.report_meta_unknown_code", lang, codebook=dropped_meta.codebook,
+                                       field=dropped_meta.field, code=dropped_meta.value)))
+        else:
+            lines.append(("warning", t("qdpx.report_meta_unreadable", lang, codebook=dropped_meta.codebook)))
     if result.description_memos:
         lines.append(("info", t("qdpx.report_description_memos", lang, count=result.description_memos)))
     for source, counting in result.counting.items():

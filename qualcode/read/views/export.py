@@ -18,8 +18,8 @@ from qualcode.services import projects as project_service
 from qualcode.services.auth import require
 from qualcode.services.exchange import export_codebook, export_project
 
-__all__ = ["ExportView", "MatrixChoice", "PreparedReport", "PreparedSegments", "SegmentFilters", "codebook_file",
-           "export_view", "project_file", "report_files", "segment_files"]
+__all__ = ["ExportView", "MatrixChoice", "PreparedProject", "PreparedReport", "PreparedSegments", "SegmentFilters",
+           "codebook_file", "export_view", "project_file", "report_files", "segment_files"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,13 @@ class PreparedSegments:
     rows: int
     csv: bytes
     xlsx: bytes
+
+
+@dataclass(frozen=True)
+class PreparedProject:
+    profile: str  # the export profile it was written for (qualcode.exchange.positions.PROFILES)
+    filename: str  # ``<project>_<profile>.qdpx``: the four profiles never download under one name
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,10 @@ def segment_files(session: Session, project_id: int, actor_id: int, filters: Seg
     return PreparedSegments(len(table), to_csv(table), to_xlsx(table, by=by))
 
 
-def project_file(session: Session, project_id: int, actor_id: int, profile: str = "standard") -> bytes:
-    return export_project(session, project_id, actor_id=actor_id, profile=profile)
+def project_file(session: Session, project_id: int, actor_id: int, profile: str = "standard") -> PreparedProject:
+    """The project as a ``.qdpx`` written for ``profile``, named after the project and the profile."""
+    data = export_project(session, project_id, actor_id=actor_id, profile=profile)
+    return PreparedProject(profile, f"{_slug(session, project_id)}_{profile}.qdpx", data)
 
 
 def codebook_file(session: Session, codebook_id: int, actor_id: int) -> bytes:
