@@ -150,8 +150,10 @@ _SENTENCE_END = tuple('.?!…:;"”’)]')
 def join_wrapped_lines(text: str, speakers: Collection[str] | None = None) -> str:
     """Join the lines a PDF's text layer wrapped inside a turn: a line that follows a non-blank
     line of the same turn is joined to it with a space when that line does not end a sentence or
-    the line starts in lower case. Blank lines (real paragraph breaks), turn starts and the
-    header before the first turn stay as they are."""
+    the line starts in lower case. A line wrapped after a hyphen inside a word (``top-`` then
+    ``down``) is joined without the space: the hyphen stays (``top-down``), since whether it was
+    the word's own hyphen or one the wrap added cannot be told. Blank lines (real paragraph
+    breaks), turn starts and the header before the first turn stay as they are."""
     accepted = speaker_set(text, speakers)
 
     def starts_turn(line: str) -> bool:
@@ -170,7 +172,9 @@ def join_wrapped_lines(text: str, speakers: Collection[str] | None = None) -> st
         wraps = bool(stripped) and bool(previous.strip()) and (
             not previous.rstrip().endswith(_SENTENCE_END) or stripped[0].islower())
         if in_turn and wraps:
-            out[-1] = previous.rstrip() + " " + stripped
+            previous = previous.rstrip()
+            hyphenated = previous[-2:-1].isalpha() and previous.endswith("-") and stripped[0].islower()
+            out[-1] = previous + ("" if hyphenated else " ") + stripped
         else:
             out.append(line)
     return "\n".join(out)

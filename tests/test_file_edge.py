@@ -58,6 +58,39 @@ def test_windows_1256_text_imports():
     assert result.encoding == "cp1256"
 
 
+# Short Windows-1252 transcripts on which charset-normalizer, left alone, names another code page
+# (in brackets): a Latin text read with it comes out wrong without a warning.
+SHORT_CP1252 = [
+    "P: Selamat pagi Bu, bisa diceritakan peran Ibu dalam program JakLingko?\n"
+    "I: Iya, jadi saya di Dishub sejak 2019. Koordinasinya itu kalo gak ada MoU ya susah, stakeholder-nya banyak.\n"
+    "P: Bagaimana kepercayaan antar operator?\n"
+    "I: Awalnya nggak percaya, udah gitu top-down banget. Tapi setelah rapat tatap muka, mulai ada sharing data. "
+    "Ciri khas: é, ñ, \"kutipan\", - tanda pisah.\n",  # cp775: "Ciri khas: ķ, ±"
+    "I: Harganya €5, kata Pak Müller.\n",  # cp775
+    "I: Program ini — menurut saya — berhasil.\n",  # cp1125 (Cyrillic)
+    "I: Menurut Bu Noël, koordinasi lemah.\n",  # Big5
+    "I: café é ñ\n",  # cp1006 (Urdu)
+    "P: Apa kabar Pak José?\nI: Baik, señor. “Kerja sama” itu penting – kata Bu Désirée, Jum’at lalu.\n",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_CP1252)
+def test_short_windows_1252_text_is_read_as_windows_1252(text):
+    result = extract("pendek.txt", text.encode("cp1252"))[0]
+    assert (result.text, result.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize("text,encoding", [
+    ("I: Zażółć gęślą jaźń, kata Pak Łukasz.\n", "cp1250"),  # Windows-1252 would read "Za¿ó³æ gêœl¹"
+    ("I: Współpraca między urzędami była trudna, ale się udało.\n", "cp1250"),
+    ("I: Bendradarbiavimas tarp įstaigų buvo sunkus, bet šiandien gerai.\n", "cp775"),  # "ÔstaigÖ"
+    ("I: Сотрудничество между ведомствами было трудным.\n", "cp1251"),
+])
+def test_a_latin_or_other_code_page_with_clear_evidence_keeps_its_own(text, encoding):
+    result = extract("lain.txt", text.encode(encoding))[0]
+    assert result.text == text
+
+
 def test_mixed_encoding_text_is_decoded_line_by_line():
     utf8 = "P: Bagaimana kabarnya? “baik”\nI: café crème, kata Bu Désirée\n"
     legacy = "P: Lalu?\nI: Itu ’kunci’ kerja sama à côté.\n"

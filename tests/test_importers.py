@@ -192,6 +192,20 @@ def test_not_really_rtf():
     refused("palsu.rtf", b"P: ini teks biasa", "import.corrupt")
 
 
+@pytest.mark.parametrize("rtf", [rb"{\rtf1 broken", rb"{\rtf1\ansi P: Halo?\par}}", rb"{\rtf1{\b P: Halo?}\par"])
+def test_rtf_whose_braces_do_not_pair_up_is_refused(rtf):
+    """A cut-short RTF was read as whatever striprtf made of it: "{\\rtf1 broken" became a
+    document titled "broken" with no turns."""
+    error = refused("terpotong.rtf", rtf, "import.rtf_unbalanced")
+    assert "RTF" in error.message("en") and "RTF" in error.message("id")
+
+
+def test_rtf_escaped_braces_and_binary_data_do_not_count_as_groups():
+    rtf = rb"{\rtf1\ansi P: Kurung \{ dan \} dan \\ saja.\par{\*\blipuid \bin1 }}I: Ya.\par}"  # the byte after \bin1 is data
+    result = only(extract("kurung.rtf", rtf))
+    assert result.text.startswith("P: Kurung { dan } dan \\ saja.\n")
+
+
 # --- PDF -------------------------------------------------------------------------------------
 
 
@@ -333,13 +347,27 @@ def test_csv_semicolon_with_metadata():
     first, second = extract("interviews.csv", data)
     assert first.title == "Wawancara BLUD-1"
     assert first.text == "\n".join(LINES[:2])
-    assert first.source_name == "interviews.csv, row 2"
+    assert (first.source_name, first.row) == ("interviews.csv", 2)
     assert first.encoding == "utf-8-sig"
     assert first.metadata == {"stakeholder": "pemerintah", "organisasi": "BLUD PSC"}
     assert second.title == "Wawancara; IF-3"
     assert second.text == "\n".join(LINES[2:])
-    assert second.source_name == "interviews.csv, row 4"  # the blank row 3 is passed over
+    assert (second.source_name, second.row) == ("interviews.csv", 4)  # the blank row 3 is passed over
     assert second.metadata == {"stakeholder": "swasta", "organisasi": 'PT Angkutan "Maju"', "catatan": "ok"}
+
+
+def test_a_sheet_row_is_named_in_the_language_of_the_message():
+    """The row of a sheet is named "row 3" in English and "baris 3" in Indonesian wherever a
+    message names it; the document's stored file name says "#3" in every language."""
+    from qualcode.errors import ConflictError
+
+    first, second = extract("wawancara.csv", b"judul,teks\nA,P: Halo?\nB,P: Siapa?\n")
+    assert (first.source_name, first.row, first.stored_name) == ("wawancara.csv", 2, "wawancara.csv #2")
+    error = ConflictError("error.document_duplicate", file=second.location, existing="A")
+    assert error.message("en").startswith("wawancara.csv, row 3: ")
+    assert error.message("id").startswith("wawancara.csv, baris 3: ")
+    single = only(extract("W1.txt", b"P: Halo?\n"))
+    assert single.location == single.stored_name == "W1.txt" and single.row is None
 
 
 def test_csv_cp1252_comma_and_tab():
@@ -376,9 +404,9 @@ def test_xlsx_rows_with_title_text_and_stakeholder():
         ]
     )
     first, second = extract("Informan.XLSX", data)
-    assert (first.title, first.text, first.source_name) == ("Wawancara BLUD-1", "\n".join(LINES[:2]), "Informan.XLSX, row 2")
+    assert (first.title, first.text, first.stored_name) == ("Wawancara BLUD-1", "\n".join(LINES[:2]), "Informan.XLSX #2")
     assert first.metadata == {"stakeholder": "pemerintah", "tanggal": "2024-03-12", "umur": "41"}
-    assert (second.title, second.text, second.source_name) == ("Wawancara IF-3", "\n".join(LINES[2:]), "Informan.XLSX, row 4")
+    assert (second.title, second.text, second.stored_name) == ("Wawancara IF-3", "\n".join(LINES[2:]), "Informan.XLSX #4")
     assert second.metadata == {"stakeholder": "swasta", "umur": "35"}
     assert second.encoding is None
 

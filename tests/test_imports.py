@@ -67,6 +67,48 @@ def test_duplicates_are_reported_and_refusals_leave_nothing_behind(session):
     assert session.scalar(select(func.count()).select_from(Case)) == 0  # the refused row's case was rolled back
 
 
+FIRST_SHEET = 'title,text\nWawancara A,"P: Apa kabar?\nI: Baik, kepercayaan meningkat."\nWawancara B,"P: Lalu?\nI: Sulit."\n'
+MIXED_SHEET = ('title,text\nWawancara E,"P: Baru E?\nI: Ya baru E."\n'
+               'Wawancara A,"P: Apa kabar?\nI: Baik, kepercayaan meningkat."\nWawancara F,"P: Juga baru F?\nI: Ya F."\n')
+
+
+def test_a_sheet_row_already_in_the_project_is_skipped_and_named_and_the_new_rows_are_imported(session):
+    """Like a duplicate file among several, a duplicate row is reported on its own (naming the row
+    in the reader's language) and the sheet's other rows are imported."""
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    import_files(session, project.id, [("sheet.csv", FIRST_SHEET.encode())], actor_id=actor, commit_each_file=True)
+    report = import_files(session, project.id, [("mixed.csv", MIXED_SHEET.encode())], actor_id=actor,
+                          commit_each_file=True)
+    assert [(o.file, o.status, len(o.document_ids)) for o in report.outcomes] == [
+        ("mixed.csv", "imported", 2), ("mixed.csv", "duplicate", 0)]
+    duplicate = report.duplicates[0]
+    assert duplicate.message("en") == ("mixed.csv, row 3: this text is already in the project as 'Wawancara A'; "
+                                       "it was not imported twice.")
+    assert duplicate.message("id").startswith("mixed.csv, baris 3: teks ini sudah ada di proyek sebagai 'Wawancara A'")
+    stored = session.execute(select(Document.title, Document.original_filename).order_by(Document.id)).all()
+    assert [tuple(row) for row in stored] == [("Wawancara A", "sheet.csv #2"), ("Wawancara B", "sheet.csv #3"),
+                                              ("Wawancara E", "mixed.csv #2"), ("Wawancara F", "mixed.csv #4")]
+    assert session.scalar(select(func.count()).select_from(Turn)) == 8
+
+    again = import_files(session, project.id, [("mixed.csv", MIXED_SHEET.encode())], actor_id=actor)
+    assert [o.status for o in again.outcomes] == ["duplicate"] * 3  # no "imported" outcome with nothing in it
+    assert ["row 2", "row 3", "row 4"] == [o.message("en").split(": ")[0].removeprefix("mixed.csv, ") for o in again.outcomes]
+    assert session.scalar(select(func.count()).select_from(Document)) == 4
+
+
+def test_a_sheet_row_refused_still_refuses_the_whole_sheet_naming_the_row(session):
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    import_files(session, project.id, [("sheet.csv", FIRST_SHEET.encode())], actor_id=actor)
+    sheet = MIXED_SHEET.replace("title,text\n", "title,text,kind\n").replace('Ya F."', 'Ya F.",wawancara')
+    report = import_files(session, project.id, [("mixed.csv", sheet.encode())], actor_id=actor)
+    assert [o.status for o in report.outcomes] == ["refused"]
+    assert report.outcomes[0].message("id").startswith("mixed.csv, baris 4: jenis dokumen 'wawancara' tidak dikenal")
+    assert report.outcomes[0].message("en").startswith("mixed.csv, row 4: unknown document kind 'wawancara'")
+    assert session.scalar(select(func.count()).select_from(Document)) == 2
+
+
 def test_interviewer_can_be_corrected(session):
     project = factories.project(session)
     actor = factories.owner(session).id
@@ -114,6 +156,17 @@ def test_cli_import_exit_codes(tmp_path):
     again = run_cli(tmp_path, "import", str(tmp_path / "w1.txt"), str(tmp_path / "empty.txt"), "--project", "Skripsi")
     assert again.returncode == 1
     assert "duplicate" in again.stdout and "refused: empty.txt" in again.stderr
+
+
+def test_cli_imports_the_new_rows_of_a_sheet_and_names_the_duplicate_row(tmp_path):
+    (tmp_path / "sheet.csv").write_text(FIRST_SHEET, encoding="utf-8")
+    (tmp_path / "mixed.csv").write_text(MIXED_SHEET, encoding="utf-8")
+    assert run_cli(tmp_path, "import", str(tmp_path / "sheet.csv"), "--project", "Skripsi").returncode == 0
+    mixed = run_cli(tmp_path, "import", str(tmp_path / "mixed.csv"), "--project", "Skripsi")
+    assert mixed.returncode == 0, mixed.stderr
+    assert "imported: mixed.csv (2 document(s))" in mixed.stdout
+    assert "duplicate, not imported again: mixed.csv, row 3: " in mixed.stdout
+    assert "1 imported, 1 duplicates, 0 refused" in mixed.stdout
 
 
 def test_a_file_is_prepared_before_its_write_takes_the_lock_and_no_lock_is_held_between_files(sqlite_url, monkeypatch):

@@ -126,3 +126,11 @@ def test_wrapped_lines_inside_a_turn_are_joined_and_paragraphs_kept():
                       "P: Terima kasih.\nW: Sama-sama.\n")
     turns = parse_turns(joined)
     assert [t.speaker for t in turns] == ["P", "W", "P", "W"]
+
+
+def test_a_line_wrapped_after_a_hyphen_is_joined_without_a_space():
+    """A PDF wrapped "top-" / "down": joined as "top-down", not "top- down"; the hyphen stays (it
+    may be the word's own). A dash standing alone joins with a space."""
+    text = "P: Bagaimana?\nI: Awalnya udah gitu top-\ndown banget, koordinasi lintas-\nsektor lemah -\nkata beliau.\n"
+    assert join_wrapped_lines(text) == (
+        "P: Bagaimana?\nI: Awalnya udah gitu top-down banget, koordinasi lintas-sektor lemah - kata beliau.\n")

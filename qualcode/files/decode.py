@@ -11,7 +11,11 @@ In order:
    decoded line by line: UTF-8 where a line is valid UTF-8, the legacy encoding detected on the
    other lines elsewhere.
 6. Otherwise charset-normalizer names the legacy encoding (Windows-1252, Shift-JIS,
-   Windows-1256...); when several give the same text, Windows-1252 is named.
+   Windows-1256...); when several give the same text, Windows-1252 is named. For text in Latin
+   script (a few accented letters among plain ones) Windows-1252 is named whenever it reads the
+   bytes, unless it misreads them more than charset-normalizer's choice does (a symbol inside a
+   word: Polish ``w³adza`` is Windows-1250): on a short text charset-normalizer's guess among
+   the code pages (Baltic, DOS, even Urdu or Big5) is little more than chance.
 7. What none of these can read is refused as undecodable (``import.undecodable``), saying so.
 
 The decoded text then loses ANSI escape sequences (colours copied from a terminal) and control
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -143,8 +148,8 @@ def _legacy_encoding(data: bytes) -> str | None:
     """charset-normalizer's choice for bytes that are not UTF-8, preferring PREFERRED among equals.
 
     Equal means the same text: charset-normalizer lists the encodings it found equal in its
-    sample (``could_be_from_charset``); among the Latin single-byte code pages, Windows-1252 wins
-    whenever it decodes the bytes."""
+    sample (``could_be_from_charset``). For text in Latin script Windows-1252 wins whenever it
+    reads the bytes no worse than charset-normalizer's choice (:func:`_prefer_cp1252`)."""
     best = from_bytes(data).best()
     if best is None:
         return None
@@ -152,16 +157,58 @@ def _legacy_encoding(data: bytes) -> str | None:
         if preferred in best.could_be_from_charset:
             return preferred
     chosen = codecs.lookup(best.encoding).name
-    if chosen in _SINGLE_BYTE_LATIN:
-        # The Latin code pages are hard to tell apart on short texts; Windows in Indonesia and
-        # in the West writes Windows-1252, so it wins whenever it can read the bytes at all.
-        for preferred in PREFERRED:
-            try:
-                data.decode(preferred)
-                return preferred
-            except UnicodeDecodeError:
-                continue
-    return chosen
+    return "cp1252" if _prefer_cp1252(data, chosen) else chosen
+
+
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_HIGH_BYTES = bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_IN_WORD = frozenset("\u2019\u2018\u02bc\u00b7")  # apostrophes (Jum’at) and the middle dot (l·l)
+
+
+def _prefer_cp1252(data: bytes, chosen: str) -> bool:
+    """Whether Windows-1252 should read ``data`` rather than charset-normalizer's ``chosen``.
+
+    Windows in Indonesia and in the West writes Windows-1252, and on a short text in Latin script
+    charset-normalizer cannot tell the code pages apart (a transcript with one "é" and one "ñ" is
+    as likely Baltic DOS to it). So for text in Latin script, that is one of the Latin code pages
+    or fewer bytes above ASCII than ASCII letters (Cyrillic, Greek, Arabic text is mostly bytes
+    above ASCII), Windows-1252 wins unless its reading shows more signs of a wrong code page
+    than the chosen one's (:func:`_misreadings`)."""
+    try:
+        ours = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    if chosen not in _SINGLE_BYTE_LATIN:
+        high = len(data) - len(data.translate(None, _HIGH_BYTES))
+        letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+        if high >= letters:
+            return False
+    return _misreadings(ours) <= _misreadings(data.decode(chosen, errors="replace"))
+
+
+def _misreadings(text: str) -> int:
+    """Signs that ``text`` was decoded with the wrong code page: a symbol between two letters
+    (``w³adza``, ``Za¿ó³æ``: Polish read as Windows-1252), a capital letter after a small one
+    (``ÔstaigÖ``: Lithuanian DOS read as Windows-1252) and a letter of another script touching a
+    Latin letter (``caf`` and an Urdu letter: Indonesian read as Urdu)."""
+    count = 0
+    for match in _NON_ASCII.finditer(text):
+        at = match.start()
+        char = text[at]
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        kind = unicodedata.category(char)[0]
+        if kind == "L":
+            latin = unicodedata.name(char, "").startswith("LATIN") or char in "ªºµ"
+            count += (not latin and (_ascii_letter(before) or _ascii_letter(after))) or (char.isupper() and before.islower())
+        elif kind in "SNP" and char not in _IN_WORD and unicodedata.category(char) != "Pd":
+            count += before.isalpha() and after.isalpha()
+    return count
+
+
+def _ascii_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 def _mixed_legacy(data: bytes) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from qualcode import limits
-from qualcode.errors import ImportFileError
+from qualcode.errors import ImportFileError, Part
 from qualcode.text import normalise_text
 
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
@@ -32,9 +32,22 @@ class ExtractedText:
 
     title: str  # the file stem, or the row's title column for sheets
     text: str  # already passed through qualcode.text.normalise_text
-    source_name: str  # the original file name; for sheet rows "interviews.csv, row 3"
+    source_name: str  # the original file name
     metadata: dict[str, str] = field(default_factory=dict)  # sheet rows: lower-cased header -> cell text
     encoding: str | None = None  # .txt and .csv: the detected encoding (a Python codec name)
+    row: int | None = None  # sheet rows: the row number a spreadsheet program shows
+
+    @property
+    def location(self) -> str | Part:
+        """Where the text is, for messages: the file, or "interviews.csv, row 3" in the
+        language the message is read in."""
+        return self.source_name if self.row is None else Part("where.file_row", file=self.source_name, row=self.row)
+
+    @property
+    def stored_name(self) -> str:
+        """The document's original file name as stored: the file, or "interviews.csv #3" for a
+        sheet row (the same in every language; the row's default title is "interviews #3")."""
+        return self.source_name if self.row is None else f"{self.source_name} #{self.row}"
 
 
 def megabytes(size: int) -> str:

@@ -100,8 +100,7 @@ def _texts(filename: str, rows: Sequence[Sequence[str]], encoding: str | None) -
         for at, name in enumerate(names):
             if name and at not in (text_at, title_at) and cells[at]:
                 metadata.setdefault(name, normalise_text(cells[at]))
-        source = f"{filename}, row {number}"
-        texts.append(ExtractedText(title or f"{stem} #{number}", content, source, metadata, encoding))
+        texts.append(ExtractedText(title or f"{stem} #{number}", content, filename, metadata, encoding, row=number))
     if empty:
         raise ImportFileError("import.sheet_empty_rows", file=filename, rows=_row_list(empty), column=header[text_at])
     return texts

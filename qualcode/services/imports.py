@@ -9,7 +9,10 @@ coders working meanwhile wait tens of milliseconds (``bench/import_contention_be
 otherwise the caller commits once at the end. A file the database refuses (locked past the busy
 timeout, disk full) stops the import with a ``StorageError`` naming it and what stays stored.
 At most ``limits.MAX_IMPORT_DOCUMENTS`` documents are added by one import: the files past the
-limit are refused, each named, and the report says so.
+limit are refused, each named, and the report says so. A text the project already holds is not
+stored twice: a file that is one document is reported as a duplicate, and a sheet's row (.csv,
+.xlsx: a document per row) is reported as a duplicate on its own, naming the row, while the
+sheet's other rows are imported.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ FILE_COLUMNS = ("file", "berkas", "filename", "nama_berkas")
 
 @dataclass
 class FileOutcome:
+    """What became of a file, or of one row of a sheet that the project already holds (a
+    "duplicate" whose message names the row; the sheet's other rows are the file's outcome)."""
+
     file: str
     status: str  # "imported", "duplicate" or "refused"
     document_ids: list[int] = field(default_factory=list)
@@ -197,7 +203,7 @@ def _prepare_file(items: list[ExtractedText], *, kind: str, metadata: dict[str, 
         row = {**metadata, **item.metadata}
         doc_kind = (row.get("kind") or row.get("jenis") or kind).strip().lower()
         if doc_kind not in DOCUMENT_KINDS:
-            raise ImportFileError("documents.bad_kind", file=item.source_name, kind=doc_kind,
+            raise ImportFileError("documents.bad_kind", file=item.location, kind=doc_kind,
                                   kinds=", ".join(DOCUMENT_KINDS))
         raw = item.text
         if doc_kind == "interview" and item.source_name.lower().endswith(".pdf"):
@@ -209,17 +215,29 @@ def _prepare_file(items: list[ExtractedText], *, kind: str, metadata: dict[str, 
 
 
 def _store_file(session: Session, project_id: int, texts: list[_ReadyText], outcome: FileOutcome, *,
-                actor_id: int, language: str) -> None:
+                actor_id: int, language: str) -> list[FileOutcome]:
     """Store one file's prepared texts under a savepoint: all of them, or none and ``outcome``
-    says why. Only inserts and a few lookups happen here: this is all the write lock covers."""
+    says why. Only inserts and a few lookups happen here: this is all the write lock covers.
+
+    A sheet's row whose text the project already holds is passed over and gets an outcome of its
+    own ("duplicate", naming the row); the other rows are stored. Returns the outcomes to report:
+    ``outcome`` (left out when every row of a sheet was such a duplicate) and those rows'."""
     savepoint = session.begin_nested()
+    rows: list[FileOutcome] = []
     try:
         for ready in texts:
-            document = document_service.add_document(
-                session, project_id, title=ready.row.get("title") or ready.row.get("judul") or ready.item.title,
-                text=ready.text, kind=ready.kind, original_filename=ready.item.source_name, language=language,
-                actor_id=actor_id,
-            )
+            try:
+                document = document_service.add_document(
+                    session, project_id, title=ready.row.get("title") or ready.row.get("judul") or ready.item.title,
+                    text=ready.text, kind=ready.kind, original_filename=ready.item.stored_name, language=language,
+                    actor_id=actor_id,
+                )
+            except ConflictError as exc:  # refused before anything of the row is written
+                if exc.key != "error.document_duplicate" or ready.item.row is None:
+                    raise
+                rows.append(FileOutcome(file=outcome.file, status="duplicate", error=ConflictError(
+                    exc.key, **{**exc.params, "file": ready.item.location})))
+                continue
             store_turns(session, document, parsed=ready.turns)
             case = cases.upsert_case_from_row(session, project_id, ready.row, actor_id=actor_id)
             if case is not None:
@@ -229,10 +247,11 @@ def _store_file(session: Session, project_id: int, texts: list[_ReadyText], outc
     except ConflictError as exc:
         savepoint.rollback()
         outcome.status = "duplicate" if exc.key == "error.document_duplicate" else "refused"
-        outcome.error, outcome.document_ids = exc, []
+        outcome.error, outcome.document_ids, rows = exc, [], []
     except QualcodeError as exc:
         savepoint.rollback()
-        outcome.status, outcome.error, outcome.document_ids = "refused", exc, []
+        outcome.status, outcome.error, outcome.document_ids, rows = "refused", exc, [], []
+    return rows if rows and not outcome.document_ids and outcome.error is None else [outcome, *rows]
 
 
 def _file_refused(session: Session, filename: str, exc: BaseException, imported: list[str]) -> QualcodeError:
@@ -305,12 +324,13 @@ def import_files(
             except QualcodeError as exc:
                 outcome.status, outcome.error = "refused", exc
                 texts = []
+            outcomes = [outcome]
             if texts:
-                _store_file(session, project_id, texts, outcome, actor_id=actor_id, language=language)
+                outcomes = _store_file(session, project_id, texts, outcome, actor_id=actor_id, language=language)
             if commit_each_file:
                 session.commit()
             added += len(outcome.document_ids)
-            report.outcomes.append(outcome)
+            report.outcomes.extend(outcomes)
     except DATABASE_ERRORS as exc:
         imported = [o.file for o in report.imported] if commit_each_file else []  # else nothing stays
         raise _file_refused(session, current, exc, imported) from exc
