@@ -7,7 +7,7 @@ import streamlit as st
 from qualcode.importers import SUPPORTED_SUFFIXES, extract
 from qualcode.limits import MAX_NAME_CHARS
 from qualcode.pseudonyms import parse_mapping, preview
-from qualcode.read.views.documents import KINDS, DocumentDetail, document_detail, documents_view
+from qualcode.read.views.documents import KINDS, DocumentDependants, DocumentDetail, document_detail, documents_view
 from qualcode.services import cases as case_service
 from qualcode.services.documents import delete_document, rename_document
 from qualcode.services.imports import edit_text, import_files, read_metadata_sheet, reparse_document, set_interviewer
@@ -69,9 +69,37 @@ with tab_import:
                 else:
                     st.error(message(result, lang))
 
+
+def what_goes(goes: DocumentDependants) -> list[str]:
+    """What deleting the document removes with it, one Markdown list item each (what there is)."""
+    counted = [(goes.codings, tr("documents.goes_codings", count=goes.codings)),
+               (goes.memos, tr("documents.goes_memos", count=goes.memos)),
+               (goes.condensations, tr("documents.goes_condensations", count=goes.condensations)),
+               (goes.comments, tr("documents.goes_comments", count=goes.comments)),
+               (goes.review_marks, tr("documents.goes_review_marks", count=goes.review_marks)),
+               (goes.suggestion_decisions, tr("documents.goes_suggestions", count=goes.suggestion_decisions))]
+    items = [f"- {text}" for n, text in counted if n]
+    if goes.summary_sheets:
+        items.append(f"- {tr('documents.goes_summary_sheet')}")
+    if goes.conclusions:
+        items.append(f"- {tr('documents.goes_evidence', count=goes.evidence)}")
+        items += [f"    - {tr('documents.goes_conclusion', statement=shorten(c.statement), count=c.links)}"
+                  for c in goes.conclusions]
+    return items
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 @st.dialog(tr("documents.delete_title"))
 def confirm_delete(document: DocumentDetail) -> None:
-    st.write(tr("documents.delete_question", title=document.title, codings=document.codings, memos=document.memos))
+    st.markdown(tr("documents.delete_question", title=document.title))
+    items = what_goes(document.goes)
+    st.markdown("\n".join([tr("documents.goes_with"), "", *items]) if items else tr("documents.goes_nothing"))
+    if document.goes.cases:
+        st.markdown(tr("documents.goes_cases", cases=", ".join(document.goes.cases)))
     left, right = st.columns(2)
     if left.button(tr("documents.delete_confirm"), type="primary", key="doc_delete_yes"):
         runner.run(lambda s: delete_document(s, document.id, actor_id=page.actor),
@@ -98,11 +126,12 @@ def parse_panel(document: DocumentDetail) -> None:
         st.caption(tr("documents.labels_found") + " " + ", ".join(f"{inline(label)} ×{n}" for label, n in document.labels))
         speakers = st.multiselect(tr("documents.speaker_labels"), list(counts), default=document.speakers,
                                   format_func=lambda label: f"{label} ×{counts[label]}",
-                                  help=tr("documents.speaker_labels_help"), key=f"doc_speakers_{document.id}")
+                                  help=tr("documents.speaker_labels_help"), key=f"doc_speakers_{document.id}",
+                                  placeholder=tr("analysis.choose"))
         guess = document.interviewer_label if document.interviewer_label in speakers else None
         interviewer_choice = st.selectbox(tr("documents.interviewer_label"), speakers,
                                           index=speakers.index(guess) if guess else (0 if speakers else None),
-                                          key=f"doc_parse_interviewer_{document.id}")
+                                          placeholder=tr("analysis.choose"), key=f"doc_parse_interviewer_{document.id}")
         if not document.editable:
             st.caption(tr("documents.parse_locked", codings=document.codings))
         if st.button(tr("documents.reparse"), disabled=not document.editable or not speakers,
@@ -160,6 +189,11 @@ with tab_list:
             },
         )
         titles = dict(zip(table["id"], table["title"], strict=True))
+        if st.session_state.get("doc_open") in titles:
+            # The picker's choice is stated again on every run, so the browser's widget shows the
+            # document's current title: after a rename the id stays the same, and the widget
+            # would go on showing the title it had until the page was left.
+            st.session_state["doc_open"] = st.session_state["doc_open"]
         doc_id = st.selectbox(tr("documents.open"), list(titles), format_func=state.label_of(titles), key="doc_open")
         with state.reading() as session:
             document = document_detail(session, int(doc_id if doc_id is not None else table["id"].iloc[0]))
@@ -168,7 +202,8 @@ with tab_list:
                    f"{tr('documents.length')}: {document.length}")
         linked = document.case_ids
         chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names), default=linked,
-                                      format_func=state.label_of(view.case_names), key=f"doc_cases_{doc_id}")
+                                      format_func=state.label_of(view.case_names), key=f"doc_cases_{doc_id}",
+                                      placeholder=tr("analysis.choose"))
         if set(chosen_cases) != set(linked) and st.button(tr("documents.save_cases"), key=f"doc_save_cases_{doc_id}"):
 
             def save_links(session):
@@ -235,17 +270,22 @@ with tab_cases:
 
             runner.run(save_cases, done=tr("cases.saved"), rerun=False)
     with st.expander(tr("cases.add")):
-        with st.form("case_add", clear_on_submit=True):
-            pseudonym = st.text_input(tr("cases.pseudonym"))
-            group = st.selectbox(tr("cases.group"), ["", *view.groups])
-            organisation = st.text_input(tr("cases.organisation"))
-            position = st.text_input(tr("cases.position"))
-            date = st.date_input(tr("cases.date"), value=None)
-            place = st.text_input(tr("cases.place"))
+        # The form keeps what was typed when the case is refused (a pseudonym taken ...); it is
+        # emptied once the case is stored.
+        with st.form("case_add"):
+            field = partial(state.form_key, "case_add")
+            pseudonym = st.text_input(tr("cases.pseudonym"), key=field("pseudonym"))
+            group = st.selectbox(tr("cases.group"), view.groups, index=None, placeholder=tr("analysis.choose"),
+                                 key=field("group"))
+            organisation = st.text_input(tr("cases.organisation"), key=field("organisation"))
+            position = st.text_input(tr("cases.position"), key=field("position"))
+            date = st.date_input(tr("cases.date"), value=None, key=field("date"))
+            place = st.text_input(tr("cases.place"), key=field("place"))
             if st.form_submit_button(tr("ui.add")):
                 runner.run(lambda s: case_service.save_case(
                     s, pid, actor_id=page.actor, pseudonym=pseudonym, stakeholder_group=group,
-                    organisation=organisation, position=position, interview_date=date, interview_place=place))
+                    organisation=organisation, position=position, interview_date=date, interview_place=place),
+                           done=tr("cases.added", pseudonym=pseudonym.strip()), clear="case_add")
     case_sheet = st.file_uploader(tr("cases.sheet"), type=["csv", "tsv", "txt"], help=tr("cases.sheet_help"), key="case_sheet")
     if case_sheet is not None and st.button(tr("cases.import_sheet"), key="case_sheet_import"):
         sheet_name, sheet_data = case_sheet.name, case_sheet.getvalue()

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session, unit_of_work
 from qualcode.errors import ConflictError
-from qualcode.models import AuditEvent, Case, Code, Document, Turn
+from qualcode.models import AuditEvent, Case, Code, Coding, Document, Segment, Turn
 from qualcode.services import codes as code_service
 from qualcode.services.codings import code_span
 
@@ -340,3 +340,113 @@ def test_a_coded_document_offers_no_text_editing_or_reparse(demo):
     assert not any(t.key == f"doc_edit_{doc_id}" for t in at.toggle)
     assert at.button(key=f"doc_reparse_{doc_id}").disabled
     assert any("pengodean" in c.value for c in at.caption)
+
+
+# --- Documents: what a delete takes, titles, the case form, placeholders -----------------------
+
+
+def test_delete_asks_naming_everything_that_goes_with_the_document(demo):
+    from qualcode.services import analysis
+
+    w01 = document(demo, "W01_dinkes.txt")
+    code_some_text(demo, "trust_building", [(200, 260)])
+    with unit_of_work(demo) as session:
+        segment_id = session.scalar(select(Segment.id).where(Segment.document_id == w01.id, Segment.start == 200))
+        analysis.save_summary_sheet(session, w01.project_id, w01.id, actor_id=1, main_themes="Kepercayaan")
+        conclusion = analysis.add_conclusion(session, w01.project_id, "Kepercayaan tumbuh lewat rapat", actor_id=1)
+        analysis.link_evidence(session, conclusion.id, segment_id, "supporting", actor_id=1)
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(w01.id).run())
+    ok(at.button(key=f"doc_delete_{w01.id}").click().run())
+    shown = "\n".join(m.value for m in at.markdown)
+    assert f"Hapus {w01.title}? Tindakan ini dicatat di jejak audit." in shown
+    assert "Ikut terhapus bersamanya:" in shown
+    assert "lembar ringkasan dokumen ini" in shown
+    assert "1 tautan bukti; kesimpulan yang kehilangan bukti:" in shown
+    assert "Kepercayaan tumbuh lewat rapat (1 bukti)" in shown
+    assert "Tautannya ke kasus Informan A1 dilepas; kasusnya sendiri tetap ada." in shown
+    with read_session(demo) as session:
+        codings = session.scalar(select(func.count()).select_from(Coding).join(Segment)
+                                 .where(Segment.document_id == w01.id))
+    assert f"- {codings} pengodean\n" in shown
+    assert {b.key for b in at.button} >= {"doc_delete_yes", "doc_delete_no"}
+    assert document(demo, "W01_dinkes.txt") is not None, "asking deletes nothing"
+
+
+def test_a_document_with_nothing_on_it_says_so_when_asked(demo):
+    doc_id = add_notulen(demo)
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    ok(at.button(key=f"doc_delete_{doc_id}").click().run())
+    assert any(m.value.startswith("Tidak ada pengodean, memo, atau hasil analisis pada dokumen ini")
+               for m in at.markdown)
+
+
+def test_renaming_to_another_documents_title_is_refused_and_keeps_what_was_typed(demo):
+    doc_id = add_notulen(demo)
+    taken = document(demo, "W01_dinkes.txt").title
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    at.text_input(key=f"doc_title_{doc_id}").input(taken)
+    ok(at.run())
+    ok(at.button(key=f"doc_rename_{doc_id}").click().run())
+    assert [e.value for e in at.error] == [f"Judul '{taken}' sudah dipakai dokumen lain di proyek ini; pilih judul lain."]
+    assert at.text_input(key=f"doc_title_{doc_id}").value == taken, "what was typed stays"
+    with read_session(demo) as session:
+        assert session.get(Document, doc_id).title == "notulen"
+    assert audit_count(demo, "document.rename") == 0
+
+
+def test_the_open_document_picker_shows_the_new_title_after_a_rename(demo):
+    doc_id = add_notulen(demo)
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    at.text_input(key=f"doc_title_{doc_id}").input("Notulen rapat desa")
+    ok(at.run())
+    ok(at.button(key=f"doc_rename_{doc_id}").click().run())
+    picker = at.selectbox(key="doc_open")
+    assert picker.value == doc_id and "Notulen rapat desa" in picker.options
+    # The browser's widget keeps the label it was last sent; the page sends the choice again, now
+    # with the new title (otherwise it shows the old one until the page is left).
+    assert picker.proto.set_value and picker.proto.raw_value == "Notulen rapat desa"
+
+
+def test_add_case_refused_keeps_what_was_typed_and_a_stored_case_is_confirmed_and_cleared(demo):
+    at = open_page(DOCUMENTS)
+    in_form(at, at.text_input, "Pseudonim", "case_add").input("Informan A1")  # taken
+    in_form(at, at.selectbox, "Kelompok pemangku kepentingan", "case_add").set_value("media")
+    in_form(at, at.text_input, "Organisasi", "case_add").input("Radio Komunitas Sukamakmur")
+    in_form(at, at.text_input, "Jabatan", "case_add").input("Penyiar")
+    ok(at.button(key="FormSubmitter:case_add-Tambah").click().run())
+    assert [e.value for e in at.error] == ["Kasus bernama 'Informan A1' sudah ada di proyek ini."]
+    assert in_form(at, at.text_input, "Organisasi", "case_add").value == "Radio Komunitas Sukamakmur"
+    assert in_form(at, at.text_input, "Jabatan", "case_add").value == "Penyiar"
+    assert in_form(at, at.selectbox, "Kelompok pemangku kepentingan", "case_add").value == "media"
+
+    # Only the pseudonym is typed again: the rest is what the refused form kept (AppTest, like the
+    # browser, would send a clear_on_submit form's fields empty on this submit).
+    in_form(at, at.text_input, "Pseudonim", "case_add").input("Informan F1")
+    ok(at.button(key="FormSubmitter:case_add-Tambah").click().run())
+    assert "Kasus Informan F1 ditambahkan." in toasts(at)
+    with read_session(demo) as session:
+        case = session.scalar(select(Case).where(Case.pseudonym == "Informan F1"))
+        assert (case.organisation, case.position, case.stakeholder_group) == (
+            "Radio Komunitas Sukamakmur", "Penyiar", "media")
+    assert in_form(at, at.text_input, "Pseudonim", "case_add").value == ""
+    assert in_form(at, at.text_input, "Organisasi", "case_add").value == ""
+    assert in_form(at, at.selectbox, "Kelompok pemangku kepentingan", "case_add").value is None
+
+
+def test_the_documents_page_names_its_own_placeholders(demo):
+    doc_id = add_notulen(demo)
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(doc_id).run())
+    ok(at.multiselect(key=f"doc_speakers_{doc_id}").set_value([]).run())  # nothing chosen: the placeholder shows
+    pickers = [*at.selectbox, *at.multiselect]
+    keys = {w.key for w in pickers}
+    assert {f"doc_cases_{doc_id}", f"doc_speakers_{doc_id}", f"doc_parse_interviewer_{doc_id}"} <= keys
+    assert any(w.form_id == "case_add" for w in at.selectbox)
+    empty = [w for w in pickers if not w.value]
+    assert empty, "some picker shows its placeholder"
+    # Without a placeholder of the page's own, Streamlit shows "Choose an option" / "Choose options".
+    assert {w.key or w.label: w.proto.placeholder for w in empty} == {w.key or w.label: "Pilih…" for w in empty}

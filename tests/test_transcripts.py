@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from qualcode.errors import ConflictError, ValidationError
 from qualcode.models import AuditEvent, Document, Memo, Segment, Turn
+from qualcode.read.dependants import document_dependants
 from qualcode.services import documents as document_service
 from qualcode.services.codings import code_span
 from qualcode.services.imports import edit_text, import_files, reparse_document
@@ -129,7 +130,7 @@ def test_rename_and_delete_say_what_goes_and_are_audited(session):
     session.add(Memo(project_id=document.project_id, document_id=document.id, author_id=actor, title="d", body="y"))
     session.commit()
     assert document.title == "Notulen rapat desa"
-    found = document_service.attached(session, document.id)
+    found = document_dependants(session, document.id)
     assert (found.codings, found.memos) == (1, 2)
     document_id, project_id = document.id, document.project_id
     gone = document_service.delete_document(session, document_id, actor_id=actor)

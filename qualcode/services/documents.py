@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from qualcode import limits
+from qualcode.analysis.tables import ConclusionEvidence
 from qualcode.errors import ConflictError, ValidationError
-from qualcode.models import DOCUMENT_KINDS, Coding, Document, Memo, Segment
+from qualcode.models import DOCUMENT_KINDS, Document, Segment
+from qualcode.read.dependants import DocumentDependants, document_dependants
 from qualcode.services import audit, guids
 from qualcode.services.auth import require
 from qualcode.services.base import load, record_change
@@ -65,34 +67,18 @@ def add_document(
     return document
 
 
-@dataclass(frozen=True)
-class Attached:
-    """What goes with a document when it is deleted, and what keeps its text fixed."""
-
-    segments: int
-    codings: int
-    memos: int  # on the document or on one of its segments
-
-
-def attached(session: Session, document_id: int) -> Attached:
-    segment_ids = select(Segment.id).where(Segment.document_id == document_id)
-    segments = session.scalar(select(func.count()).select_from(Segment).where(Segment.document_id == document_id))
-    codings = session.scalar(select(func.count()).select_from(Coding).where(Coding.segment_id.in_(segment_ids)))
-    memos = session.scalar(select(func.count()).select_from(Memo).where(
-        or_(Memo.document_id == document_id, Memo.segment_id.in_(segment_ids))))
-    return Attached(int(segments or 0), int(codings or 0), int(memos or 0))
-
-
-def require_uncoded(session: Session, document: Document) -> Attached:
+def require_uncoded(session: Session, document: Document) -> DocumentDependants:
     """Refuse to change the text or turns of a document that carries codings (their offsets and
     units point into it)."""
-    found = attached(session, document.id)
+    found = document_dependants(session, document.id)
     if found.codings:
         raise ConflictError("error.document_coded", document=document.title, codings=found.codings)
     return found
 
 
 def rename_document(session: Session, document_id: int, title: str, *, actor_id: int) -> Document:
+    """Give the document a new title, refused when empty, too long, or the title of another
+    document of the project (every picker would show the name twice)."""
     document = get_document(session, document_id)
     require(session, document.project_id, actor_id, "document.write")
     title = " ".join(title.split())
@@ -100,6 +86,10 @@ def rename_document(session: Session, document_id: int, title: str, *, actor_id:
         raise ValidationError("error.document_title_empty")
     if len(title) > limits.MAX_NAME_CHARS:  # refused, not cut without a word
         raise ValidationError("error.document_title_too_long", limit=limits.MAX_NAME_CHARS, length=len(title))
+    taken = session.scalar(select(Document.id).where(Document.project_id == document.project_id,
+                                                     Document.title == title, Document.id != document.id).limit(1))
+    if taken is not None:
+        raise ConflictError("error.document_title_taken", title=title)
     before = document.title
     document.title = title
     record_change(session, "document.rename", document, actor_id=actor_id, before={"title": before},
@@ -108,15 +98,22 @@ def rename_document(session: Session, document_id: int, title: str, *, actor_id:
     return document
 
 
-def delete_document(session: Session, document_id: int, *, actor_id: int) -> Attached:
-    """Delete the document with its turns, segments, codings and memos (the database cascades);
-    the audit trail keeps its title and what went with it."""
+def delete_document(session: Session, document_id: int, *, actor_id: int) -> DocumentDependants:
+    """Delete the document with everything that hangs on it (the database cascades: turns,
+    segments, codings, memos, condensations, the summary sheet, comments, review marks, suggestion
+    decisions, evidence links; see :mod:`qualcode.read.dependants`). The audit trail keeps its title
+    and what went with it, and each conclusion's trail the evidence it lost."""
     document = get_document(session, document_id)
     require(session, document.project_id, actor_id, "document.write")
-    found = attached(session, document.id)
+    found = document_dependants(session, document.id)
     record_change(session, "document.delete", document, actor_id=actor_id,
-                  before={"title": document.title, "file": document.original_filename, "codings": found.codings,
-                          "memos": found.memos, "segments": found.segments})
+                  before={"title": document.title, "file": document.original_filename, **found.audit()})
+    lost = session.scalars(select(ConclusionEvidence).join(Segment, Segment.id == ConclusionEvidence.segment_id)
+                           .where(Segment.document_id == document.id).order_by(ConclusionEvidence.id)).all()
+    for row in lost:  # as unlink_evidence records it, with the document that took it
+        record_change(session, "evidence.unlink", row, actor_id=actor_id, project_id=document.project_id,
+                      before={"conclusion_id": row.conclusion_id, "segment_id": row.segment_id, "stance": row.stance,
+                              "note": row.note, "document_id": document.id, "document": document.title})
     session.execute(delete(Document).where(Document.id == document_id))
     session.expire_all()
     return found

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.read import entities as read_entities
 from qualcode.read import tables as queries
+from qualcode.read.dependants import DocumentDependants, document_dependants
 from qualcode.read.views import common
 from qualcode.services import documents as document_service
 from qualcode.turns import label_counts
@@ -51,6 +52,7 @@ class DocumentDetail:
     codings: int = 0
     memos: int = 0  # on the document or its segments
     text: str = ""  # the whole text, to edit (only while the document carries no codings)
+    goes: DocumentDependants = field(default_factory=lambda: DocumentDependants(0, 0, 0))  # what deleting it removes
 
     @property
     def editable(self) -> bool:
@@ -76,12 +78,12 @@ def document_detail(session: Session, document_id: int) -> DocumentDetail:
     text = document.text
     turns = [TurnView(t.number, t.speaker, t.is_interviewer, t.timestamp, text[t.text_start:t.end])
              for t in document.turns]
-    found = document_service.attached(session, document.id)
+    found = document_dependants(session, document.id)
     return DocumentDetail(
         id=document.id, title=document.title, kind=document.kind, original_filename=document.original_filename,
         length=document.length, interviewer_label=document.interviewer_label,
         case_ids=[c.id for c in document.cases], speakers=list(dict.fromkeys(t.speaker for t in turns)),
         turns=turns, preview="" if turns else text[:PREVIEW_CHARS], truncated=not turns and len(text) > PREVIEW_CHARS,
         labels=label_counts(text).most_common() if document.kind == "interview" else [],
-        codings=found.codings, memos=found.memos, text=text if not found.codings else "",
+        codings=found.codings, memos=found.memos, text=text if not found.codings else "", goes=found,
     )
