@@ -12,6 +12,8 @@
 - :mod:`qualcode.read.tables`: listing tables for pages (projects, documents, cases, codes).
 - :mod:`qualcode.read.entities`: lists and lookups of projects, members, documents, cases,
   codebooks, codes, memos, codings and analysis records (ORM objects, for pages and the CLI).
+- :mod:`qualcode.read.dependants`: what goes with a document when it is deleted (everything the
+  database cascades from it), for the confirmation and the audit trail.
 
 Nothing here writes: the write side is :mod:`qualcode.services`. Functions take a SQLAlchemy
 ``Session`` and a project id and return DataFrames, plain values or ORM objects.

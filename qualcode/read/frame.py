@@ -204,10 +204,12 @@ def segment_turns(session: Session, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(rows["turn_id"].to_numpy(), index=rows["segment_id"].to_numpy(), dtype="Int64")
 
 
-def segment_table(session: Session, project_id: int, segment_ids: list[int], lang: str = "id") -> pd.DataFrame:
+def segment_table(session: Session, project_id: int, segment_ids: list[int], lang: str = "id",
+                  codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Segments of the project with document, kind, offsets, snippet, informants, groups and the
     keys of the codes on them; ordered by document and position. Segments of other projects are
-    left out."""
+    left out. ``codes`` is the project's :func:`~qualcode.read.codes.code_frame`, when the caller
+    has it."""
     if not segment_ids:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
     rows: list[Row[int, int, str, str, int, int, str]] = []
@@ -223,12 +225,18 @@ def segment_table(session: Session, project_id: int, segment_ids: list[int], lan
         code_rows += session.execute(
             select(Coding.segment_id, Coding.code_id).where(Coding.segment_id.in_(chunk))).all()
     table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS[:7])
+    # Each document's informants and groups, in plain Python: a few rows per document, where a
+    # pandas groupby with named aggregations cost half of the whole table.
     cases = case_frame(session, project_id)
-    per_doc = cases.groupby("document_id").agg(informants=("pseudonym", lambda s: ", ".join(sorted(s))),
-                                               groups=("group", lambda s: ", ".join(sorted(set(s)))))
-    table = table.merge(per_doc, left_on="document_id", right_index=True, how="left").fillna(
-        {"informants": "", "groups": ""})
-    key_of = dict(zip(*[code_frame(session, project_id, lang)[c] for c in ("code_id", "key")], strict=True))
+    informants: dict[int, list[str]] = {}
+    groups: dict[int, set[str]] = {}
+    for doc_id, pseudonym, group in zip(cases["document_id"], cases["pseudonym"], cases["group"], strict=True):
+        informants.setdefault(doc_id, []).append(pseudonym)
+        groups.setdefault(doc_id, set()).add(group)
+    table["informants"] = [", ".join(sorted(informants.get(d, ()))) for d in table["document_id"]]
+    table["groups"] = [", ".join(sorted(groups.get(d, ()))) for d in table["document_id"]]
+    codes = code_frame(session, project_id, lang) if codes is None else codes
+    key_of = dict(zip(codes["code_id"], codes["key"], strict=True))
     keys: dict[int, set[str]] = {}
     for seg, code_id in code_rows:
         keys.setdefault(seg, set()).add(key_of.get(code_id, ""))

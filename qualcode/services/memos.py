@@ -9,6 +9,8 @@ from qualcode.models import Code, Document, Memo, Segment
 from qualcode.services.auth import require
 from qualcode.services.base import load, record_change
 
+MEMO_TARGETS = ("project", "document", "code", "segment")
+
 
 def add_memo(
     session: Session,
@@ -20,10 +22,26 @@ def add_memo(
     document_id: int | None = None,
     code_id: int | None = None,
     segment_id: int | None = None,
+    on: str | None = None,
 ) -> Memo:
+    """A memo on the project, or on the one document, code or segment given. ``on`` says what the
+    author chose it to be about (the Condensation page's "Memo on"): a memo on a document without
+    the document is refused, never quietly stored as a project memo."""
     require(session, project_id, actor_id, "memo.write")
     if sum(x is not None for x in (document_id, code_id, segment_id)) > 1:
         raise ValidationError("error.memo_one_target")
+    if on is not None:
+        if on not in MEMO_TARGETS:
+            raise ValidationError("error.memo_target_unknown", target=on)
+        given = {"document": document_id, "code": code_id, "segment": segment_id}
+        if any(target_id is not None for kind, target_id in given.items() if kind != on):
+            raise ValidationError("error.memo_one_target")
+        if on == "document" and document_id is None:
+            raise ValidationError("error.memo_no_document")
+        if on == "code" and code_id is None:
+            raise ValidationError("error.memo_no_code")
+        if on == "segment" and segment_id is None:
+            raise ValidationError("error.memo_no_segment")
     if not body.strip() and not title.strip():
         raise ValidationError("error.memo_empty")
     for model, target_id in ((Document, document_id), (Code, code_id), (Segment, segment_id)):
@@ -46,8 +64,11 @@ def add_memo(
 
 
 def update_memo(session: Session, memo_id: int, body: str, *, actor_id: int, title: str | None = None) -> Memo:
+    """Change a memo's text and (when given) its title; what it is on stays."""
     memo = load(session, Memo, memo_id)
     require(session, memo.project_id, actor_id, "memo.write")
+    if not body.strip() and not (memo.title if title is None else title).strip():
+        raise ValidationError("error.memo_empty")
     before = {"title": memo.title, "body": memo.body}
     memo.body = body.strip()
     if title is not None:

@@ -1,14 +1,16 @@
-"""The Condensation page's reads: memos, the summary sheet of a document, condensed excerpts."""
+"""The Condensation page's reads: memos, the summary sheet of a document, condensed excerpts, and
+what deleting a pattern code takes with it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.analysis import register
+from qualcode.analysis.tables import Conclusion
 from qualcode.models import Segment
 from qualcode.read import entities as read_entities
 from qualcode.read.views.coding import quote
@@ -24,6 +26,15 @@ class SummarySheetView:
     next_questions: str = ""
     linked: list[int] = field(default_factory=list)  # segment ids
     segments: dict[int, str] = field(default_factory=dict)  # segment id -> "start: snippet", by offset
+
+
+@dataclass(frozen=True)
+class PatternCodeUse:
+    """What deleting a pattern code takes with it: its links to first-cycle codes (the codes stay in
+    their codebooks), and the theme of the conclusions about it (the conclusions stay)."""
+
+    codes: int
+    conclusions: int
 
 
 def memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
@@ -43,6 +54,15 @@ def summary_sheet(session: Session, document_id: int) -> SummarySheetView:
                             [s.id for s in sheet.segments], segments)
 
 
-def condensed_excerpts(session: Session, project_id: int, code_id: int) -> pd.DataFrame:
-    """The segments of a code (and its descendants) with informants, groups and their condensation."""
-    return register.condensation_sheet(session, project_id, code_id)
+def condensed_excerpts(session: Session, project_id: int, code_id: int,
+                       codes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The segments of a code (and its descendants) with informants, groups and their condensation;
+    ``codes`` is the project's code frame when the page has it (the analysis context's)."""
+    return register.condensation_sheet(session, project_id, code_id, codes=codes)
+
+
+def pattern_code_use(session: Session, project_id: int, pattern_code_id: int) -> PatternCodeUse:
+    conclusions = session.scalar(select(func.count()).select_from(Conclusion)
+                                 .where(Conclusion.project_id == project_id,
+                                        Conclusion.pattern_code_id == pattern_code_id)) or 0
+    return PatternCodeUse(len(register.pattern_code_ids(session, pattern_code_id)), conclusions)
