@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from qualcode import limits
 from qualcode.config import get_settings
 from qualcode.demo import load_demo
 from qualcode.read.views.projects import projects_view
@@ -38,7 +39,32 @@ else:
                 open_project(int(row.id))
                 st.rerun()
 
+@st.dialog(tr("projects.delete_title"))
+def confirm_delete(project_id: int) -> None:
+    """A project goes with everything in it: the owner types its name first."""
+    st.markdown(tr("projects.delete_question", project=view.open_name, **view.open_contents))
+    typed = st.text_input(tr("projects.delete_type"), key="project_delete_name")
+    left, right = st.columns(2)
+    if left.button(tr("projects.delete_confirm"), type="primary", key="project_delete_yes"):
+        actor = state.user_id() or 0
+        runner.run(lambda s: project_service.delete_project(s, project_id, actor_id=actor, confirm_name=typed),
+                   then=lambda _: state.set_project(None), done=tr("projects.deleted", project=view.open_name))
+    if right.button(tr("projects.cancel"), key="project_delete_no"):
+        st.rerun()
+
+
 open_id = state.project_id()
+if open_id is not None and view.open_name:
+    with st.expander(tr("projects.manage")):
+        with st.form("rename_project"):
+            new_name = st.text_input(tr("projects.rename"), view.open_name, max_chars=limits.MAX_PROJECT_NAME_CHARS,
+                                     key=f"project_rename_{open_id}")
+            if st.form_submit_button(tr("projects.rename_save")):
+                renamed, actor = open_id, state.user_id() or 0
+                runner.run(lambda s: project_service.rename_project(s, renamed, new_name, actor_id=actor),
+                           done=tr("projects.renamed", project=new_name.strip()))
+        if st.button(tr("projects.delete"), key="project_delete"):
+            confirm_delete(open_id)
 if open_id is not None and view.open_groups:
     with st.expander(tr("projects.groups_of_open")):
         edited_groups = st.text_area(tr("projects.groups"), "\n".join(view.open_groups), height=140,
@@ -55,7 +81,8 @@ with left:
     # The form keeps what was typed when the study is refused (no name, a name taken ...); it is
     # emptied once the study is made.
     with st.form("new_project"):
-        name = st.text_input(tr("projects.name"), key=state.form_key("new_project", "name"))
+        name = st.text_input(tr("projects.name"), max_chars=limits.MAX_PROJECT_NAME_CHARS,
+                             key=state.form_key("new_project", "name"))
         description = st.text_area(tr("projects.description"), height=80,
                                    key=state.form_key("new_project", "description"))
         st.markdown(f"**{tr('projects.frameworks')}**", help=tr("projects.frameworks_help"))

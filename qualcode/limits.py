@@ -22,6 +22,9 @@ MAX_NAME_CHARS = 300
 Typed ones beyond it are refused with a message (the fields stop at it); names read from files
 are shortened to it."""
 
+MAX_PROJECT_NAME_CHARS = 200
+"""A project's name: what the database column holds; longer ones are refused with a message."""
+
 MAX_CODEBOOK_CODES = 5_000
 """Codes in one codebook (YAML, CSV or .qdc)."""
 
@@ -47,4 +50,5 @@ def describe() -> list[tuple[str, str]]:
         ("YAML nesting", str(MAX_YAML_NESTING)),
         ("YAML anchors and aliases", "refused"),
         ("code name or document title", f"{MAX_NAME_CHARS} characters"),
+        ("project name", f"{MAX_PROJECT_NAME_CHARS} characters"),
     ]

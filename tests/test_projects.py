@@ -128,3 +128,53 @@ def test_setting_groups_needs_the_owner(session):
         projects.set_stakeholder_groups(session, project.id, ["x"], actor_id=stranger.id)
     with pytest.raises(ValidationError):
         projects.set_stakeholder_groups(session, project.id, ["x" * 81], actor_id=factories.owner(session).id)
+
+
+def test_project_names_are_told_apart_in_any_case_and_fit_their_column(session):
+    from qualcode import limits
+
+    factories.project(session, name="CLI test")
+    owner = factories.owner(session).id
+    with pytest.raises(ConflictError) as err:
+        projects.create_project(session, "cli TEST", owner_id=owner)
+    assert "'CLI test'" in err.value.message("en"), "the message names the project that has the name"
+    with pytest.raises(ValidationError) as err:
+        projects.create_project(session, "x" * (limits.MAX_PROJECT_NAME_CHARS + 1), owner_id=owner)
+    assert "at most 200 characters" in err.value.message("en") and "paling banyak 200" in err.value.message("id")
+    other = projects.create_project(session, "Studi B", owner_id=owner)
+    with pytest.raises(ConflictError):
+        projects.rename_project(session, other.id, "cli test", actor_id=owner)
+    assert projects.rename_project(session, other.id, "STUDI B", actor_id=owner).name == "STUDI B", "its own name"
+
+
+def test_deleting_a_project_asks_its_name_needs_the_owner_and_is_recorded(engine):
+    from qualcode.models import AuditEvent, Memo
+
+    with unit_of_work(engine) as session:
+        project = factories.project(session)
+        actor = factories.owner(session).id
+        codes = factories.codebook(session, project.id, actor)
+        doc = factories.document(session, project.id, actor)
+        codings.code_span(session, doc.id, 0, 10, codes["trust_building"].id, actor_id=actor)
+        helper = projects.create_user(session, "koder2", "Koder Kedua")
+        projects.set_member(session, project.id, helper.id, "researcher", actor_id=actor)
+        kept = projects.create_project(session, "Studi lain", owner_id=actor)
+        pid, helper_id, kept_id = project.id, helper.id, kept.id
+    with unit_of_work(engine) as session:
+        held = projects.project_contents(session, pid)
+    assert held["documents"] == 1 and held["codings"] == 1 and held["codes"] == len(codes)
+    for actor_id, typed, error in ((helper_id, "Studi A", PermissionDenied), (actor, "studi a", ValidationError),
+                                   (actor, "", ValidationError)):
+        with pytest.raises(error), unit_of_work(engine) as session:
+            projects.delete_project(session, pid, actor_id=actor_id, confirm_name=typed)
+    with unit_of_work(engine) as session:
+        assert session.get(Project, pid) is not None, "a refused delete leaves the project whole"
+    with unit_of_work(engine) as session:
+        assert projects.delete_project(session, pid, actor_id=actor, confirm_name=" Studi A ") == "Studi A"
+    with unit_of_work(engine) as session:
+        assert session.get(Project, pid) is None and session.get(Project, kept_id) is not None
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+        assert session.scalar(select(func.count()).select_from(Memo).where(Memo.project_id == pid)) == 0
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "project.delete"))
+        assert event.project_id is None and event.payload["before"]["name"] == "Studi A"
+        assert event.payload["before"]["codings"] == 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from qualcode import limits
 from qualcode.errors import ConflictError, NotFoundError, ValidationError
 from qualcode.frameworks import shipped_framework
 from qualcode.models import ROLES, STAKEHOLDER_GROUPS, Project, ProjectMember, User
@@ -30,12 +31,23 @@ def find_project(session: Session, name: str) -> Project:
     return project
 
 
-def create_project(session: Session, name: str, *, owner_id: int, description: str = "") -> Project:
+def _checked_name(session: Session, name: str, project_id: int | None = None) -> str:
+    """A project name as stored (trimmed), refused when empty, too long for its column, or taken by
+    another project in any letter case ("CLI test" and "cli TEST" would be told apart by nobody)."""
     name = name.strip()
     if not name:
         raise ValidationError("error.project_name_empty")
-    if session.scalar(select(Project.id).where(Project.name == name)) is not None:
-        raise ConflictError("error.project_exists", project=name)
+    if len(name) > limits.MAX_PROJECT_NAME_CHARS:
+        raise ValidationError("error.project_name_too_long", limit=limits.MAX_PROJECT_NAME_CHARS, length=len(name))
+    clash = session.scalar(select(Project.name).where(func.lower(Project.name) == name.lower(),
+                                                      Project.id != (project_id or 0)))
+    if clash is not None:
+        raise ConflictError("error.project_exists", project=clash)
+    return name
+
+
+def create_project(session: Session, name: str, *, owner_id: int, description: str = "") -> Project:
+    name = _checked_name(session, name)
     owner = session.get(User, owner_id)
     if owner is None:
         raise NotFoundError("error.user_not_found", user_id=owner_id)
@@ -115,12 +127,7 @@ def set_stakeholder_groups(session: Session, project_id: int, groups: Sequence[s
 def rename_project(session: Session, project_id: int, name: str, *, actor_id: int) -> Project:
     require(session, project_id, actor_id, "project.manage")
     project = get_project(session, project_id)
-    name = name.strip()
-    if not name:
-        raise ValidationError("error.project_name_empty")
-    clash = session.scalar(select(Project.id).where(Project.name == name, Project.id != project_id))
-    if clash is not None:
-        raise ConflictError("error.project_exists", project=name)
+    name = _checked_name(session, name, project_id)
     before = project.name
     project.name = name
     audit.record(
@@ -134,6 +141,41 @@ def rename_project(session: Session, project_id: int, name: str, *, actor_id: in
         after={"name": name},
     )
     return project
+
+
+def delete_project(session: Session, project_id: int, *, actor_id: int, confirm_name: str) -> str:
+    """Delete a project with everything in it (documents, codebooks, codings, memos, analysis,
+    reviews, its own audit trail), for its owner or an administrator, once they have typed its name
+    (``confirm_name``, compared trimmed). The deletion itself is recorded in the audit trail outside
+    any project, with what the project held. Returns the deleted project's name."""
+    require(session, project_id, actor_id, "project.manage")
+    project = get_project(session, project_id)
+    if confirm_name.strip() != project.name:
+        raise ValidationError("error.project_delete_name", project=project.name)
+    held = project_contents(session, project_id)
+    name = project.name
+    session.execute(delete(Project).where(Project.id == project_id))  # the database cascades to the rest
+    audit.record(session, action="project.delete", entity_type="project", entity_id=project_id, project_id=None,
+                  user_id=actor_id, before={"name": name, **held})
+    session.flush()
+    return name
+
+
+def project_contents(session: Session, project_id: int) -> dict[str, int]:
+    """What a project holds, counted, for the question before it is deleted."""
+    from qualcode.models import Code, Coding, Document, Memo, Segment
+
+    def count(model: type, *where: object) -> int:
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)  # type: ignore[arg-type]
+
+    return {
+        "documents": count(Document, Document.project_id == project_id),
+        "codes": count(Code, Code.project_id == project_id),
+        "codings": int(session.scalar(select(func.count(Coding.id)).join(Segment, Coding.segment_id == Segment.id)
+                                      .join(Document, Segment.document_id == Document.id)
+                                      .where(Document.project_id == project_id)) or 0),
+        "memos": count(Memo, Memo.project_id == project_id),
+    }
 
 
 def get_user_by_login(session: Session, login: str) -> User | None:

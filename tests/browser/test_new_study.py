@@ -94,3 +94,32 @@ def test_a_reload_keeps_the_open_study(sqlite_url: str, tmp_path: Path, page) ->
         expect(picker).not_to_have_value("")
         assert page.locator("[data-testid='stException']").count() == 0
         assert "project=999" not in page.url
+
+
+def test_a_project_is_deleted_only_once_its_name_is_typed(sqlite_url: str, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(sqlite_url)
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        page.goto(server.url)
+        wait_for_app(page, "Proyek")
+        for name in ("Tesis Tetap", "Tesis Coba"):
+            page.get_by_label("Nama proyek").fill(name)
+            page.get_by_role("button", name="Buat proyek").click()
+            page.get_by_role("button", name="Sedang dibuka").wait_for()
+            wait_for_app(page, "Proyek")
+        page.get_by_text("Ganti nama atau hapus proyek yang terbuka").click()
+        page.get_by_role("button", name="Hapus proyek ini…").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_text("Menghapus Tesis Coba menghapus seluruh isinya", exact=False).wait_for()
+        dialog.get_by_label("Ketik nama proyek untuk memastikan").fill("Tesis")
+        dialog.get_by_role("button", name="Hapus proyek").click()
+        dialog.get_by_text("Ketik nama proyek persis", exact=False).wait_for()
+        with read_session(engine) as session:
+            assert set(session.scalars(select(Project.name))) == {"Tesis Tetap", "Tesis Coba"}
+        screenshot(page, "project_delete_dialog")
+        dialog.get_by_label("Ketik nama proyek untuk memastikan").fill("Tesis Coba")
+        dialog.get_by_role("button", name="Hapus proyek").click()
+        page.get_by_text("Proyek Tesis Coba dihapus.").wait_for()
+        wait_for_app(page, "Proyek")
+        with read_session(engine) as session:
+            assert set(session.scalars(select(Project.name))) == {"Tesis Tetap"}
+        expect(page.get_by_text("Tesis Coba")).to_have_count(1)  # only the confirmation names it
