@@ -112,7 +112,7 @@ def test_edit_text_keeps_the_speakers_and_is_refused_once_coded(session):
     session.commit()
     with pytest.raises(ConflictError) as err:
         edit_text(session, document.id, "Kepala Desa: lain.\n", actor_id=actor)
-    assert "1" in err.value.message("en")
+    assert "carries a coding already" in err.value.message("en") and "1 pengodean" in err.value.message("id")
     with pytest.raises(ConflictError):
         reparse_document(session, document.id, speakers=None, interviewer=None, actor_id=actor)
 
@@ -141,3 +141,23 @@ def test_rename_and_delete_say_what_goes_and_are_audited(session):
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "document.delete"))
     assert event is not None and event.payload["before"]["title"] == "Notulen rapat desa"
     assert event.payload["before"]["codings"] == 1
+
+
+def test_edit_text_is_refused_while_a_memo_rests_on_an_uncoded_segment(session):
+    """An uncoded segment may carry a memo (a coding removed, its memo kept): editing the text would
+    delete it with the segment, so the edit is refused, naming the document."""
+    from qualcode.services.codings import get_or_create_segment
+    from qualcode.services.memos import add_memo
+
+    document, actor, _ = coded_document(session)
+    start = document.text.index("Air naik")
+    segment = get_or_create_segment(session, document, start, start + 8)
+    add_memo(session, document.project_id, "Banjir tahunan?", actor_id=actor, segment_id=segment.id)
+    session.commit()
+    before = document.text
+    with pytest.raises(ConflictError) as err:
+        edit_text(session, document.id, before.replace("Air naik.", "Air naik lagi."), actor_id=actor)
+    session.rollback()
+    assert document.title in err.value.message("en") and "a memo, condensation" in err.value.message("en")
+    assert "1 memo, kondensasi" in err.value.message("id")
+    assert document.text == before and session.scalar(select(func.count(Memo.id))) == 1

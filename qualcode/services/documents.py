@@ -72,7 +72,7 @@ def require_uncoded(session: Session, document: Document) -> DocumentDependants:
     units point into it)."""
     found = document_dependants(session, document.id)
     if found.codings:
-        raise ConflictError("error.document_coded", document=document.title, codings=found.codings)
+        raise ConflictError("error.document_coded", document=document.title, count=found.codings)
     return found
 
 

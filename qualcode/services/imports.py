@@ -21,14 +21,14 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from qualcode import limits, sheets
 from qualcode.db import DATABASE_ERRORS, DatabaseBusy, DiskFull, StorageError, storage_error
 from qualcode.errors import ConflictError, ImportFileError, QualcodeError, ValidationError
 from qualcode.importers import ExtractedText
-from qualcode.models import DOCUMENT_KINDS, Base, Document, Segment, Turn
+from qualcode.models import DOCUMENT_KINDS, Base, Document, Memo, Segment, Turn
 from qualcode.pseudonyms import pseudonymise
 from qualcode.services import audit, cases
 from qualcode.services import documents as document_service
@@ -160,10 +160,16 @@ def reparse_document(session: Session, document_id: int, *, speakers: Collection
 
 def edit_text(session: Session, document_id: int, text: str, *, actor_id: int) -> Document:
     """Replace the text of a document that carries no codings; its turns are parsed again with the
-    speakers and interviewer it had. Segments without codings (and their memos) go."""
+    speakers and interviewer it had. Refused while memos, condensations, comments or evidence links
+    rest on its (uncoded) segments, which would go with the old text."""
     document = document_service.get_document(session, document_id)
     require(session, document.project_id, actor_id, "document.write")
     found = document_service.require_uncoded(session, document)
+    resting = found.condensations + found.comments + found.evidence + int(session.scalar(
+        select(func.count(Memo.id)).join(Segment, Memo.segment_id == Segment.id)
+        .where(Segment.document_id == document.id)) or 0)
+    if resting:  # their segments would go with the old text: never silently
+        raise ConflictError("error.document_text_has_analysis", document=document.title, count=resting)
     text = normalise_text(text)
     if not text.strip():
         raise ValidationError("error.document_text_empty", document=document.title)
