@@ -40,6 +40,13 @@ def payload(where: str) -> str:
             f" ![pelacak](https://{EVIL}/{where}-md.png) :red[merah] :material/home: :smile: **tebal**")
 
 
+def short_payload(where: str) -> str:
+    """The payload's main kinds within 200 characters, for names whose column holds no more (a
+    project's name)."""
+    return (f"{where} <script>alert(1)</script><img src=x onerror=alert(1) data-xss=1>"
+            f"![p](https://{EVIL}/{where}.png) :red[m] **t**")
+
+
 # Elements a payload would create if it became markup, looked for in the page and every open
 # shadow root (the sandboxed report frame's document is a separate origin and is checked apart).
 INJECTED_JS = """() => {
@@ -85,7 +92,7 @@ def plant(url: str) -> None:
     with unit_of_work(engine) as s:
         owner = project_service.create_user(s, "peneliti", payload("coder"))
         other = project_service.create_user(s, "rekan", payload("second-coder"))
-        project = project_service.create_project(s, "Proyek " + payload("project"), owner_id=owner.id,
+        project = project_service.create_project(s, "Proyek " + short_payload("project"), owner_id=owner.id,
                                                  description=payload("description"))
         pid = project.id
         project_service.set_member(s, pid, other.id, "researcher", actor_id=owner.id)
@@ -159,15 +166,27 @@ def titles_id() -> dict[str, str]:
     return {url: t(title, "id") for _, entries in NAVIGATION for url, title, _, _ in entries}
 
 
-def open_everything(page) -> None:  # type: ignore[no-untyped-def]
-    """Open every tab and every expander of the page, so hidden text renders too."""
-    for tab in page.locator("[role='tab']").all():
-        tab.click()
+OPEN_PANEL_FILLED = """() => {
+    const open = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.offsetParent !== null);
+    return open && open.querySelector('[data-testid=stElementContainer]') !== null
+        && document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+def open_everything(page, check) -> None:  # type: ignore[no-untyped-def]
+    """Open every tab and every expander of the page, so hidden text renders too, and ``check`` the
+    page with each tab open (a page may run only its open tab: the Review page)."""
+    tabs = page.locator("[role='tab']").all()
+    for tab in tabs or [None]:
+        if tab is not None:
+            tab.click()
+            page.wait_for_function(OPEN_PANEL_FILLED)
         wait_idle(page)
         for summary in page.locator("[data-testid='stExpander'] summary").all():
             if summary.is_visible():
                 summary.click()
-    wait_idle(page)
+        wait_idle(page)
+        check()
 
 
 def visit_every_page(page, server: Server, recorder: Recorder, shot: str) -> None:  # type: ignore[no-untyped-def]
@@ -175,9 +194,11 @@ def visit_every_page(page, server: Server, recorder: Recorder, shot: str) -> Non
         page.goto(f"{server.url}/{'' if name == 'projects' else name}")
         wait_for_app(page, title)
         assert page.locator("[data-testid='stException']").count() == 0, f"exception on {name}"
-        open_everything(page)
-        injected = page.evaluate(INJECTED_JS)
-        assert injected == [], f"markup from user text on {name}: {injected}"
+        def no_markup_from_user_text(name: str = name) -> None:
+            injected = page.evaluate(INJECTED_JS)
+            assert injected == [], f"markup from user text on {name}: {injected}"
+
+        open_everything(page, no_markup_from_user_text)
         screenshot(page, f"{shot}_{name}")
     assert recorder.dialogs == [], recorder.dialogs
     assert recorder.foreign == [], recorder.foreign

@@ -22,7 +22,7 @@ TOUR: list[tuple[str, str, str, str]] = [
     ("codebook", "Codebook", "Face-to-face dialogue", "codebook"),
     ("coding", "Coding", "Undo", "coding"),
     ("suggestions", "Suggestions", "Accept", "suggestions"),
-    ("review", "Review", "Krippendorff", "review"),
+    ("review", "Review", "Count by", "review"),  # the open tab only: the others run when opened
     ("analysis", "Condensation", "memo", "condensation"),
     ("display", "Display", "Role-ordered matrix", "display"),
     ("conclusions", "Conclusions", "Statement", "conclusions"),
