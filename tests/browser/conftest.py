@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import DecodeError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -206,9 +207,18 @@ def choose_option(page, box, text: str) -> None:  # type: ignore[no-untyped-def]
     wait_settled(page)
     in_form = box.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
     combo = box.get_by_role("combobox")
-    combo.click()
-    combo.fill(text)
+    box.scroll_into_view_if_needed()  # a box at the window's edge may open its list out of sight
     option = page.get_by_role("option").filter(has_text=text).first
+    for attempt in range(3):  # on a busy machine the list may close again before it is filled
+        combo.click()
+        combo.fill(text)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            combo.press("Escape")
     if in_form:
         option.click()
     elif page in SOCKETS:
