@@ -66,3 +66,47 @@ def test_the_audit_trail_shows_named_actions(demo):
     assert "kode disunting" in shown and "kode" in shown, shown
     assert not any(re.fullmatch(r"[a-z_]+\.[a-z_]+", str(v)) for v in shown), shown
     assert pid is not None
+
+
+def test_the_audit_trail_shows_states_as_fields_not_json(demo):
+    from sqlalchemy import select
+
+    from qualcode.db import unit_of_work
+    from qualcode.models import Code
+    from qualcode.services import codes as code_service
+
+    long_definition = "Saling percaya\ntumbuh " + "pelan " * 60
+    with unit_of_work(demo) as session:
+        code = session.scalar(select(Code).where(Code.key == "trust_building"))
+        code_service.update_code(session, code.id, actor_id=1, definition=long_definition)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/review.py").run()
+    at.session_state["review_tab"] = "Jejak audit"
+    at.run()
+    assert not at.exception
+    trail = at.dataframe[-1].value
+    row = trail[trail.apply(lambda r: "Saling percaya tumbuh pelan" in " ".join(map(str, r)), axis=1)].iloc[0]
+    after = row.iloc[-1]
+    assert after.startswith("definition: Saling percaya tumbuh pelan"), after  # a field, then its value
+    assert "{" not in after and '"' not in after and "\n" not in after, after
+    assert after.endswith("…") and len(after) < len(long_definition), after  # long texts are cut
+
+
+def test_readable_states():
+    from qualcode.review.queries import readable
+
+    assert readable(None) == ""
+    assert readable({"name": "Dialog", "parent": None, "done": True, "codes": ["a", "b"]}) == (
+        "name: Dialog · parent: – · done: ✓ · codes: a, b")
+    assert readable({"n": 3, "inner": {"x": 1}}) == 'n: 3 · inner: {"x": 1}'
+    assert readable("plain") == "plain"
+
+
+def test_an_edit_shows_only_what_it_changed():
+    from qualcode.review.queries import changed, readable
+
+    before = {"key": "trust", "name_id": "Percaya", "definition": "Lama"}
+    after = {"key": "trust", "name_id": "Percaya", "definition": "Baru", "colour": "#112233"}
+    assert changed(before, after) == ("definition: Lama", "definition: Baru · colour: #112233")
+    assert changed(None, {"title": "T"}) == ("", "title: T")
+    assert changed(before, dict(before)) == (readable(before), readable(before))  # nothing differs: all shown

@@ -34,11 +34,50 @@ def audit_trail(session: Session, project_id: int, *, user_ids: list[int] | None
         query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min, dt.UTC))
     if until is not None:
         query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, dt.UTC))
-    rows = [(i, at, user or "", action, entity, entity_id,
-             json.dumps((payload or {}).get("before"), ensure_ascii=False),
-             json.dumps((payload or {}).get("after"), ensure_ascii=False))
+    rows = [(i, at, user or "", action, entity, entity_id, *changed((payload or {}).get("before"),
+                                                                    (payload or {}).get("after")))
             for i, at, user, action, entity, entity_id, payload in session.execute(query).all()]
     return pd.DataFrame(rows, columns=["id", "at", "user", "action", "entity", "entity_id", "before", "after"])
+
+
+LONGEST_VALUE = 160  # characters of one value shown in the trail; the stored event keeps all
+
+
+def readable(value: object) -> str:
+    """An event's before or after state as a reader takes it in: ``field: value`` pairs joined by
+    `` · ``, lists as comma-separated values, nothing shown for nothing recorded, long texts cut
+    with an ellipsis. The stored JSON stays whole in the database."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " · ".join(f"{key}: {_one(item)}" for key, item in value.items())
+    return _one(value)
+
+
+def changed(before: object, after: object) -> tuple[str, str]:
+    """The before and after columns of one event. Where both are states of the same thing (an
+    edit records the whole code, memo or document), only the fields that differ are shown, so the
+    row says what the edit changed."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+        if keys:
+            before = {key: before[key] for key in keys if key in before}
+            after = {key: after[key] for key in keys if key in after}
+    return readable(before), readable(after)
+
+
+def _one(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list | tuple):
+        text = ", ".join(_one(item) for item in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = " ".join(str(value).split())  # a memo's line breaks would break the row
+    return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1].rstrip() + "…"
 
 
 def audit_choices(session: Session, project_id: int) -> tuple[list[str], list[str]]:
