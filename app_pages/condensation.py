@@ -59,23 +59,33 @@ def memo_target(memo: pd.Series) -> str:
 
 
 def memo_editor(found: pd.DataFrame) -> None:
-    """One memo, picked from those listed, to edit (title and text; what it is on stays) or delete."""
+    """One memo, picked from those listed that the current coder may change, to edit (title and
+    text; what it is on stays) or delete: one's own, and as the project's owner anyone's to delete
+    (the view model's ``may_edit`` / ``may_delete``; the services hold the same rule)."""
+    yours = found[found["may_edit"] | found["may_delete"]]
+    if yours.empty:
+        st.caption(tr("analysis.memo_none_yours"))
+        return
     names = {int(i): (t or " ".join(str(b).split())[:60]) + f" · {a}"
-             for i, t, b, a in zip(found["memo_id"], found["title"], found["body"], found["author"], strict=True)}
+             for i, t, b, a in zip(yours["memo_id"], yours["title"], yours["body"], yours["author"], strict=True)}
     picked = st.selectbox(tr("analysis.memo_pick"), list(names), index=None, format_func=state.label_of(names),
                           placeholder=tr("analysis.choose"), key="memo_pick")
-    if picked is None:
+    if picked is None or picked not in names:
         return
     memo_id: int = picked
-    memo = found.loc[found["memo_id"] == memo_id].iloc[0]
+    memo = yours.loc[yours["memo_id"] == memo_id].iloc[0]
     st.caption(tr("analysis.memo_stays_on", target=memo_target(memo)))
-    with st.form(f"memo_edit_{memo_id}"):
-        title = st.text_input(tr("analysis.memo_title"), value=memo["title"], key=f"memo_edit_title_{memo_id}")
-        body = st.text_area(tr("analysis.memo_body"), value=memo["body"], key=f"memo_edit_body_{memo_id}")
-        if st.form_submit_button(tr("analysis.save_memo_changes")):
-            runner.run(lambda s: memo_service.update_memo(s, memo_id, body, title=title, actor_id=page.actor),
-                       done=tr("analysis.memo_updated"))
-    if st.button(tr("analysis.delete_memo"), key=f"memo_delete_{memo_id}", icon=":material/delete:"):
+    if memo["may_edit"]:
+        with st.form(f"memo_edit_{memo_id}"):
+            title = st.text_input(tr("analysis.memo_title"), value=memo["title"], key=f"memo_edit_title_{memo_id}")
+            body = st.text_area(tr("analysis.memo_body"), value=memo["body"], key=f"memo_edit_body_{memo_id}")
+            if st.form_submit_button(tr("analysis.save_memo_changes")):
+                runner.run(lambda s: memo_service.update_memo(s, memo_id, body, title=title, actor_id=page.actor),
+                           done=tr("analysis.memo_updated"))
+    else:  # the owner, on another's memo: its words stay the author's
+        st.caption(tr("analysis.memo_owner_may_delete", author=memo["author"]))
+    if memo["may_delete"] and st.button(tr("analysis.delete_memo"), key=f"memo_delete_{memo_id}",
+                                        icon=":material/delete:"):
         confirm_delete_memo(memo_id, names[memo_id])
 
 
@@ -101,7 +111,7 @@ with st.form("analysis_memo"):
                    done=tr("analysis.memo_saved"), clear="memo")
 query = st.text_input(tr("analysis.memo_search"), key="analysis_memo_search")
 with state.reading() as session:
-    found = memos(session, pid, query)
+    found = memos(session, pid, query, user_id=page.user_id)
 memo_columns = ["title", "body", "on", "author", "updated_at"]
 shown_memos = found.assign(on=found["on"].map(lambda v: tr(f"analysis.on_{v}")))[memo_columns]
 st.dataframe(shown_memos, hide_index=True, width="stretch", column_config=headers(memo_columns))

@@ -1,8 +1,9 @@
 """AppTest for the Condensation page on the demo project: a memo refused without what it is on,
-refused forms that keep what was typed, memos edited and deleted and pattern codes deleted (each
-delete asked first), the excerpt grid's code picker in the UI language, the editable column beside
-the excerpt, and what one run of the page reads. (AppTest cannot click inside a st.dialog's
-fragment: tests/browser/test_condensation.py answers the dialogs.)"""
+refused forms that keep what was typed, memos edited and deleted (offered to their author; the owner
+may delete a colleague's, never rewrite it) and pattern codes deleted (each delete asked first), the
+excerpt grid's code picker in the UI language, the editable column beside the excerpt, and what one
+run of the page reads. (AppTest cannot click inside a st.dialog's fragment:
+tests/browser/test_condensation.py answers the dialogs.)"""
 
 from __future__ import annotations
 
@@ -181,6 +182,44 @@ def test_deleting_a_memo_asks_first(demo):
     assert question and "Hanya memo ini yang terhapus" in question[0], [m.value for m in at.markdown]
     assert {b.key for b in at.button} >= {"memo_delete_yes", "memo_delete_no"}
     assert len(stored_memos(demo)) == 1, "asking deletes nothing"
+
+
+def team_memos(engine: Engine) -> dict[str, int]:
+    """Two researchers, Sari and Dewi, join the demo; Sari writes a memo. Their ids and the memo's."""
+    pid, owner, _, _ = ids(engine)
+    with unit_of_work(engine) as session:
+        people = {}
+        for login, name in (("sari", "Sari"), ("dewi", "Dewi")):
+            user = projects.create_user(session, login, name)
+            projects.set_member(session, pid, user.id, "researcher", actor_id=owner)
+            people[login] = user.id
+        memo = memo_service.add_memo(session, pid, "Kata-kata Sari", title="Catatan Sari", actor_id=people["sari"])
+    return {"owner": owner, **people, "memo": memo.id}
+
+
+def test_a_memo_is_offered_for_editing_only_to_its_author(demo):
+    team = team_memos(demo)
+    sari = open_page(user_id=team["sari"])
+    assert sari.selectbox(key="memo_pick").options == ["Catatan Sari · Sari"]
+    ok(sari.selectbox(key="memo_pick").set_value(team["memo"]).run())
+    assert in_form(sari.text_input, "Judul memo", f"memo_edit_{team['memo']}").value == "Catatan Sari"
+    assert sari.button(key=f"memo_delete_{team['memo']}")
+
+    dewi = open_page(user_id=team["dewi"])  # a colleague: nothing of Sari's to pick
+    assert "Catatan Sari" in dewi.dataframe[0].value["title"].tolist(), "she reads it"
+    assert not [b for b in dewi.selectbox if b.key == "memo_pick"]
+    assert t("analysis.memo_none_yours", "id") in [c.value for c in dewi.caption]
+
+
+def test_the_owner_may_delete_a_researchers_memo_but_is_offered_no_editor(demo):
+    team = team_memos(demo)
+    at = open_page()  # single-user mode: the owner is at the keyboard
+    ok(at.selectbox(key="memo_pick").set_value(team["memo"]).run())
+    assert not [f for f in at.text_input if f.form_id == f"memo_edit_{team['memo']}"], "no editor of Sari's words"
+    assert ("Memo ini milik Sari: hanya penulisnya yang menyuntingnya. Sebagai pemilik proyek, Anda dapat "
+            "menghapusnya.") in [c.value for c in at.caption]
+    ok(at.button(key=f"memo_delete_{team['memo']}").click().run())
+    assert {b.key for b in at.button} >= {"memo_delete_yes", "memo_delete_no"}, "asked first, as for one's own"
 
 
 def test_deleting_a_pattern_code_asks_first_naming_its_links_not_its_codes(demo):

@@ -33,7 +33,7 @@ THIN_FLAGS = TRIANGULATION_FLAGS[:3]
 def search_memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
     """Project memos whose title or body contains ``query`` (case-insensitive), newest first."""
     stmt = (select(Memo.id, Memo.title, Memo.body, Memo.document_id, Memo.code_id, Memo.segment_id,
-                   User.display_name, Memo.created_at, Memo.updated_at)
+                   User.display_name, Memo.author_id, Memo.created_at, Memo.updated_at)
             .join(User, Memo.author_id == User.id).where(Memo.project_id == project_id))
     needle = query.strip().lower()
     if needle:
@@ -41,7 +41,7 @@ def search_memos(session: Session, project_id: int, query: str = "") -> pd.DataF
         stmt = stmt.where(or_(func.lower(Memo.title).like(like), func.lower(Memo.body).like(like)))
     rows = session.execute(stmt.order_by(Memo.updated_at.desc(), Memo.id.desc())).all()
     frame = pd.DataFrame(rows, columns=["memo_id", "title", "body", "document_id", "code_id", "segment_id", "author",
-                                        "created_at", "updated_at"])
+                                        "author_id", "created_at", "updated_at"])
     frame.insert(1, "on", ["segment" if pd.notna(s) else "code" if pd.notna(c) else "document" if pd.notna(d)
                            else "project" for d, c, s in zip(frame["document_id"], frame["code_id"],
                                                              frame["segment_id"], strict=True)])

@@ -56,3 +56,26 @@ def require_own_coding(session: Session, project_id: int, actor_id: int | None, 
     coder = session.get(User, coder_id)
     raise PermissionDenied("error.not_your_coding", user=user.display_name,
                            coder=coder.display_name if coder else coder_id)
+
+
+def memo_rights(role: str | None, user_id: int | None, author_id: int) -> tuple[bool, bool]:
+    """Whether a member with ``role`` may (edit, delete) a memo written by ``author_id``. A memo is
+    its author's voice: only its author edits it; its author deletes it, and so may the project's
+    owner. Both need ``memo.write`` (a supervisor comments instead)."""
+    if user_id is None or role not in PERMISSIONS["memo.write"]:
+        return False, False
+    own = user_id == author_id
+    return own, own or role == "owner"
+
+
+def require_own_memo(session: Session, project_id: int, actor_id: int | None, author_id: int, *,
+                     deleting: bool = False) -> User:
+    """The acting user, if :func:`memo_rights` lets them edit (or, with ``deleting``, delete) a memo
+    written by ``author_id``; else PermissionDenied naming the author."""
+    user = require(session, project_id, actor_id, "memo.write")
+    may_edit, may_delete = memo_rights(role_of(session, project_id, user.id), user.id, author_id)
+    if may_delete if deleting else may_edit:
+        return user
+    author = session.get(User, author_id)
+    raise PermissionDenied("error.not_your_memo_delete" if deleting else "error.not_your_memo_edit",
+                           user=user.display_name, author=author.display_name if author else author_id)

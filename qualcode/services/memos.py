@@ -1,4 +1,6 @@
-"""Memos on the project, a document, a code or a segment."""
+"""Memos on the project, a document, a code or a segment. A memo is its author's voice: anyone
+who may write memos adds them; only the author edits one; the author or the project's owner
+deletes it (``auth.memo_rights``)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import ValidationError
 from qualcode.models import Code, Document, Memo, Segment
-from qualcode.services.auth import require
+from qualcode.services.auth import require, require_own_memo
 from qualcode.services.base import load, record_change
 
 MEMO_TARGETS = ("project", "document", "code", "segment")
@@ -64,9 +66,9 @@ def add_memo(
 
 
 def update_memo(session: Session, memo_id: int, body: str, *, actor_id: int, title: str | None = None) -> Memo:
-    """Change a memo's text and (when given) its title; what it is on stays."""
+    """Change a memo's text and (when given) its title; what it is on stays. Only its author may."""
     memo = load(session, Memo, memo_id)
-    require(session, memo.project_id, actor_id, "memo.write")
+    require_own_memo(session, memo.project_id, actor_id, memo.author_id)
     if not body.strip() and not (memo.title if title is None else title).strip():
         raise ValidationError("error.memo_empty")
     before = {"title": memo.title, "body": memo.body}
@@ -79,10 +81,11 @@ def update_memo(session: Session, memo_id: int, body: str, *, actor_id: int, tit
 
 
 def delete_memo(session: Session, memo_id: int, *, actor_id: int) -> None:
+    """Delete a memo: its author may, and the project's owner (the audit keeps whose it was)."""
     memo = load(session, Memo, memo_id)
-    require(session, memo.project_id, actor_id, "memo.write")
+    require_own_memo(session, memo.project_id, actor_id, memo.author_id, deleting=True)
     before = {"target": memo.target, "title": memo.title, "body": memo.body, "segment_id": memo.segment_id,
-              "document_id": memo.document_id, "code_id": memo.code_id}
+              "document_id": memo.document_id, "code_id": memo.code_id, "author_id": memo.author_id}
     session.delete(memo)
     session.flush()
     record_change(session, "memo.delete", memo, actor_id=actor_id, before=before, entity_id=memo_id)

@@ -14,6 +14,7 @@ from qualcode.analysis.tables import Conclusion
 from qualcode.models import Segment
 from qualcode.read import entities as read_entities
 from qualcode.read.views.coding import quote
+from qualcode.services import auth
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,14 @@ class PatternCodeUse:
     conclusions: int
 
 
-def memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
-    """Memos matching ``query``: title, body, on (project/document/code/segment), author, updated_at."""
-    return register.search_memos(session, project_id, query)
+def memos(session: Session, project_id: int, query: str = "", *, user_id: int | None = None) -> pd.DataFrame:
+    """Memos matching ``query``: title, body, on (project/document/code/segment), author, updated_at,
+    and whether ``user_id`` may edit (``may_edit``) and delete (``may_delete``) each one: only its
+    author edits a memo; its author or the project's owner deletes it (``auth.memo_rights``)."""
+    found = register.search_memos(session, project_id, query)
+    role = auth.role_of(session, project_id, user_id) if user_id is not None else None
+    rights = [auth.memo_rights(role, user_id, int(author)) for author in found["author_id"]]
+    return found.assign(may_edit=[edit for edit, _ in rights], may_delete=[delete for _, delete in rights])
 
 
 def summary_sheet(session: Session, document_id: int) -> SummarySheetView:
