@@ -114,7 +114,8 @@ def code_row(code: CodeView) -> None:
             retrieved_segments(code.id)
 
 
-tab_tree, tab_edit, tab_io = st.tabs([tr("codebook.tab_tree"), tr("codebook.tab_edit"), tr("codebook.tab_io")])
+tab_tree, tab_edit, tab_io = state.tabs(
+    "codebook_tab", [tr("codebook.tab_tree"), tr("codebook.tab_edit"), tr("codebook.tab_io")])
 
 with tab_tree:
     query = st.text_input(tr("codebook.search"), key="code_search", placeholder=tr("codebook.search_help"))

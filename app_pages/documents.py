@@ -21,8 +21,8 @@ CASE_FIELDS = ["pseudonym", "stakeholder_group", "organisation", "position", "in
 page = shell.project_page("nav.documents")
 pid, lang = page.project_id, page.lang
 
-tab_list, tab_import, tab_cases = st.tabs([tr("documents.tab_list"), tr("documents.tab_import"),
-                                           tr("documents.tab_cases")])
+tab_list, tab_import, tab_cases = state.tabs(
+    "documents_tab", [tr("documents.tab_list"), tr("documents.tab_import"), tr("documents.tab_cases")])
 
 with tab_import:
     uploads = st.file_uploader(

@@ -60,9 +60,9 @@ def reading(work: Callable[[Any, int], T]) -> T | None:
     return runner.attempt(read)
 
 
-tab_segments, tab_project, tab_codebook, tab_import, tab_report = st.tabs(
-    [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"), tr("export.tab_import"),
-     tr("report.tab")])
+tab_segments, tab_project, tab_codebook, tab_import, tab_report = state.tabs(
+    "export_tab", [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"),
+                   tr("export.tab_import"), tr("report.tab")])
 
 with tab_segments:
     filter_books = book_names | {0: tr("export.inductive")}

@@ -65,10 +65,11 @@ def coded_frame() -> tuple[pd.DataFrame, dict[str, str]]:
 
 _run: dict[str, Any] = {}  # what this run has read (the page's script runs afresh on every rerun)
 
-tab_freq, tab_progress, tab_agree, tab_tasks, tab_side, tab_comments, tab_audit = st.tabs(
+# Only the open tab's body runs (agreement and the audit trail are costly).
+tab_freq, tab_progress, tab_agree, tab_tasks, tab_side, tab_comments, tab_audit = state.tabs(
+    "review_tab",
     [tr("review.tab_frequencies"), tr("review.tab_progress"), tr("review.tab_agreement"), tr("review.tab_tasks"),
      tr("review.tab_side"), tr("review.tab_comments"), tr("review.tab_audit")],
-    key="review_tab", on_change="rerun",  # only the open tab's body runs (agreement and the audit trail are costly)
 )
 
 

@@ -94,6 +94,18 @@ def test_frequencies_and_progress(demo):
     assert progress["Pengodean"].sum() == 60
 
 
+def test_the_open_tab_stays_open_when_the_language_changes(demo):
+    """The tabs remember the open tab by its label; when the sidebar switches the language the labels
+    change, and the tab open stays open (its body runs), not the first."""
+    at = open_review("Jejak audit")
+    assert [m for m in at.multiselect if m.key == "audit_users"], "the audit trail's body runs"
+    at.selectbox(key="lang").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.session_state["review_tab"] == "Audit trail"
+    assert [m for m in at.multiselect if m.key == "audit_users"], "the audit trail's body still runs"
+    assert not [r for r in at.radio if r.key == "review_by"], "not the frequencies"
+
+
 def test_agreement_between_the_demo_coders(demo):
     at = open_review("Kesepakatan antarkoder")
     assert len(at.multiselect(key="agree_coders").value) == 2

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -17,6 +17,9 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import LANGUAGES, t
 from qualcode.migrate import upgrade
 from qualcode.ui.markup import escape_params, message
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 LANG_KEY = "lang"
 LANG_PARAM = "lang"  # the address names the UI language (?lang=en), as it names the project
@@ -87,6 +90,24 @@ def lang_key(key: str) -> str:
                 st.session_state[current] = st.session_state[f"{key}@{other}"]
                 break
     return current
+
+
+def tabs(key: str, labels: Sequence[str]) -> Sequence[TabContainer]:
+    """``st.tabs`` that stay on the open tab when the UI language changes.
+
+    Keyed tabs remember the open tab by its label; a label in another language is no tab of this
+    run, so Streamlit would open the first tab. The open tab's place is kept beside the key
+    (``<key>#open``), and a remembered label that is no longer shown is replaced by the label at
+    that place before the tabs are drawn. The tabs rerun the page when another is chosen (so the
+    server knows which is open): ``tab.open`` says whether a tab's body is shown."""
+    place_key = f"{key}#open"
+    shown = st.session_state.get(key)
+    place = st.session_state.get(place_key)
+    if shown is not None and shown not in labels and isinstance(place, int) and 0 <= place < len(labels):
+        st.session_state[key] = labels[place]
+    containers = st.tabs(list(labels), key=key, on_change="rerun")
+    st.session_state[place_key] = next((i for i, tab in enumerate(containers) if tab.open), 0)
+    return containers
 
 
 def project_id() -> int | None:

@@ -65,3 +65,32 @@ def test_a_reload_keeps_the_english_ui(demo_server, page):
     page.goto(f"{demo_server.url}/conclusions?lang=en")  # a bookmark
     wait_for_app(page, "Conclusions")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+# Pages with tabs: (address, title in Indonesian and English, the tab opened in each language, what
+# only that tab shows in English).
+TABBED = [
+    ("documents", "Dokumen", "Documents", "Kasus (informan)", "Cases (informants)", "Add a case"),
+    ("codebook", "Buku kode", "Codebook", "Impor dan ekspor", "Import and export", "Shipped frameworks"),
+    ("export", "Ekspor", "Export", "Proyek (.qdpx)", "Project (.qdpx)", "Write for"),
+]
+
+
+def test_the_open_tab_stays_open_when_the_language_changes(demo_server, page):
+    """A tab chosen on the Documents, Codebook and Export pages stays open when the sidebar switches
+    the language: the tab's label changes, the tab shown does not."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import choose_option, rerun
+
+    for address, title_id, title_en, tab_id, tab_en, only_there in TABBED:
+        page.goto(f"{demo_server.url}/{address}?lang=id")
+        wait_for_app(page, title_id)
+        with rerun(page):  # the tabs tell the server which is open
+            page.get_by_role("tab", name=tab_id).click()
+        expect(page.get_by_role("tab", name=tab_id)).to_have_attribute("aria-selected", "true")
+        choose_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first, "English")
+        wait_for_app(page, title_en)
+        expect(page.get_by_role("tab", name=tab_en)).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_text(only_there, exact=True).first).to_be_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
