@@ -201,8 +201,13 @@ with tab_list:
         st.caption(f"{tr('kind.' + document.kind)} · {inline(document.original_filename)} · "
                    f"{tr('documents.length')}: {document.length}")
         linked = document.case_ids
-        chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names), default=linked,
-                                      format_func=state.label_of(view.case_names), key=f"doc_cases_{doc_id}",
+        # The choice (case ids) is stated again on every run, as the open-document picker's is:
+        # read back through the names the browser shows, it is sent out with the names of now, so
+        # a renamed case shows its new pseudonym and stays chosen.
+        cases_key = f"doc_cases_{doc_id}"
+        st.session_state[cases_key] = st.session_state.get(cases_key, linked)
+        chosen_cases = st.multiselect(tr("documents.cases"), list(view.case_names),
+                                      format_func=state.label_of(view.case_names), key=cases_key,
                                       placeholder=tr("analysis.choose"))
         if set(chosen_cases) != set(linked) and st.button(tr("documents.save_cases"), key=f"doc_save_cases_{doc_id}"):
 
@@ -258,7 +263,10 @@ with tab_cases:
                 "documents": st.column_config.NumberColumn(tr("nav.documents")),
                 "attributes": tr("cases.attributes"),
             },
-            key="cases_editor",
+            # A new generation once the cases are stored: the editor's edits are kept by row
+            # number, and a renamed case moves (the table is in pseudonym order), so kept edits
+            # would land on another case.
+            key=state.form_key("cases", "editor"),
         )
         if st.button(tr("cases.save"), key="cases_save"):
 
@@ -268,7 +276,9 @@ with tab_cases:
                     if changes:
                         case_service.save_case(session, pid, actor_id=page.actor, case_id=int(before["id"]), **changes)
 
-            runner.run(save_cases, done=tr("cases.saved"), rerun=False)
+            # The page reruns, so what it drew before the save (the documents' case pickers and
+            # table) shows the new names.
+            runner.run(save_cases, done=tr("cases.saved"), clear="cases")
     with st.expander(tr("cases.add")):
         # The form keeps what was typed when the case is refused (a pseudonym taken ...); it is
         # emptied once the case is stored.

@@ -199,7 +199,7 @@ def test_cases_editor_is_there_and_saving_unchanged_cases_writes_nothing(demo):
     assert {"pseudonym", "stakeholder_group", "organisation", "interview_date"} <= set(shown.columns)
     assert "Informan A1" in set(shown["pseudonym"])
     ok(at.button(key="cases_save").click().run())
-    assert "Kasus tersimpan." in successes(at)
+    assert "Kasus tersimpan." in toasts(at)
     assert audit_count(demo, "case.update") == 0
 
 
@@ -207,17 +207,59 @@ def test_edit_a_case_in_the_editor(demo):
     at = open_page(DOCUMENTS)
     shown = next(df for df in at.dataframe if df.proto.editing_mode).value
     row = int(shown.index[shown["pseudonym"] == "Informan A1"][0])
-    at.session_state["cases_editor"] = {
-        "edited_rows": {str(row): {"organisation": "Dinas Kesehatan (baru)", "interview_date": "2025-02-19"}},
-        "added_rows": [], "deleted_rows": [],
-    }
-    ok(at.run())
+    edit_cases(at, {row: {"organisation": "Dinas Kesehatan (baru)", "interview_date": "2025-02-19"}})
     ok(at.button(key="cases_save").click().run())
-    assert "Kasus tersimpan." in successes(at)
+    assert "Kasus tersimpan." in toasts(at)
     with read_session(demo) as session:
         case = session.scalar(select(Case).where(Case.pseudonym == "Informan A1"))
         assert (case.organisation, str(case.interview_date)) == ("Dinas Kesehatan (baru)", "2025-02-19")
     assert audit_count(demo, "case.update") == 1, "only the edited case is written"
+
+
+def cases_editor_key(at: AppTest) -> str:
+    """The cases editor's key: a new generation once the cases are stored (its edits then go)."""
+    return f"cases_editor_{at.session_state['qc_form_cases'] if 'qc_form_cases' in at.session_state else 0}"
+
+
+def edit_cases(at: AppTest, rows: dict[int, dict[str, str]]) -> None:
+    """Edit rows of the cases editor as the browser would (row number -> column -> new value)."""
+    at.session_state[cases_editor_key(at)] = {
+        "edited_rows": {str(row): changes for row, changes in rows.items()}, "added_rows": [], "deleted_rows": [],
+    }
+    ok(at.run())
+
+
+def test_a_renamed_case_shows_its_new_pseudonym_in_the_document_s_case_picker(demo):
+    """The document's case picker lists cases by id and shows their pseudonyms: after a rename in
+    the cases editor it shows the new name at once (the browser is sent the names of now) and keeps
+    what was chosen, saved or not; the editor starts afresh, so its edit stays with the renamed case
+    (which moved in the pseudonym order) rather than landing on the case now in its row."""
+    w01 = document(demo, "W01_dinkes.txt")
+    with read_session(demo) as session:
+        ids = dict(session.execute(select(Case.pseudonym, Case.id)).all())
+    at = open_page(DOCUMENTS)
+    ok(at.selectbox(key="doc_open").set_value(w01.id).run())
+    picker = at.multiselect(key=f"doc_cases_{w01.id}")
+    assert picker.value == [ids["Informan A1"]]
+    ok(picker.set_value([ids["Informan A1"], ids["Informan E1"]]).run())  # chosen, not yet saved
+    shown = next(df for df in at.dataframe if df.proto.editing_mode).value
+    edit_cases(at, {int(shown.index[shown["pseudonym"] == "Informan A1"][0]): {"pseudonym": "Informan Z1"}})
+    ok(at.button(key="cases_save").click().run())
+    assert "Kasus tersimpan." in toasts(at)
+
+    picker = at.multiselect(key=f"doc_cases_{w01.id}")
+    assert picker.value == [ids["Informan A1"], ids["Informan E1"]], "the choice stays"
+    assert "Informan Z1" in picker.options and "Informan A1" not in picker.options
+    assert picker.proto.set_value and list(picker.proto.raw_values) == ["Informan Z1", "Informan E1"], (
+        "the browser is told the new name")
+    assert not at.session_state[cases_editor_key(at)]["edited_rows"], "the editor starts afresh"
+    ok(at.run())  # another run: the browser sends back the names it shows, the ids stay
+    picker = at.multiselect(key=f"doc_cases_{w01.id}")
+    assert picker.value == [ids["Informan A1"], ids["Informan E1"]]
+    assert list(picker.proto.raw_values) == ["Informan Z1", "Informan E1"]
+    with read_session(demo) as session:
+        assert session.get(Case, ids["Informan A1"]).pseudonym == "Informan Z1"
+        assert session.get(Case, ids["Informan A2"]).pseudonym == "Informan A2"
 
 
 def test_add_a_case_with_the_form(demo):
