@@ -77,15 +77,33 @@ def project_page(title_key: str, *, caption_key: str | None = None) -> PageConte
     return PageContext(pid, state.user_id(), lang)
 
 
+HOME = "projects"  # the first page, served at the root of the address (/)
+HOME_RESERVED = "home"  # the url_path Streamlit reserves for the root page; nothing is served there
+
+
 def pages() -> dict[str, list[st.Page]]:
-    """The navigation for ``st.navigation``: sections of pages, titles in the UI language."""
-    return {
+    """The navigation for ``st.navigation``: sections of pages, titles in the UI language.
+
+    Streamlit serves the default page at the root only: its own address (``/projects``, bookmarked
+    or typed) would be "Page not found". So the Projects page reserves another name, and a hidden
+    page at ``/projects`` opens the root, keeping the address's parameters (``?project=``,
+    ``?lang=``)."""
+    sections = {
         (tr(section) if section else ""): [
-            st.Page(path, title=tr(title), icon=icon, url_path=url, default=(url == "projects"))
+            st.Page(path, title=tr(title), icon=icon, url_path=HOME_RESERVED if url == HOME else url,
+                    default=(url == HOME))
             for url, title, path, icon in entries
         ]
         for section, entries in NAVIGATION
     }
+    home = next(page for entries in sections.values() for page in entries if page.url_path == "")
+
+    def open_home() -> None:
+        st.switch_page(home, query_params=st.query_params.to_dict())
+
+    next(iter(sections.values())).append(
+        st.Page(open_home, title=home.title, icon=home.icon, url_path=HOME, visibility="hidden"))
+    return sections
 
 
 def sidebar() -> None:

@@ -94,3 +94,21 @@ def test_the_open_tab_stays_open_when_the_language_changes(demo_server, page):
         expect(page.get_by_role("tab", name=tab_en)).to_have_attribute("aria-selected", "true")
         expect(page.get_by_text(only_there, exact=True).first).to_be_visible()
         assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_projects_address_opens_the_projects_page(demo_server, page):
+    """/projects (bookmarked or typed) opens the Projects page, which is served at the root, with the
+    address's parameters kept: no "Page not found"."""
+    page.goto(f"{demo_server.url}/projects")
+    wait_for_app(page, "Proyek")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text(DEMO_PROJECT).first.is_visible()
+    page.wait_for_function("() => location.pathname === '/' && location.search.includes('project=')")
+    project = page.evaluate("() => new URLSearchParams(location.search).get('project')")
+    page.goto(f"{demo_server.url}/projects?project={project}&lang=en")
+    wait_for_app(page, "Projects")
+    page.wait_for_function(f"() => location.pathname === '/' && location.search.includes('project={project}')"
+                           " && location.search.includes('lang=en')")
+    page.goto(demo_server.url)  # the root still is the Projects page
+    wait_for_app(page, "Proyek")
+    assert page.locator("[data-testid='stException']").count() == 0
