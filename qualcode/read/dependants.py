@@ -1,6 +1,8 @@
 """What goes with a document when it is deleted: every row the database cascades from it (directly,
 or through its segments and their codings), counted so the researcher is told before saying yes,
-and kept in the audit trail after.
+and kept in the audit trail after. And what rests on one coding's passage when the coding is
+removed: the rows that stay with the passage (a segment is kept while any of them rests on it,
+:func:`resting_on`) and the comments on the coding itself, which go with it.
 
 The cascades this follows (``ondelete="CASCADE"`` in qualcode/models.py, analysis/, review/ and
 nlp/tables.py): a document's turns, segments, memos, summary sheet, review marks, suggestion
@@ -13,10 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.tables import Conclusion, ConclusionEvidence, Condensation, SummarySheet
+from qualcode.analysis.tables import (
+    Conclusion,
+    ConclusionEvidence,
+    Condensation,
+    SummarySheet,
+    summary_sheet_segments,
+)
 from qualcode.models import Case, Coding, Memo, Segment, case_documents
 from qualcode.nlp.tables import SuggestionDecision
 from qualcode.review.tables import Comment, ReviewMark
@@ -88,4 +96,77 @@ def document_dependants(session: Session, document_id: int) -> DocumentDependant
         suggestion_decisions=_count(session, SuggestionDecision, SuggestionDecision.document_id == document_id),
         conclusions=tuple(LosingConclusion(int(i), s, int(n)) for i, s, n in conclusions),
         cases=tuple(cases),
+    )
+
+
+def resting_on(session: Session, segment_ids: list[int]) -> set[int]:
+    """Those of the segments that something of the analysis rests on: a memo, a comment, an evidence
+    link, a condensation or a place on a summary sheet. Such a segment stays when its last coding
+    goes (``services.codings.prune_segments``): the passage is what they point to."""
+    if not segment_ids:
+        return set()
+    ids = list(set(segment_ids))
+    found = session.scalars(union(
+        select(Memo.segment_id).where(Memo.segment_id.in_(ids)),
+        select(Comment.segment_id).where(Comment.segment_id.in_(ids)),
+        select(ConclusionEvidence.segment_id).where(ConclusionEvidence.segment_id.in_(ids)),
+        select(Condensation.segment_id).where(Condensation.segment_id.in_(ids)),
+        select(summary_sheet_segments.c.segment_id).where(summary_sheet_segments.c.segment_id.in_(ids)),
+    ))
+    return {int(i) for i in found if i is not None}
+
+
+@dataclass(frozen=True)
+class CodingDependants:
+    """What rests on a coding and its passage, for the question before removing it.
+
+    ``coding_comments`` (threads and replies on this coding) go with the coding, for good: undo
+    puts back a new coding. The rest stays with the passage (its segment is kept, see
+    :func:`resting_on`), so undo finds it again: memos on the passage, comments on the passage
+    itself, its evidence links (by conclusion), the condensation of the passage under this code and
+    its places on summary sheets. ``other_codings``: codings the passage keeps."""
+
+    coding_comments: int = 0
+    memos: int = 0
+    passage_comments: int = 0
+    conclusions: tuple[LosingConclusion, ...] = ()  # evidence links of the passage (they stay)
+    condensations: int = 0
+    summary_sheets: int = 0
+    other_codings: int = 0
+
+    @property
+    def stays(self) -> int:
+        """How many things stay with the passage."""
+        return (self.memos + self.passage_comments + len(self.conclusions) + self.condensations
+                + self.summary_sheets)
+
+    @property
+    def asks(self) -> bool:
+        """Whether removing the coding should ask first: something rests on it or its passage."""
+        return bool(self.coding_comments or self.stays)
+
+
+def coding_dependants(session: Session, coding_id: int) -> CodingDependants:
+    """What rests on the coding ``coding_id`` and its passage (nothing when it no longer exists)."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        return CodingDependants()
+    segment_id = coding.segment_id
+    conclusions = session.execute(
+        select(Conclusion.id, Conclusion.statement, func.count(ConclusionEvidence.id))
+        .join(ConclusionEvidence, ConclusionEvidence.conclusion_id == Conclusion.id)
+        .where(ConclusionEvidence.segment_id == segment_id)
+        .group_by(Conclusion.id, Conclusion.statement)
+        .order_by(Conclusion.id)
+    ).all()
+    return CodingDependants(
+        coding_comments=_count(session, Comment, Comment.coding_id == coding_id),
+        memos=_count(session, Memo, Memo.segment_id == segment_id),
+        passage_comments=_count(session, Comment, (Comment.segment_id == segment_id) & Comment.coding_id.is_(None)),
+        conclusions=tuple(LosingConclusion(int(i), s, int(n)) for i, s, n in conclusions),
+        condensations=_count(session, Condensation, (Condensation.segment_id == segment_id)
+                             & (Condensation.code_id == coding.code_id)),
+        summary_sheets=int(session.scalar(select(func.count()).select_from(summary_sheet_segments)
+                                          .where(summary_sheet_segments.c.segment_id == segment_id)) or 0),
+        other_codings=_count(session, Coding, (Coding.segment_id == segment_id) & (Coding.id != coding_id)),
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from qualcode.models import Base, Code, Coding, Document, Memo, Segment, User, utcnow
+from qualcode.read.dependants import resting_on
 from qualcode.services import audit, guids
 from qualcode.services.auth import require, require_own_coding
 from qualcode.text import snippet
@@ -100,7 +101,9 @@ def code_spans(session: Session, document_id: int, spans: list[tuple[int, int]],
 
 
 def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
-    """Remove one coding; its segment goes too when nothing else (coding or memo) hangs on it."""
+    """Remove one coding; its segment goes too when nothing else hangs on it (another coding, or a
+    memo, comment, evidence link, condensation or summary-sheet place: :func:`prune_segments`).
+    Comments on the coding itself go with it (the database cascades them)."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise NotFoundError("error.coding_not_found", coding=coding_id)
@@ -125,13 +128,15 @@ def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
 
 
 def prune_segments(session: Session, segment_ids: list[int]) -> int:
-    """Delete those of the segments that no coding and no memo hangs on any more."""
+    """Delete those of the segments that no coding hangs on any more, and nothing of the analysis
+    either (a memo, comment, evidence link, condensation or summary-sheet place would go with the
+    segment by cascade, silently: the passage stays for them, and an undo finds it again)."""
+    kept = resting_on(session, segment_ids)
     pruned = 0
-    for segment_id in set(segment_ids):
+    for segment_id in set(segment_ids) - kept:
         remaining = session.scalar(select(Coding.id).where(Coding.segment_id == segment_id).limit(1))
-        memo = session.scalar(select(Memo.id).where(Memo.segment_id == segment_id).limit(1))
         segment = session.get(Segment, segment_id)
-        if remaining is None and memo is None and segment is not None:
+        if remaining is None and segment is not None:
             session.delete(segment)
             pruned += 1
     session.flush()
