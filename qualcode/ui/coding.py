@@ -388,6 +388,8 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
                 if c["coder_id"] == uid or owner:  # the owner may remove anyone's coding (audited)
                     row[1].button("✕", key=f"remove_{c['coding']}", help=tr("coding.remove"), on_click=_remove,
                                   args=(c["coding"], name, c["coder_id"] == uid))
+                    if ss.get(ASK_REMOVE) == c["coding"]:
+                        _remove_question(c["coding"], name, c["coder"], c["coder_id"] == uid)
             if any(c["coder_id"] == uid for c in seg.codings):
                 st.caption(tr("coding.boundaries_help"))
                 cols = st.columns(3)
@@ -398,7 +400,27 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
     _history(chosen)
 
 
+ASK_REMOVE = "coding_remove_ask"  # the coding whose removal waits for a yes
+
+
 def _remove(coding_id: int, name: str, own: bool = True) -> None:
+    """Remove a coding at once (undo is offered), or, when a memo, comment, evidence link,
+    condensation or summary-sheet place rests on it or its passage, ask first (the question says
+    what goes and what stays)."""
+    with state.reading() as session:
+        asks = view.removal(session, coding_id).asks
+    if asks:
+        ss[ASK_REMOVE] = coding_id
+        return
+    _remove_now(coding_id, name, own)
+
+
+def _remove_confirmed(coding_id: int, name: str, own: bool) -> None:
+    ss.pop(ASK_REMOVE, None)
+    _remove_now(coding_id, name, own)
+
+
+def _remove_now(coding_id: int, name: str, own: bool) -> None:
     """Remove a coding: one's own (undoable), or as the owner another coder's (audited; not undoable,
     since only its coder may put it back)."""
     uid = state.user_id() or 0
@@ -409,6 +431,41 @@ def _remove(coding_id: int, name: str, own: bool = True) -> None:
         return entry
 
     _run(act, tr_plain("coding.removed", codes=name), tr_plain("coding.what_removed", codes=name))
+
+
+def _listed(parts: list[str]) -> str:
+    """``a, b and c`` in the UI language."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return tr_plain("coding.list_and", rest=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _remove_question(coding_id: int, name: str, coder: str, own: bool) -> None:
+    """The question before removing a coding that something rests on: what it carries, what goes
+    with it (comments on the coding itself) and what stays with its passage of text."""
+    with state.reading() as session:
+        rests = view.removal(session, coding_id)
+    comments = rests.coding_comments + rests.passage_comments
+    carried = [(rests.memos, tr_plain("coding.part_memos", count=rests.memos)),
+               (comments, tr_plain("coding.part_comments", count=comments)),
+               (len(rests.conclusions), tr_plain("coding.part_evidence", count=len(rests.conclusions))),
+               (rests.condensations, tr_plain("coding.part_condensation")),
+               (rests.summary_sheets, tr_plain("coding.part_summary_sheets", count=rests.summary_sheets))]
+    staying = [(rests.memos, tr_plain("coding.part_memos", count=rests.memos)),
+               (rests.passage_comments, tr_plain("coding.part_passage_comments", count=rests.passage_comments)),
+               *carried[2:]]
+    with st.container(border=True, key=f"remove_ask_{coding_id}"):
+        st.warning(tr("coding.remove_ask", code=name, coder=coder, what=_listed([t for n, t in carried if n])))
+        if rests.coding_comments:
+            st.markdown(tr("coding.remove_goes", count=rests.coding_comments))
+        if rests.stays:
+            where = "coding.remove_stays_shared" if rests.other_codings else "coding.remove_stays_alone"
+            st.markdown(tr(where, what=_listed([t for n, t in staying if n])))
+        # one under the other: side by side, the narrow panel cuts their labels short
+        st.button(tr("coding.remove_yes"), type="primary", key=f"remove_yes_{coding_id}", width="stretch",
+                  on_click=_remove_confirmed, args=(coding_id, name, own))
+        st.button(tr("coding.remove_no"), key=f"remove_no_{coding_id}", width="stretch", on_click=_set,
+                  args=(ASK_REMOVE, None))
 
 
 def _memo_box(seg: Any, pid: int, uid: int | None) -> None:

@@ -409,3 +409,76 @@ def test_alt_click_selects_the_sentence(demo_server, page):
     page.mouse.click(box["x"], box["y"])
     page.keyboard.up("Alt")
     page.wait_for_function("(s) => document.querySelector('.qc-selinfo').innerText.includes(s)", arg=SENTENCE)
+
+
+def coding_ids(url, key):
+    engine = db(url)
+    with read_session(engine) as session:
+        found = session.execute(select(Coding.id, Coding.segment_id).join(Code, Code.id == Coding.code_id)
+                                .where(Code.key == key).order_by(Coding.id)).all()
+    engine.dispose()
+    return [tuple(row) for row in found]
+
+
+def remove_button(page, coding):
+    """The ✕ beside a coding in the segment panel."""
+    return page.locator(f".st-key-remove_{coding}").get_by_role("button", name="✕")
+
+
+def test_removing_a_coding_that_carries_a_memo_asks_first(demo_server, page):
+    """A coding with nothing on it goes at once (undo offered); one whose passage carries a memo
+    asks first, naming it: Cancel keeps it, Yes removes the coding and the memo stays on the passage."""
+    url = demo_server.database_url
+    trust = code_id(url, "trust_building")
+    open_document(page, demo_server.url, DOC_TITLE)
+
+    # nothing on it: removed at once
+    drag_select(page, SENTENCE)
+    settled(page, click_code(page, trust))
+    focus(page, trust)
+    [(first, _)] = coding_ids(url, "trust_building")
+    before = revision(page)
+    remove_button(page, first).click()
+    settled(page, before)
+    assert codings(url) == []
+    assert page.get_by_test_id("qc-notice").inner_text() == "Dihapus: Membangun kepercayaan"
+    assert page.locator(f".st-key-remove_ask_{first}").count() == 0
+
+    # a memo on its passage: asked first
+    drag_select(page, SENTENCE)
+    settled(page, click_code(page, trust))
+    focus(page, trust)
+    page.get_by_label("Memo", exact=True).first.fill("Relawan merasa usulnya tidak ditindaklanjuti.")
+    before = revision(page)
+    page.get_by_role("button", name="Tambah memo").first.click()
+    settled(page, before)
+    [(coding, segment)] = coding_ids(url, "trust_building")
+    question = page.locator(f".st-key-remove_ask_{coding}")
+    with rerun(page):
+        remove_button(page, coding).click()
+    question.get_by_text("Pengodean ini (Membangun kepercayaan · Peneliti Utama) membawa 1 memo; hapus?").wait_for()
+    question.get_by_text("Tetap ada pada bagian teksnya, yang kini tanpa kode: 1 memo.").wait_for()
+    screenshot(page, "coding_remove_asks")
+    with rerun(page):
+        question.get_by_role("button", name="Batal").click()
+    question.wait_for(state="detached")
+    assert [k for k, _, _ in codings(url)] == ["trust_building"], "cancel keeps it"
+
+    with rerun(page):
+        remove_button(page, coding).click()
+    before = revision(page)
+    question.get_by_role("button", name="Ya, hapus").click()
+    settled(page, before)
+    assert codings(url) == []
+    assert page.get_by_test_id("qc-notice").inner_text() == "Dihapus: Membangun kepercayaan"
+    engine = db(url)
+    with read_session(engine) as session:
+        assert [(m.body, m.segment_id) for m in session.scalars(select(Memo))] == [
+            ("Relawan merasa usulnya tidak ditindaklanjuti.", segment)]
+    engine.dispose()
+
+    # undo puts the coding back on the passage the memo stayed on
+    before = revision(page)
+    page.get_by_test_id("qc-undo").click()
+    settled(page, before)
+    assert [s for _, s in coding_ids(url, "trust_building")] == [segment]

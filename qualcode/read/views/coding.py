@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import NotFoundError
 from qualcode.models import AuditEvent, Case, Code, Coding, Document, Memo, Segment, Turn, User, case_documents
+from qualcode.read.dependants import CodingDependants, coding_dependants
 from qualcode.review.comments import comment_threads
 from qualcode.units import TextUnit as Unit
 from qualcode.units import build_units, sentence_spans, stored_turns
@@ -349,6 +350,12 @@ def coding(session: Session, coding_id: int) -> Coding:
     if found is None:
         raise NotFoundError("error.coding_not_found", coding=coding_id)
     return found
+
+
+def removal(session: Session, coding_id: int) -> CodingDependants:
+    """What rests on a coding and its passage: whether removing it asks first, and what the
+    question names (what goes with it, what stays with the passage)."""
+    return coding_dependants(session, coding_id)
 
 
 def segment_memos(session: Session, segment_ids: list[int]) -> list[tuple[str, str]]:
