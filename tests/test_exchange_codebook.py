@@ -13,9 +13,10 @@ from lxml import etree
 
 from qualcode.codebooks import FORMAT, CodebookMeta, CodebookSpec, CodeNames, CodeSpec, load_codebook_file
 from qualcode.errors import ImportFileError
-from qualcode.exchange import snake_id
+from qualcode.exchange import snake_id, xmlerrors
 from qualcode.exchange.codebook_csv import codebook_to_csv, csv_to_codebook
 from qualcode.exchange.qdc import NS, codebook_to_qdc, parse_description, qdc_to_codebook, render_description, validate_qdc
+from qualcode.files.codebook import read_codebook
 from qualcode.i18n import LANGUAGES, catalogue
 from qualcode.read import entities as read_entities
 from qualcode.services import codebooks as codebook_service
@@ -273,9 +274,10 @@ PLAIN_CODE = CODE.format(attrs="")
 @pytest.mark.parametrize(
     "data,expected",
     [
-        (b"not xml at all", "not a readable XML file"),
-        (b"", "not a readable XML file"),
-        (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes>", "not a readable XML file"),
+        (b"not xml at all", "the XML is broken at line 1, column 1 (the file does not begin with a tag"),
+        (b"", "the XML is broken at line 1, column 1 (the file is empty)"),
+        (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes>",
+         "the file ends before the tag Codes opened at line 1 is closed"),
         (b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>', "{urn:QDA-XML:project:1.0}Project"),
         (b"<CodeBook><Codes/></CodeBook>", "root element is CodeBook, expected CodeBook in the namespace"),
         (b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', "holds no codes"),
@@ -304,6 +306,79 @@ def test_errors_read_in_indonesian_too():
 def test_validate_qdc_reports_schema_errors(xsd):
     assert validate_qdc(b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'/>", xsd)
     assert validate_qdc(b"garbage", xsd)
+
+
+def test_a_broken_qdc_file_is_refused_in_the_researcher_s_words(tmp_path, xsd):
+    """A .qdc whose closing </Codes> was lost in editing is refused naming the file, the line and
+    column where the XML breaks and the tag left open, in English and in Indonesian, not in lxml's
+    words ("Opening and ending tag mismatch")."""
+    exported = tmp_path / "kerangka.qdc"
+    exported.write_bytes(codebook_to_qdc(load_codebook_file(SHIPPED[0])))
+    lines = exported.read_text(encoding="utf-8").split("\n")
+    opened = lines.index("  <Codes>") + 1
+    broken = tmp_path / "rusak.qdc"
+    broken.write_text("\n".join(line for line in lines if line != "  </Codes>"), encoding="utf-8")
+    closing = broken.read_text(encoding="utf-8").split("\n").index("</CodeBook>") + 1
+    with pytest.raises(ImportFileError) as caught:
+        read_codebook(broken.name, broken.read_bytes())
+    english, indonesian = caught.value.message("en"), caught.value.message("id")
+    assert english == (f"rusak.qdc: the XML is broken at line {closing}, column 12 (the tag Codes opened at line "
+                       f"{opened} is not closed before CodeBook is).")
+    assert indonesian == (f"rusak.qdc: XML-nya rusak pada baris {closing}, kolom 12 (tag Codes yang dibuka pada baris "
+                          f"{opened} belum ditutup ketika CodeBook ditutup).")
+    assert "mismatch" not in english + indonesian
+
+
+@pytest.mark.parametrize("data, english, indonesian", [
+    (b"<CodeBook>\n<Codes>\x01</Codes></CodeBook>", "line 2, column 8 (a character that XML does not allow)",
+     "baris 2, kolom 8 (ada karakter yang tidak diizinkan dalam XML)"),
+    (b"<CodeBook>\n<Codes n=1/></CodeBook>", "line 2, column 10 (an attribute's value is not in quotes)",
+     "baris 2, kolom 10 (nilai sebuah atribut tidak diapit tanda kutip)"),
+    (b"<CodeBook>\n<Codes n='1' n='2'/></CodeBook>", "(the attribute n appears twice in one tag)",
+     "(atribut n muncul dua kali dalam satu tag)"),
+    (b"<CodeBook>\n<Codes>Tom & Jerry</Codes></CodeBook>", "(an & that starts no entity; write &amp;",
+     "(tanda & yang tidak mengawali entitas apa pun; tulis &amp;"),
+    (b"<CodeBook>\n<Codes>&nbsp;</Codes></CodeBook>", "(the entity &nbsp; is not defined in XML)",
+     "(entitas &nbsp; tidak dikenal dalam XML)"),
+    (b"<CodeBook/>\n<CodeBook/>", "line 2, column 1 (there is more after the end of the document)",
+     "baris 2, kolom 1 (masih ada isi setelah akhir dokumen)"),
+    (b"<CodeBook>\n<q:Codes/></CodeBook>", "(the namespace prefix q is not declared)",
+     "(prefiks ruang nama q tidak dideklarasikan)"),
+    ("<?xml version='1.0' encoding='utf-8'?>\n<CodeBook>\xe9</CodeBook>".encode("latin-1"),
+     "line 2, column 11 (bytes that are not text in the file's encoding)",
+     "baris 2, kolom 11 (ada bita yang bukan teks dalam pengodean berkas ini)"),
+])
+def test_xml_syntax_errors_are_said_in_the_ui_language(data, english, indonesian):
+    with pytest.raises(ImportFileError) as caught:
+        qdc_to_codebook(data, "buku.qdc")
+    assert caught.value.message("en").startswith("buku.qdc: the XML is broken at ")
+    assert english in caught.value.message("en") and indonesian in caught.value.message("id")
+
+
+@pytest.mark.parametrize("codes, english", [
+    ("<Kode/>", "line 2: the element Kode is not expected there"),
+    ('<Code guid="5215cc69-b628-4e02-afb9-9beeaee55808" isCodable="true"/>',
+     "line 2: the element Code lacks its required attribute name"),
+    ('<Code guid="5215cc69-b628-4e02-afb9-9beeaee55808" name="A" isCodable="true" warna="x"/>',
+     "line 2: the element Code has an attribute warna that the schema does not define"),
+    ('<Code guid="5215cc69-b628-4e02-afb9-9beeaee55808" name="A" isCodable="mungkin"/>',
+     "line 2: the attribute isCodable of the element Code has a value of the wrong form"),
+])
+def test_schema_errors_name_the_file_the_line_and_the_problem(xsd, codes, english):
+    data = f'<CodeBook xmlns="{NS}"><Codes>\n{codes}</Codes></CodeBook>'.encode()
+    problems = validate_qdc(data, xsd, filename="buku.qdc")
+    assert problems == [f"buku.qdc: does not follow the REFI-QDA schema at {english}."]
+    assert validate_qdc(data, xsd, filename="buku.qdc", lang="id")[0].startswith(
+        "buku.qdc: tidak mengikuti skema REFI-QDA pada baris 2: ")
+
+
+def test_every_xml_message_is_in_both_catalogues():
+    """The XML messages are keys in data (qualcode/exchange/xmlerrors.py), not tr("...") calls the
+    catalogue test finds: each must exist in both languages."""
+    keys = set(re.findall(r'"((?:xml|where)\.[a-z_]+)"', Path(xmlerrors.__file__).read_text(encoding="utf-8")))
+    assert len(keys) > 20
+    for lang in LANGUAGES:
+        assert keys <= set(catalogue(lang)), (lang, keys - set(catalogue(lang)))
 
 
 # ---------------------------------------------------------------- CSV

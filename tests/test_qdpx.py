@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -188,6 +189,40 @@ def test_hostile_files_are_refused_by_name_and_leave_nothing(session, members, k
     assert caught.value.key == key
     assert "bad.qdpx" in caught.value.message("en") and needle in caught.value.message("en")
     assert session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def test_a_broken_project_qde_is_refused_in_the_researcher_s_words(session, tmp_path, shared_dir):
+    """A .qdpx whose project.qde is cut short (a copy that stopped midway) is refused naming the
+    archive, the member, the line and column and the tag left open, in the UI language; lxml's own
+    English ("Premature end of data") is not shown. A well-formed project.qde that breaks the schema
+    is described the same way."""
+    project, me = _build(session)
+    exported = tmp_path / "studi.qdpx"
+    exported.write_bytes(export_project(session, project.id, actor_id=me.id))
+    qde = _qde(exported.read_bytes()).decode()
+    lines = qde.split("\n")
+    opened = next(number for number, line in enumerate(lines, 1) if line.strip() == "<Sources>")
+    broken = tmp_path / "terpotong.qdpx"
+    broken.write_bytes(_rezip(exported.read_bytes(), {"project.qde": "\n".join(lines[:opened]).encode()}))
+    with pytest.raises(ImportFileError) as caught:
+        read_qdpx(broken.read_bytes(), broken.name)
+    english, indonesian = caught.value.message("en"), caught.value.message("id")
+    assert re.fullmatch(rf"terpotong\.qdpx: project\.qde: the XML is broken at line {opened}, column \d+ "
+                        rf"\(the file ends before the tag Sources opened at line {opened} is closed\)\.", english), english
+    assert re.fullmatch(rf"terpotong\.qdpx: project\.qde: XML-nya rusak pada baris {opened}, kolom \d+ "
+                        rf"\(berkas berakhir sebelum tag Sources yang dibuka pada baris {opened} ditutup\)\.",
+                        indonesian), indonesian
+    assert "Premature" not in english + indonesian
+
+    unnamed = qde.replace(f' name="{project.name}"', "", 1)
+    assert unnamed != qde
+    xsd = shared_dir / "refi-qda" / "Project.xsd"
+    assert validate_qde(unnamed.encode(), xsd, filename="studi.qdpx: project.qde") == [
+        "studi.qdpx: project.qde: does not follow the REFI-QDA schema at line 2: the element Project lacks its "
+        "required attribute name."]
+    assert validate_qde(unnamed.encode(), xsd, filename="studi.qdpx: project.qde", lang="id") == [
+        "studi.qdpx: project.qde: tidak mengikuti skema REFI-QDA pada baris 2: elemen Project tidak memiliki atribut "
+        "wajib name."]
 
 
 def test_oversized_member_is_refused(monkeypatch):

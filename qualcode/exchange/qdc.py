@@ -38,6 +38,7 @@ from qualcode import __version__, limits
 from qualcode.codebooks import FORMAT, ID_RE, CodebookMeta, CodebookSpec, CodeNames, CodeSpec
 from qualcode.errors import ImportFileError, Part
 from qualcode.exchange import DEFAULT_COLOUR, IdAllocator, normalise_colour, snake_id
+from qualcode.exchange.xmlerrors import schema_refusals, syntax_refusal
 
 NS = "urn:QDA-XML:codebook:1.0"
 _GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -236,11 +237,11 @@ def parse_xml(data: bytes, filename: str) -> etree._Element:
         if found.doctype is not None:
             raise ImportFileError("exchange.doctype", file=filename, doctype=found.doctype)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise ImportFileError("exchange.not_xml", file=filename, problem=str(exc))
+        raise syntax_refusal(exc, filename) from exc
     try:
         return etree.fromstring(data, _safe_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise ImportFileError("exchange.not_xml", file=filename, problem=str(exc))
+        raise syntax_refusal(exc, filename) from exc
 
 
 @dataclass
@@ -346,13 +347,14 @@ def qdc_to_codebook(data: bytes, filename: str, *, codebook_id: str | None = Non
     return CodebookSpec(format=FORMAT, codebook=meta, codes=codes)
 
 
-def validate_qdc(data: bytes, xsd_path: str | Path) -> list[str]:
-    """Schema errors of a ``.qdc`` document against ``Codebook.xsd`` (an empty list when valid)."""
+def validate_qdc(data: bytes, xsd_path: str | Path, *, filename: str = "codebook.qdc", lang: str = "en") -> list[str]:
+    """Schema errors of a ``.qdc`` document against ``Codebook.xsd``, each naming the file, the line
+    and the problem in ``lang`` (an empty list when valid)."""
     schema = etree.XMLSchema(etree.parse(str(xsd_path), _safe_parser()))
     try:
-        document = parse_xml(data, "qdc")
+        document = parse_xml(data, filename)
     except ImportFileError as exc:
-        return [str(exc)]
+        return [exc.message(lang)]
     if schema.validate(document):
         return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+    return [refusal.message(lang) for refusal in schema_refusals(schema.error_log, filename)]

@@ -29,6 +29,7 @@ from qualcode.codebooks import CodeNames, CodeSpec
 from qualcode.errors import ValidationError
 from qualcode.exchange.positions import PROFILES
 from qualcode.exchange.qdc import _GUID_RE, _NOT_XML, parse_xml, render_description
+from qualcode.exchange.xmlerrors import schema_refusals
 
 NS = "urn:QDA-XML:project:1.0"
 ORIGIN = f"qualcode {__version__}"
@@ -381,10 +382,11 @@ def code_spec(key: str, name_id: str, name_en: str, colour: str, guid: str, **de
                                     indicators=list(details.get("indicators", [])))
 
 
-def validate_qde(data: bytes, xsd_path: str) -> list[str]:
-    """Schema errors of a ``project.qde`` against ``Project.xsd`` (an empty list when valid)."""
+def validate_qde(data: bytes, xsd_path: str, *, filename: str = "project.qde", lang: str = "en") -> list[str]:
+    """Schema errors of a ``project.qde`` against ``Project.xsd``, each naming the file, the line and
+    the problem in ``lang`` (an empty list when valid; XML that is not well-formed is refused)."""
     schema = etree.XMLSchema(etree.parse(str(xsd_path)))
-    document = parse_xml(data, "project.qde")
+    document = parse_xml(data, filename)
     if schema.validate(document):
         return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+    return [refusal.message(lang) for refusal in schema_refusals(schema.error_log, filename)]
