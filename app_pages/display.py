@@ -98,10 +98,11 @@ def matrix(session: Any) -> Shown:
                         format_func=lambda v: tr(f"analysis.cell_{v}"), key="case_cells")
     table = views.display_table(session, pid, kind, book, filters, lang=lang, cell=cell)
     if kind == "checklist":
-        # Present as ✓ / ✗ (as in the report), strength as a whole number; blank where not judged.
-        cells = table.drop(columns=["case_id", "code_id"]).assign(present=table["present"].map(present_mark))
-        st.dataframe(views.shade(localised(cells), [header_name("segments")]).format(na_rep=""), hide_index=True,
-                     width="stretch")
+        # Present as ✓ / ✗ (as in the report), strength as a whole number; blank where not judged
+        # (as text: the grid shows a missing number as "None" whatever the Styler's na_rep says).
+        cells = table.drop(columns=["case_id", "code_id"]).assign(
+            present=table["present"].map(present_mark), strength=table["strength"].map(strength_mark))
+        st.dataframe(views.shade(localised(cells), [header_name("segments")]), hide_index=True, width="stretch")
     else:
         st.dataframe(views.shade(localised(table)) if cell == "count" else localised(table), width="stretch")
     shown = Shown(table)
@@ -123,6 +124,10 @@ def matrix(session: Any) -> Shown:
 
 def present_mark(present: Any) -> str:
     return "" if pd.isna(present) else ("✓" if present else "✗")
+
+
+def strength_mark(strength: Any) -> str:
+    return "" if pd.isna(strength) else str(int(strength))
 
 
 def checklist_form(table: pd.DataFrame) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from qualcode.read import suggestions as read_suggestions
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, runner, state
-from qualcode.ui.columns import headers
+from qualcode.ui.columns import headers, two_places
 from qualcode.ui.state import tr, tr_plain
 from qualcode.ui.testids import key_prefix, set_test_ids
 
@@ -178,9 +178,9 @@ def queue_view() -> None:
         elif quality.empty:
             st.caption(tr("suggest.no_model"))
         else:
-            st.dataframe(quality, hide_index=True, width="stretch", column_config=headers(
-                quality.columns, in_use=st.column_config.CheckboxColumn(tr_plain("column.in_use")),
-                **{c: st.column_config.NumberColumn(tr_plain(f"column.{c}"), format="%.2f") for c in ("precision", "recall")}))
+            st.dataframe(two_places(quality, ("precision", "recall")), hide_index=True, width="stretch",
+                         column_config=headers(quality.columns, in_use=st.column_config.CheckboxColumn(
+                             tr_plain("column.in_use"))))
 
 
 queue_view()
@@ -192,7 +192,5 @@ if st.toggle(tr("suggest.agreement"), key="suggest_show_agreement", help=tr("sug
     if agreement.empty:
         st.caption(tr("suggest.no_decisions"))
     else:
-        st.dataframe(agreement, hide_index=True, width="stretch", column_config=headers(
-            agreement.columns, coder_id=None, code_id=None,
-            **{c: st.column_config.NumberColumn(tr_plain(f"column.{c}"), format="%.2f")
-               for c in ("precision", "recall", "agreement")}))
+        st.dataframe(two_places(agreement, ("precision", "recall", "agreement")), hide_index=True, width="stretch",
+                     column_config=headers(agreement.columns, coder_id=None, code_id=None))

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session
 from qualcode.models import Code, Coding, Document, Segment
 from qualcode.nlp.tables import SuggestionDecision, SuggestionModel
+from qualcode.read import suggestions as read_suggestions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,4 +147,12 @@ def test_the_suggester_tables_speak_the_ui_language(demo):
     with read_session(demo) as session:
         name = session.scalar(select(Code.name_id).where(Code.key == quality["code"][0]))
     assert quality["name"][0] == name
-    assert quality["precision"].dtype == float and not one_language.raw_nones(quality)
+    assert not one_language.raw_nones(quality)
+    # what the cells show: two decimals, and a dash (not "None") where a code has no classifier
+    shown_quality = next(d.value for d in at.dataframe if "in_use" in d.value.columns)
+    with read_session(demo) as session:
+        figures = read_suggestions.model_quality(session, pid).set_index("code")["precision"]
+    cells = dict(zip(shown_quality["code"], shown_quality["precision"], strict=True))
+    assert figures.isna().any() and figures.notna().any(), figures  # codes with and without a classifier
+    for code, figure in figures.items():
+        assert cells[code] == ("–" if pd.isna(figure) else f"{figure:.2f}"), (code, cells[code], figure)

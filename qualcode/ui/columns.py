@@ -34,3 +34,16 @@ def localised(table: pd.DataFrame) -> pd.DataFrame:
     matrices, whose row headers are an index and which ``column_config`` cannot rename)."""
     shown = table.rename(columns={c: header_name(c) for c in table.columns if isinstance(c, str)})
     return shown.rename_axis(index=[header_name(n) if n is not None else None for n in shown.index.names])
+
+
+NOTHING = "–"  # a figure that cannot be computed (no classifier, no suggestion of that code)
+
+
+def two_places(table: pd.DataFrame, figures: Iterable[str]) -> pd.DataFrame:
+    """A copy of ``table`` to show, its ``figures`` (proportions, 0 to 1) as text with two
+    decimals and an en dash where a figure is missing. The grid shows a missing number as "None"
+    whatever a Styler or column format says; as text of one width they still sort in order."""
+    shown = table.copy()
+    for name in figures:
+        shown[name] = [NOTHING if pd.isna(value) else f"{value:.2f}" for value in table[name]]
+    return shown
