@@ -208,7 +208,12 @@ with tab_agree:
             st.dataframe(
                 summary.rename(columns={c: tr(f"review.col_{c}") for c in summary.columns}),
                 hide_index=True, width="stretch",
-                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="percent")},
+                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="percent"),
+                               # three decimals, as the figures above; Cohen's kappa only for two coders
+                               tr("review.col_kappa"): (st.column_config.NumberColumn(format="%.3f")
+                                                        if len(coders) == 2 else None),
+                               **{tr(f"review.col_{c}"): st.column_config.NumberColumn(format="%.3f")
+                                  for c in ("alpha", "u_alpha")}},
             )
             st.subheader(tr("review.disagreements", count=len(result.disagreements)))
             if result.disagreements.empty:

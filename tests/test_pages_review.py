@@ -2,6 +2,7 @@
 demo's two coders, the jump to the Coding page, and the audit trail with its filters."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,9 @@ def test_agreement_between_the_demo_coders(demo):
     assert any("α ≥ 0.800 andal" in c.value for c in at.caption)  # points, as every figure on the page
     per_code = next(d.value for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
     assert per_code["Alpha unitisasi"].notna().all()
+    table = next(d for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
+    formats = {name: config.get("type_config", {}).get("format") for name, config in json.loads(table.proto.columns).items()}
+    assert {formats[c] for c in ("Kappa Cohen", "Alpha Krippendorff", "Alpha unitisasi")} == {"%.3f"}, formats
     assert any(s.value.startswith("Ketidaksepakatan (") for s in at.subheader)
     at.selectbox(key="agree_level").set_value("segment").run()
     assert metric(at, "Alpha Krippendorff") == "–"
