@@ -458,9 +458,11 @@ def _remove_question(coding_id: int, name: str, coder: str, own: bool) -> None:
         st.warning(tr("coding.remove_ask", code=name, coder=coder, what=_listed([t for n, t in carried if n])))
         if rests.coding_comments:
             st.markdown(tr("coding.remove_goes", count=rests.coding_comments))
-        if rests.stays:
-            where = "coding.remove_stays_shared" if rests.other_codings else "coding.remove_stays_alone"
-            st.markdown(tr(where, what=_listed([t for n, t in staying if n])))
+        stays = _listed([t for n, t in staying if n])
+        if rests.stays and rests.other_codings:
+            st.markdown(tr("coding.remove_stays_shared", what=stays))
+        elif rests.stays:
+            st.markdown(tr("coding.remove_stays_alone", what=stays))
         # one under the other: side by side, the narrow panel cuts their labels short
         st.button(tr("coding.remove_yes"), type="primary", key=f"remove_yes_{coding_id}", width="stretch",
                   on_click=_remove_confirmed, args=(coding_id, name, own))
