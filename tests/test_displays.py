@@ -123,6 +123,31 @@ def test_case_ordered_cells_show_condensations_or_ratings(session, study):
     assert ratings.loc[("Informan biz", "swasta"), "Collaborative process"] == ""
 
 
+def test_case_ordered_excerpts_find_a_condensation_written_under_a_parent_code(session, study):
+    """The Condensation page writes under the code chosen there (often a dimension, listing its
+    descendants' segments); the matrix finds it from the code applied, the most specific first,
+    and never from a code outside the column."""
+    [rapat] = d.cell_segments(session, study.pid, all_of=(study.code["trust_building"],),
+                              case_id=study.cases["gov"])["segment_id"].tolist()
+    [anggaran] = d.cell_segments(session, study.pid, all_of=(study.code["capacity"],),
+                                 case_id=study.cases["biz"])["segment_id"].tolist()
+    condense = analysis_service.condense_segment
+    condense(session, study.pid, int(rapat), study.code["collaborative_process"], "Dialog rutin menumbuhkan percaya",
+             actor_id=study.uid)
+    condense(session, study.pid, int(anggaran), study.code["capacity"], "Anggaran kurang (5C)", actor_id=study.uid)
+    excerpts = d.case_ordered_matrix(session, study.pid, study.ag, cell="excerpt", lang="en")
+    cell = excerpts.loc[("Informan gov", "pemerintah"), "Collaborative process"]
+    # The segment carries two codes under the dimension: one condensation, shown once, no quote of it.
+    assert cell.count("Dialog rutin menumbuhkan percaya") == 1 and "“rapat tiap minggu”" not in cell, cell
+    assert "“Bupati sangat mendukung”" in cell
+    starting = excerpts.loc[("Informan biz", "swasta"), "Starting conditions"]
+    assert starting == "“anggaran kurang”", "a condensation under another codebook's code is not this column's"
+    condense(session, study.pid, int(rapat), study.code["trust_building"], "Saling percaya", actor_id=study.uid)
+    cell = d.case_ordered_matrix(session, study.pid, study.ag, cell="excerpt", lang="en").loc[
+        ("Informan gov", "pemerintah"), "Collaborative process"]
+    assert "Saling percaya" in cell, "the condensation under the code applied wins over its parent's"
+
+
 def test_role_ordered_matrix_groups_documents_without_case_apart(session, study):
     table = d.role_ordered_matrix(session, study.pid, study.ag, lang="en")
     assert table.loc["pemerintah", "Collaborative process"] == 2

@@ -80,7 +80,8 @@ def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
         frame, dims = pd.DataFrame(columns=["segment_id", "document_id", "dimension_id", "code_id"]), dimensions(
             code_frame(session, project_id, lang), codebook_id)
     else:
-        frame, dims, _ = _dimension_frame(session, project_id, filters, codebook_id, lang, per_code=cell == "excerpt")
+        frame, dims, codes = _dimension_frame(session, project_id, filters, codebook_id, lang,
+                                              per_code=cell == "excerpt")
     cases = case_frame(session, project_id)
     labels = dict(zip(dims["code_id"], dims["label"], strict=True))
     rows = matching_cases(cases, filters)[["case_id", "pseudonym", "group"]].drop_duplicates()
@@ -96,7 +97,7 @@ def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
         table = ratings.pivot_table(index=["pseudonym", "group"], columns="code_id", values="rating", aggfunc="first")
         fill = ""
     elif cell == "excerpt":
-        table = _excerpt_cells(session, project_id, long, excerpt_chars, per_cell)
+        table = _excerpt_cells(session, project_id, long, codes, excerpt_chars, per_cell)
         fill = ""
     else:
         table = long.groupby(["pseudonym", "group", "dimension_id"]).size().unstack("dimension_id")
@@ -110,18 +111,44 @@ def case_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
     return table
 
 
-def _excerpt_cells(session: Session, project_id: int, long: pd.DataFrame, chars: int, per_cell: int) -> pd.DataFrame:
-    """Cells of excerpts: the condensations (or opening words) of the first segments of each cell."""
+def _excerpt_cells(session: Session, project_id: int, long: pd.DataFrame, codes: pd.DataFrame, chars: int,
+                   per_cell: int) -> pd.DataFrame:
+    """Cells of excerpts: the condensations (or opening words) of the first segments of each cell.
+
+    A segment's condensation is looked up under the code applied to it and then under each code
+    above it up to the column's dimension (the Condensation page writes one under the code chosen
+    there, often a parent whose descendants' segments it lists): the most specific one wins."""
     long = long.drop_duplicates(["case_id", "dimension_id", "segment_id", "code_id"])
-    condensed = {
+    stored = {
         (s, c): text for s, c, text in session.execute(
             select(Condensation.segment_id, Condensation.code_id, Condensation.text)
             .where(Condensation.project_id == project_id)
         )
     }
+    books = codes["codebook_id"].fillna(-1).astype(int)
+    by_path = {(b, p): c for b, p, c in zip(books, codes["path"], codes["code_id"], strict=True)}
+    path_of = {c: (b, p) for (b, p), c in by_path.items()}
+
+    def above(code_id: int) -> list[int]:
+        """The code and its ancestors, most specific first (the last is its dimension)."""
+        if code_id not in path_of:
+            return [code_id]
+        book, path = path_of[code_id]
+        parts = path.split("/")
+        chain = [by_path.get((book, "/".join(parts[:n]))) for n in range(len(parts), 0, -1)]
+        return [c for c in chain if c is not None]
+
+    def condensation(segment_id: int, code_id: int) -> str | None:
+        return next((stored[(segment_id, c)] for c in above(code_id) if (segment_id, c) in stored), None)
+
+    found = {(s, c): condensation(s, c) for s, c in zip(long["segment_id"], long["code_id"], strict=True)}
+    condensed = {k: v for k, v in found.items() if v is not None}
     keys = list(zip(long["segment_id"], long["code_id"], strict=True))
-    long = long.assign(has=[k in condensed for k in keys]).sort_values(["has", "segment_id"], ascending=[False, True])
+    long = long.assign(has=[k in condensed for k in keys])
     cell = ["pseudonym", "group", "dimension_id"]
+    # A segment condensed under one of its codes in a cell is not quoted again for another.
+    long = long[long["has"] | ~long.groupby([*cell, "segment_id"])["has"].transform("any")]
+    long = long.sort_values(["has", "segment_id"], ascending=[False, True])
     totals = long.groupby(cell)["segment_id"].nunique()
     kept = long.groupby(cell).head(per_cell)
     missing = kept.loc[~kept["has"], "segment_id"].unique().tolist()
