@@ -36,7 +36,14 @@ def coded_segments(session: Session, project_id: int, filters: Filters | None = 
                                 "code_id": "code_pk", "code_key": "code_id", "codebook": "codebook_key",
                                 "codebook_name": "codebook", "coder": "coder"})
     raw["memo"] = _memos(session, raw)
+    for stamp in ("coded_at", "updated_at"):  # to the second: microseconds mean nothing to a reader
+        raw[stamp] = _to_second(raw[stamp])
     return raw[COLUMNS].reset_index(drop=True)
+
+
+def _to_second(stamps: pd.Series) -> pd.Series:
+    """Timestamps without their fraction of a second (missing ones stay missing)."""
+    return pd.to_datetime(stamps).dt.floor("s")
 
 
 def _memos(session: Session, raw: pd.DataFrame) -> list[str]:
@@ -80,7 +87,7 @@ def to_xlsx(frame: pd.DataFrame, by: str = "code") -> bytes:
     column = "code_path" if by == "code" else "dimension"
     for value, part in frame.groupby(column, sort=True):
         label = str(part["code_name_id"].iloc[0]) or str(value) if by == "code" else (str(value) or "-")
-        book.add_frame(label, part)
+        book.add_frame(label, part.reset_index(drop=True))  # the rows' numbers in ``frame`` are no column
     table = dimension_sources(frame)
     if table.empty:
         book.add_rows("triangulation", [["dimension"]])

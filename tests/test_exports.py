@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import openpyxl
+import pandas as pd
 from sqlalchemy import select
 
 from qualcode.exports import SegmentFilters, coded_segments, dimension_sources, neutralise, to_csv, to_xlsx
@@ -120,3 +121,36 @@ def test_cli_export_and_import(tmp_path, shared_dir):
     assert done.returncode == 0 and "1 imported" in done.stdout, done.stderr
     missing = qualcode("import", str(transcript), data_dir=tmp_path)
     assert missing.returncode == 2 and "--project" in missing.stderr
+
+
+def test_per_code_sheets_have_the_segments_columns_and_no_row_numbers(session):
+    """Each sheet of a code or a dimension holds the ``segments`` sheet's columns, without a stray
+    ``index`` column of the rows' numbers in the whole table."""
+    _, _, table = _table(session)
+    for by in ("code", "dimension"):
+        book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, by=by)))
+        header = [c.value for c in next(book["segments"].iter_rows(max_row=1))]
+        assert header[0] == "coding_id"
+        for name in book.sheetnames[1:-1]:
+            assert [c.value for c in next(book[name].iter_rows(max_row=1))] == header, (by, name)
+        frames = pd.read_excel(io.BytesIO(to_xlsx(table, by=by)), sheet_name=None)
+        assert not any("index" in frame.columns for frame in frames.values())
+
+
+def test_timestamps_are_written_to_the_second(session):
+    project, _, _ = _table(session)
+    from qualcode.models import Coding
+
+    for coding in session.scalars(select(Coding)):  # as stored: with microseconds
+        coding.created_at = coding.created_at.replace(microsecond=936287)
+        coding.updated_at = coding.created_at
+    session.flush()
+    table = coded_segments(session, project.id)
+    assert (table["coded_at"].dt.microsecond == 0).all() and (table["updated_at"].dt.microsecond == 0).all()
+    rows = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert rows and all(len(r["coded_at"]) == len("2026-12-07 12:51:08") for r in rows), rows[0]["coded_at"]
+    assert not any(".936287" in r["coded_at"] + r["updated_at"] for r in rows)
+    cells = [c.value for c in next(iter(openpyxl.load_workbook(io.BytesIO(to_xlsx(table)))["segments"].iter_cols(
+        min_col=list(table.columns).index("coded_at") + 1, max_col=list(table.columns).index("coded_at") + 1,
+        min_row=2)))]
+    assert cells and all(c.microsecond == 0 for c in cells)
