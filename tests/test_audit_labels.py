@@ -110,3 +110,20 @@ def test_an_edit_shows_only_what_it_changed():
     assert changed(before, after) == ("definition: Lama", "definition: Baru · colour: #112233")
     assert changed(None, {"title": "T"}) == ("", "title: T")
     assert changed(before, dict(before)) == (readable(before), readable(before))  # nothing differs: all shown
+
+
+def test_every_entity_is_named_in_both_languages():
+    """The audit trail's entity column names what was changed: every mapped class an event can be
+    recorded on (``services.base.entity_type``: its class name in snake_case) has a name."""
+    import qualcode.analysis.tables
+    import qualcode.nlp.tables
+    import qualcode.review.tables
+    import qualcode.security.tables  # noqa: F401 - their classes join the registry
+    from qualcode.models import Base
+    from qualcode.services.base import entity_type
+
+    entities = {entity_type(mapper.class_.__new__(mapper.class_)) for mapper in Base.registry.mappers}
+    assert {"conclusion_tactic", "coding", "turn", "sign_in_attempt"} <= entities, sorted(entities)
+    for lang in ("id", "en"):
+        names = catalogue(lang)
+        assert sorted(e for e in entities if f"audit_entity.{e}" not in names) == [], lang
