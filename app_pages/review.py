@@ -204,16 +204,18 @@ with tab_agree:
             summary["u_verdict"] = [tr(f"review.verdict_{v}") if isinstance(v, str) else "" for v in summary["u_verdict"]]
             summary = summary.drop(columns="code_id")
             summary["code"] = [tr("review.overall") if k == OVERALL else code_keys.get(k, k) for k in summary["code"]]
+            # The figures as the tiles above write them; "–" where one is undefined (kappa beyond two
+            # coders, kappa and alpha at segment level): the grid would show a missing number as "None".
+            summary["percent_agreement"] = 100 * summary["percent_agreement"]  # one decimal, as the tile
+            for figure in ("kappa", "alpha", "u_alpha"):
+                summary[figure] = [fmt(v) for v in summary[figure]]
+            if len(coders) != 2:
+                summary = summary.drop(columns="kappa")
             st.subheader(tr("review.per_code"))
             st.dataframe(
                 summary.rename(columns={c: tr(f"review.col_{c}") for c in summary.columns}),
                 hide_index=True, width="stretch",
-                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="percent"),
-                               # three decimals, as the figures above; Cohen's kappa only for two coders
-                               tr("review.col_kappa"): (st.column_config.NumberColumn(format="%.3f")
-                                                        if len(coders) == 2 else None),
-                               **{tr(f"review.col_{c}"): st.column_config.NumberColumn(format="%.3f")
-                                  for c in ("alpha", "u_alpha")}},
+                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="%.1f %%")},
             )
             st.subheader(tr("review.disagreements", count=len(result.disagreements)))
             if result.disagreements.empty:
@@ -374,7 +376,8 @@ with tab_comments:
                                            key="comment_doc")
             if doc_for_comment is not None:
                 with state.reading() as session:
-                    options = {c.id: f"{c.code.key} · {c.coder.display_name} · {c.segment.snippet[:80]}"
+                    options = {c.id: f"{code_keys.get(c.code.key, c.code.key)} · {c.coder.display_name} · "
+                                     f"{c.segment.snippet[:80]}"
                                for c in read_entities.codings_for_document(session, doc_for_comment)}
                 target = st.selectbox(tr("review.comment_coding"), list(options), format_func=state.label_of(options),
                                       key="comment_coding")

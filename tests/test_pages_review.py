@@ -14,7 +14,7 @@ from qualcode.config import CORPORA_DIR
 from qualcode.db import read_session, unit_of_work
 from qualcode.demo import load_demo
 from qualcode.errors import ImportFileError
-from qualcode.models import Coding, Document, User
+from qualcode.models import Code, Coding, Document, User
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = "app_pages/review.py"
@@ -120,9 +120,18 @@ def test_agreement_between_the_demo_coders(demo):
     assert any("α ≥ 0.800 andal" in c.value for c in at.caption)  # points, as every figure on the page
     per_code = next(d.value for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
     assert per_code["Alpha unitisasi"].notna().all()
+    # the figures as the tiles write them: three decimals, the percentage with one
+    assert per_code.iloc[-1]["Kappa Cohen"] == metric(at, "Kappa Cohen")
+    assert per_code.iloc[-1]["Alpha unitisasi"] == u_alpha.value
     table = next(d for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
     formats = {name: config.get("type_config", {}).get("format") for name, config in json.loads(table.proto.columns).items()}
-    assert {formats[c] for c in ("Kappa Cohen", "Alpha Krippendorff", "Alpha unitisasi")} == {"%.3f"}, formats
+    assert formats["Persentase kesepakatan"] == "%.1f %%"
+    assert f"{per_code.iloc[-1]['Persentase kesepakatan']:.1f} %" == percent
+    # at segment level kappa and alpha are undefined: a dash, as in the tiles, never "None"
+    at.selectbox(key="agree_level").set_value("segment").run()
+    per_code = next(d.value for d in at.dataframe if "Alpha unitisasi" in d.value.columns)
+    assert set(per_code["Kappa Cohen"]) == {"–"} and metric(at, "Kappa Cohen") == "–"
+    assert not per_code.isna().any().any()
     assert any(s.value.startswith("Ketidaksepakatan (") for s in at.subheader)
     at.selectbox(key="agree_level").set_value("segment").run()
     assert metric(at, "Alpha Krippendorff") == "–"
@@ -174,6 +183,10 @@ def test_supervisor_comments_on_a_coding_and_the_thread_is_resolved(demo):
     at.session_state["review_tab"] = "Komentar"
     at.run()
     assert any(i.value == "Belum ada komentar di sini." for i in at.info)
+    with read_session(demo) as session:
+        keys = set(session.scalars(select(Code.key)))
+    picked = at.selectbox(key="comment_coding").options
+    assert picked and not any(option.split(" · ")[0] in keys for option in picked), picked[:3]  # names, not keys
     at.text_area(key="comment_body_0").input("Mengapa ini dikode sebagai saling percaya?").run()
     at.button(key="comment_add").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
