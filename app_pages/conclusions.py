@@ -16,11 +16,12 @@ from qualcode.read.views.conclusions import (
 )
 from qualcode.services import analysis as analysis_service
 from qualcode.ui import analysis as ui
-from qualcode.ui import runner, state
+from qualcode.ui import markup, runner, state
 from qualcode.ui.columns import headers
 from qualcode.ui.state import tr
 
 CONFIRM_DELETE = "confirm_delete_conclusion"
+CONFIRM_UNLINK = "confirm_unlink_evidence"  # the evidence link whose removal is being asked about
 
 page, context = ui.open_page("nav.conclusions")
 pid, lang = page.project_id, page.lang
@@ -36,25 +37,45 @@ notice = runner.take_notice()
 # the page showed when it drew the form: the rerun the click starts may show another one (deleted in
 # another tab, the picker falls back to the first), and the action must act on the one the user saw,
 # or be refused by the service ("this conclusion has been deleted"), never land on another.
+# A form's callback reads its fields with .get: after a store the form's keys move on to a new
+# generation (clear=...), and a second click of a fast double-click runs the callback before the
+# page has drawn the new, empty fields; it finds none and does nothing.
 def link_evidence(conclusion_id: int) -> None:
     segment_id = ss.get(state.form_key("evidence", "segment"))
-    if segment_id is None:
+    stance = ss.get(state.form_key("evidence", "stance"))
+    if segment_id is None or stance is None:
         return
-    stance, note = ss[state.form_key("evidence", "stance")], ss.get(state.form_key("evidence", "note"), "")
-    runner.submit(lambda s: analysis_service.link_evidence(s, conclusion_id, int(segment_id), stance, note=note,
-                                                           actor_id=page.actor),
-                  done=tr("analysis.evidence_linked"), clear="evidence", place="evidence")
+    note = ss.get(state.form_key("evidence", "note"), "")
+    outcome = runner.submit(lambda s: analysis_service.link_evidence(s, conclusion_id, int(segment_id), stance,
+                                                                     note=note, actor_id=page.actor),
+                            done=lambda saved: {analysis_service.NEW: tr("analysis.evidence_linked"),
+                                                analysis_service.UPDATED: tr("analysis.evidence_updated")}.get(
+                                                    saved.change),
+                            clear="evidence", place="evidence")
+    if outcome.ok and outcome.value is not None and outcome.value.change == analysis_service.UNCHANGED:
+        runner.notify("info", state.tr_plain("analysis.evidence_unchanged"), place="evidence")
 
 
 def record_tactic(conclusion_id: int) -> None:
-    tactic, note = ss[state.form_key("tactic", "tactic")], ss.get(state.form_key("tactic", "note"), "")
-    runner.submit(lambda s: analysis_service.record_tactic(s, conclusion_id, tactic, note=note, actor_id=page.actor),
-                  done=tr("analysis.tactic_recorded"), clear="tactic", place="tactic")
+    tactic = ss.get(state.form_key("tactic", "tactic"))
+    if tactic is None:
+        return
+    note = ss.get(state.form_key("tactic", "note"), "")
+    outcome = runner.submit(lambda s: analysis_service.record_tactic(s, conclusion_id, tactic, note=note,
+                                                                     actor_id=page.actor),
+                            done=lambda saved: {analysis_service.NEW: tr("analysis.tactic_recorded"),
+                                                analysis_service.UPDATED: tr("analysis.tactic_updated")}.get(
+                                                    saved.change),
+                            clear="tactic", place="tactic")
+    if outcome.ok and outcome.value is not None and outcome.value.change == analysis_service.UNCHANGED:
+        runner.notify("info", state.tr_plain("analysis.tactic_unchanged"), place="tactic")
 
 
 def revise(conclusion_id: int) -> None:
     form = f"revise_{conclusion_id}"
     status, statement, note = (ss.get(state.form_key(form, field)) for field in ("status", "statement", "note"))
+    if status is None or statement is None:  # the form was just stored and cleared: a second click
+        return
     outcome = runner.submit(lambda s: analysis_service.revise_conclusion(
         s, conclusion_id, status=status, statement=statement, note=note or "", actor_id=page.actor),
         done=lambda change: tr("analysis.revision_saved") if change is not None else None, place="revise")
@@ -65,9 +86,17 @@ def revise(conclusion_id: int) -> None:
 
 
 def delete(conclusion_id: int) -> None:
-    ss.pop(CONFIRM_DELETE, None)
+    if ss.pop(CONFIRM_DELETE, None) != conclusion_id:  # a second click: the question was answered
+        return
     runner.submit(lambda s: analysis_service.delete_conclusion(s, conclusion_id, actor_id=page.actor),
                   done=tr("analysis.conclusion_deleted"), place="delete")
+
+
+def unlink(evidence_id: int) -> None:
+    if ss.pop(CONFIRM_UNLINK, None) != evidence_id:  # a second click: the question was answered
+        return
+    runner.submit(lambda s: analysis_service.unlink_evidence(s, evidence_id, actor_id=page.actor),
+                  done=tr("analysis.evidence_unlinked"), place="unlink")
 
 
 # The forms are emptied once what they add is stored; a refusal keeps what was typed.
@@ -110,7 +139,7 @@ with state.reading() as session:
 st.markdown(f"#### {tr('analysis.triangulation')}")
 tri = detail.triangulation
 for flag in tri["flags"]:
-    (st.warning if flag != "no_negative" else st.info)(tr(f"analysis.flag_{flag}"))
+    (st.warning if flag not in ("no_negative", "negative_sought") else st.info)(tr(f"analysis.flag_{flag}"))
 if not tri["thin"]:
     st.success(tr("analysis.triangulated", groups=", ".join(tri["groups"]),
                   kinds=", ".join(tr(f"kind.{k}") for k in tri["kinds"])))
@@ -129,6 +158,23 @@ if not evidence.empty:
     st.dataframe(evidence[evidence_columns], hide_index=True, width="stretch",
                  column_config=headers(evidence_columns, stance=tr("analysis.stance"), note=tr("analysis.note"),
                                        kind=tr("evidence.kind")))
+    # Each link can be undone, after a question: the segment and its codings stay.
+    with st.expander(tr("analysis.unlink_evidence_heading"), expanded=ss.get(CONFIRM_UNLINK) is not None):
+        for item in evidence.itertuples(index=False):
+            eid = int(item.evidence_id)
+            words, button = st.columns([6, 1], vertical_alignment="center")
+            words.markdown(f"{item.stance} · {markup.inline(str(item.document))} · "
+                           f"{markup.inline(str(item.snippet)[:90])}")
+            button.button(tr("analysis.unlink_evidence"), key=f"unlink_evidence_{eid}", on_click=ss.__setitem__,
+                          args=(CONFIRM_UNLINK, eid))
+            if ss.get(CONFIRM_UNLINK) == eid:
+                st.warning(tr("analysis.unlink_confirm", snippet=str(item.snippet)[:80], stance=item.stance))
+                yes, no = st.columns(2)
+                yes.button(tr("analysis.unlink_yes"), type="primary", key=f"unlink_evidence_yes_{eid}", on_click=unlink,
+                           args=(eid,))
+                no.button(tr("analysis.delete_no"), key=f"unlink_evidence_no_{eid}", on_click=ss.pop,
+                          args=(CONFIRM_UNLINK, None))
+runner.show_notice(notice, "unlink")
 # The evidence picker searches every segment of the project; the conclusion's dimension (or its
 # theme's codes) is only where the code filter starts.
 st.markdown(f"##### {tr('evidence.find')}")

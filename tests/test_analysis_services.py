@@ -200,3 +200,75 @@ def test_memo_search_finds_title_and_body(session, setup):
     assert sorted(found["title"]) == ["Jotting", "Kepercayaan?"]
     assert set(found["on"]) == {"project", "code"}
     assert len(register.search_memos(session, pid)) == 3
+
+
+def _events(session, action):  # type: ignore[no-untyped-def]
+    return len(session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all())
+
+
+def test_linking_a_segment_again_keeps_its_note_unless_a_new_one_is_given(session, setup):
+    """Linking an already-linked segment again: an empty note keeps the stored one and the same
+    stance stores nothing ("unchanged"); a new stance or note updates it ("updated"), never a
+    second link."""
+    pid, uid, _, _, segs = setup
+    conclusion = svc.add_conclusion(session, pid, "Kepercayaan tumbuh dari rapat", actor_id=uid)
+    first = svc.link_evidence(session, conclusion.id, segs["W01"], "supporting", note="rapat mingguan", actor_id=uid)
+    assert first.change == svc.NEW and _events(session, "evidence.link") == 1
+    again = svc.link_evidence(session, conclusion.id, segs["W01"], "supporting", note="  ", actor_id=uid)
+    assert again.change == svc.UNCHANGED and again.row.id == first.row.id and again.row.note == "rapat mingguan"
+    assert _events(session, "evidence.link") == 1  # nothing stored, nothing audited
+    flipped = svc.link_evidence(session, conclusion.id, segs["W01"], "contradicting", actor_id=uid)
+    assert flipped.change == svc.UPDATED and (flipped.row.stance, flipped.row.note) == ("contradicting",
+                                                                                         "rapat mingguan")
+    renoted = svc.link_evidence(session, conclusion.id, segs["W01"], "contradicting", note="rapat batal", actor_id=uid)
+    assert renoted.change == svc.UPDATED and renoted.row.note == "rapat batal"
+    evidence = register.evidence_table(session, conclusion.id)
+    assert evidence[["stance", "note"]].values.tolist() == [["contradicting", "rapat batal"]]
+    assert _events(session, "evidence.link") == 3
+
+
+def test_recording_a_tactic_again_keeps_its_note_unless_a_new_one_is_given(session, setup):
+    pid, uid, _, _, _ = setup
+    conclusion = svc.add_conclusion(session, pid, "Kepercayaan tumbuh dari rapat", actor_id=uid)
+    first = svc.record_tactic(session, conclusion.id, "triangulating", note="tiga sumber", actor_id=uid)
+    assert first.change == svc.NEW
+    again = svc.record_tactic(session, conclusion.id, "triangulating", actor_id=uid)
+    assert again.change == svc.UNCHANGED and again.row.note == "tiga sumber"
+    assert _events(session, "tactic.record") == 1
+    renoted = svc.record_tactic(session, conclusion.id, "triangulating", note="empat sumber", actor_id=uid)
+    assert renoted.change == svc.UPDATED and renoted.row.id == first.row.id and renoted.row.note == "empat sumber"
+    assert _events(session, "tactic.record") == 2
+
+
+def test_negative_evidence_sought_and_none_found_is_said_so(session, setup):
+    """Without contradicting evidence triangulation says "no_negative" (have you looked?), unless
+    the tactic of looking for negative evidence was recorded: then "negative_sought"."""
+    pid, uid, _, _, segs = setup
+    conclusion = svc.add_conclusion(session, pid, "Kepercayaan tumbuh dari rapat", actor_id=uid)
+    svc.link_evidence(session, conclusion.id, segs["W01"], "supporting", actor_id=uid)
+    assert "no_negative" in register.triangulation(session, conclusion.id)["flags"]
+    svc.record_tactic(session, conclusion.id, "triangulating", actor_id=uid)  # another tactic changes nothing
+    assert "no_negative" in register.triangulation(session, conclusion.id)["flags"]
+    svc.record_tactic(session, conclusion.id, "looking_for_negative_evidence", actor_id=uid)
+    flags = register.triangulation(session, conclusion.id)["flags"]
+    assert "negative_sought" in flags and "no_negative" not in flags
+    svc.link_evidence(session, conclusion.id, segs["W02"], "contradicting", actor_id=uid)
+    flags = register.triangulation(session, conclusion.id)["flags"]
+    assert "negative_sought" not in flags and "no_negative" not in flags
+
+
+def test_pattern_code_names_are_one_whatever_their_letter_case(session, setup):
+    pid, uid, codes, _, _ = setup
+    trust = codes["trust_building"].id
+    kept = svc.save_pattern_code(session, pid, "Modal sosial", [trust], actor_id=uid)
+    for name in ("modal sosial", " MODAL Sosial  "):
+        with pytest.raises(ConflictError) as err:
+            svc.save_pattern_code(session, pid, name, [trust], actor_id=uid)
+        assert err.value.key == "analysis.error_pattern_exists" and err.value.params["name"] == "Modal sosial"
+    # the pattern code itself may change the case of its own name
+    assert svc.save_pattern_code(session, pid, "Modal Sosial", [trust], actor_id=uid,
+                                 pattern_code_id=kept.id).name == "Modal Sosial"
+    other = svc.save_pattern_code(session, pid, "Modal budaya", [trust], actor_id=uid)
+    with pytest.raises(ConflictError):
+        svc.save_pattern_code(session, pid, "modal SOSIAL", [trust], actor_id=uid, pattern_code_id=other.id)
+    assert sorted(register.pattern_code_table(session, pid)["name"]) == ["Modal Sosial", "Modal budaya"]

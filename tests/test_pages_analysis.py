@@ -306,3 +306,100 @@ def test_a_revision_that_changes_nothing_says_so(demo):
     assert at.selectbox(key=f"revise_{first}_status_1").value == "supported"
     with read_session(demo) as session:
         assert session.get(Conclusion, first).status == "supported"
+
+
+def _pick_first(demo):  # type: ignore[no-untyped-def]
+    owner, first, _ = _two_conclusions(demo)
+    at = page(CONCLUSIONS)
+    at.selectbox(key="conclusion_pick").set_value(first).run()
+    return owner, first, at
+
+
+def test_a_second_click_on_a_stored_form_does_nothing(demo):
+    """A fast double-click: the first click stores the tactic and clears the form (its keys move to
+    a new generation); the second click's callback runs before the page has drawn the new fields.
+    It must not fail on the missing field, nor record a blank or second tactic. So for evidence
+    and a revision."""
+    from qualcode.analysis.tables import ConclusionChange, ConclusionTactic
+    from qualcode.models import AuditEvent
+
+    _, first, at = _pick_first(demo)
+    at.selectbox(key="tactic_tactic_0").set_value("looking_for_negative_evidence")
+    at.text_input(key="tactic_note_0").input("Dicari di wawancara swasta.")
+    next(b for b in at.button if b.label == "Catat taktik").click().run()
+    assert any("Taktik tercatat" in t.value for t in at.toast), [t.value for t in at.toast]
+    # The second click, its callback running before the form's new generation is drawn (the page
+    # has moved the form's keys on, the browser still sends the fields it showed).
+    for form, label in (("tactic", "Catat taktik"), ("evidence", "Tautkan bukti"),
+                        (f"revise_{first}", "Simpan revisi")):
+        generation = f"qc_form_{form}"
+        at.session_state[generation] = (at.session_state[generation] if generation in at.session_state else 0) + 1
+        next(b for b in at.button if b.label == label).click().run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+    with read_session(demo) as session:
+        tactics = session.scalars(select(ConclusionTactic)).all()
+        assert [(t.conclusion_id, t.tactic, t.note) for t in tactics] == [
+            (first, "looking_for_negative_evidence", "Dicari di wawancara swasta.")]
+        assert session.scalar(select(ConclusionEvidence)) is None
+        assert len(session.scalars(select(ConclusionChange)).all()) == 2  # the two conclusions' first entries
+        assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "tactic.record")).all()) == 1
+    # The triangulation now says negative evidence was sought, not "have you looked?".
+    assert any("Bukti negatif sudah dicari" in i.value for i in at.info), [i.value for i in at.info]
+    assert not any("sudahkah mencari bukti negatif" in i.value for i in at.info)
+
+
+def test_linking_a_linked_segment_again_says_whether_it_changed(demo):
+    _, first, at = _pick_first(demo)
+    mine = _segment_id(demo, "masing-masing puskesmas")
+    at.text_input(key=f"evidence_text_{first}").input("masing-masing puskesmas").run()
+
+    def link(stance: str, note: str, generation: int) -> None:
+        at.selectbox(key=f"evidence_segment_{generation}").set_value(mine)
+        at.radio(key=f"evidence_stance_{generation}").set_value(stance)
+        at.text_input(key=f"evidence_note_{generation}").input(note)
+        next(b for b in at.button if b.label == "Tautkan bukti").click().run()
+        assert not at.exception, at.exception
+
+    def stored() -> list[tuple[str, str]]:
+        with read_session(demo) as session:
+            return [(e.stance, e.note) for e in session.scalars(select(ConclusionEvidence))]
+
+    link("supporting", "rapat mingguan", 0)
+    assert any("Bukti ditautkan" in t.value for t in at.toast)
+    link("supporting", "", 1)  # again, the note left empty: the stored note stays, nothing changes
+    assert stored() == [("supporting", "rapat mingguan")]
+    assert not any("Bukti ditautkan" in t.value or "diperbarui" in t.value for t in at.toast)
+    assert any("tidak ada yang berubah" in i.value for i in at.info), [i.value for i in at.info]
+    link("contradicting", "", 2)  # another stance: updated, said so, the note kept
+    assert stored() == [("contradicting", "rapat mingguan")]
+    assert any("Bukti diperbarui" in t.value for t in at.toast), [t.value for t in at.toast]
+    assert not any("Bukti ditautkan" in t.value for t in at.toast)
+
+
+def test_linked_evidence_is_unlinked_after_a_question(demo):
+    from qualcode.models import AuditEvent
+    from qualcode.services import analysis as analysis_service
+
+    owner, first, _ = _two_conclusions(demo)
+    with unit_of_work(demo) as session:
+        eid = analysis_service.link_evidence(session, first, _segment_id(demo, "masing-masing puskesmas"),
+                                             "supporting", note="rapat mingguan", actor_id=owner).row.id
+    at = page(CONCLUSIONS)
+    at.selectbox(key="conclusion_pick").set_value(first).run()
+    at.button(key=f"unlink_evidence_{eid}").click().run()
+    assert any("Lepaskan bukti" in w.value and "masing-masing puskesmas" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    at.button(key=f"unlink_evidence_no_{eid}").click().run()  # Cancel keeps it
+    assert not any("Lepaskan bukti" in w.value for w in at.warning)
+    with read_session(demo) as session:
+        assert session.get(ConclusionEvidence, eid) is not None
+    at.button(key=f"unlink_evidence_{eid}").click().run()
+    at.button(key=f"unlink_evidence_yes_{eid}").click().run()
+    assert not at.exception, at.exception
+    assert any("Bukti dilepaskan" in t.value for t in at.toast), [t.value for t in at.toast]
+    with read_session(demo) as session:
+        assert session.get(ConclusionEvidence, eid) is None
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "evidence.unlink"))
+        assert (event.entity_id, event.user_id) == (eid, owner)
+    assert not any(b.key == f"unlink_evidence_{eid}" for b in at.button)

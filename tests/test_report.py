@@ -110,12 +110,44 @@ def test_report_without_codings_or_conclusions_says_so(session):
     DocxDocument(io.BytesIO(render_docx(report)))
 
 
+def test_the_report_says_negative_evidence_was_sought_when_the_tactic_was_recorded(session):
+    """A conclusion without contradicting evidence whose "looking for negative evidence" tactic was
+    recorded: the report says it was sought and none found, not "not yet sought" (in its
+    triangulation and in the methods table); one without the tactic still says not yet sought."""
+    project = factories.project(session)
+    uid = factories.owner(session).id
+    codes = factories.codebook(session, project.id, uid)
+    doc = factories.document(session, project.id, uid, factories.INTERVIEW + "W01", title="W01")
+    segment = code_span(session, doc.id, 3, 30, codes["trust_building"].id, actor_id=uid).segment_id
+    sought = analysis_service.add_conclusion(session, project.id, "Dicari dan tidak ada", actor_id=uid)
+    analysis_service.link_evidence(session, sought.id, segment, "supporting", actor_id=uid)
+    analysis_service.record_tactic(session, sought.id, "looking_for_negative_evidence", actor_id=uid)
+    unsought = analysis_service.add_conclusion(session, project.id, "Belum dicari", actor_id=uid)
+    analysis_service.link_evidence(session, unsought.id, segment, "supporting", actor_id=uid)
+    session.flush()
+    for lang, said, not_sought, short in (
+            ("id", "Bukti negatif sudah dicari; tidak ada bukti yang bertentangan ditemukan.",
+             "bukti negatif belum dicari", "bukti negatif dicari, tidak ditemukan"),
+            ("en", "Negative evidence was sought; no contradicting evidence was found.",
+             "negative evidence not yet sought", "negative evidence sought, none found")):
+        report = build_report(session, project.id, actor_id=uid, lang=lang)
+        assert [c.flags[-1] for c in report.conclusions] == ["negative_sought", "no_negative"]
+        html = render_html(report)
+        assert said in html and html.count(not_sought) == 1 and short in html
+        # the one without the tactic is the one still said not sought
+        assert html.index(not_sought) > html.index("Belum dicari") > html.index(said)
+        text = "\n".join(p.text for p in DocxDocument(io.BytesIO(render_docx(report))).paragraphs)
+        assert said in text
+
+
 def test_every_dynamic_report_key_exists():
     from qualcode.analysis.tables import CONCLUSION_STATUSES, EVIDENCE_STANCES, TACTICS
 
     known = set(catalogue("en"))
     dynamic = {f"report.status_{s}" for s in CONCLUSION_STATUSES} | {f"report.stance_{s}" for s in EVIDENCE_STANCES}
-    dynamic |= {f"report.flag_{f}" for f in ("no_evidence", "one_group", "one_kind", "no_negative")}
+    from qualcode.analysis.register import TRIANGULATION_FLAGS
+
+    dynamic |= {f"report.{kind}_{f}" for f in TRIANGULATION_FLAGS for kind in ("flag", "short")}
     dynamic |= {f"analysis.tactic_{x}" for x in TACTICS} | {f"report.direction_{d}" for d in ("supporting", "inhibiting")}
     assert dynamic <= known, dynamic - known
 

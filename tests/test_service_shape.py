@@ -69,7 +69,8 @@ def test_record_change_reads_project_and_entity_from_the_entity(session):
     doc = factories.document(session, project.id, uid)
     coding = code_span(session, doc.id, 0, 5, codes["trust_building"].id, actor_id=uid)
     conclusion = analysis_service.add_conclusion(session, project.id, "Kepercayaan", actor_id=uid)
-    evidence = analysis_service.link_evidence(session, conclusion.id, coding.segment_id, "supporting", actor_id=uid)
+    evidence = analysis_service.link_evidence(session, conclusion.id, coding.segment_id, "supporting",
+                                            actor_id=uid).row
     assert project_of(coding) == project_of(evidence) == project_of(doc) == project.id
     assert entity_type(evidence) == "conclusion_evidence" and entity_type(conclusion) == "conclusion"
     event = record_change(session, "evidence.check", evidence, actor_id=uid, after={"ok": True})

@@ -25,9 +25,12 @@ from qualcode.read.frame import coding_frame, segment_table
 # Triangulation is thin when the evidence comes from fewer groups or source kinds than this.
 MIN_GROUPS = 2
 MIN_KINDS = 2
-# What triangulation can say (analysis.flag_<flag>, report.flag_<flag>); the first three make it thin.
-TRIANGULATION_FLAGS = ("no_evidence", "one_group", "one_kind", "no_negative")
+# What triangulation can say (analysis.flag_<flag>, report.flag_<flag>, report.short_<flag>); the
+# first three make it thin. Without contradicting evidence it says "no_negative", or, when the
+# tactic of looking for negative evidence was recorded, "negative_sought": sought, none found.
+TRIANGULATION_FLAGS = ("no_evidence", "one_group", "one_kind", "no_negative", "negative_sought")
 THIN_FLAGS = TRIANGULATION_FLAGS[:3]
+NEGATIVE_TACTIC = "looking_for_negative_evidence"
 
 
 def search_memos(session: Session, project_id: int, query: str = "") -> pd.DataFrame:
@@ -129,7 +132,7 @@ class Triangulation(TypedDict):
     by_kind: pd.DataFrame  # segments per source kind: supporting, contradicting
     groups: list[str]  # the groups with supporting evidence
     kinds: list[str]  # the source kinds with supporting evidence
-    flags: list[str]  # of TRIANGULATION_FLAGS: no_evidence, one_group, one_kind, no_negative
+    flags: list[str]  # of TRIANGULATION_FLAGS: no_evidence, one_group, one_kind, no_negative or negative_sought
     thin: bool
 
 
@@ -166,6 +169,8 @@ def triangulation(session: Session, conclusion_id: int) -> Triangulation:
         if len(kinds) < MIN_KINDS:
             flags.append("one_kind")
     if frame[frame["stance"] == "contradicting"].empty:
-        flags.append("no_negative")
+        sought = session.scalar(select(ConclusionTactic.id).where(ConclusionTactic.conclusion_id == conclusion_id,
+                                                                  ConclusionTactic.tactic == NEGATIVE_TACTIC))
+        flags.append("negative_sought" if sought is not None else "no_negative")
     return {"by_group": by_group, "by_kind": by_kind, "groups": groups, "kinds": kinds, "flags": flags,
             "thin": any(f in flags for f in THIN_FLAGS)}

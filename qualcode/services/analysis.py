@@ -4,6 +4,9 @@ verification tactics). Each call is authorised and audited; the caller owns the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +31,17 @@ from qualcode.services.base import load, record_change
 
 PERMISSION = "memo.write"  # analytic writing: owners and researchers
 
+R = TypeVar("R")
+# What linking evidence or recording a tactic did: made it, changed its stance or note, or found
+# it already so (nothing stored), so the page says "linked", "updated" or "already so".
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class Saved(Generic[R]):
+    row: R
+    change: str  # NEW, UPDATED or UNCHANGED
+
 
 # --- pattern codes ----------------------------------------------------------------------------
 
@@ -41,9 +55,13 @@ def save_pattern_code(session: Session, project_id: int, name: str, code_ids: li
     if not code_ids:
         raise ValidationError("analysis.error_pattern_codes")
     codes = [load(session, Code, c, project_id=project_id) for c in dict.fromkeys(code_ids)]
-    clash = session.scalar(select(PatternCode).where(PatternCode.project_id == project_id, PatternCode.name == name))
-    if clash is not None and clash.id != pattern_code_id:
-        raise ConflictError("analysis.error_pattern_exists", name=name)
+    # Names are one whatever their letter case ("Modal sosial", "modal Sosial"); compared in Python,
+    # since SQLite's lower() folds ASCII only. A project has few pattern codes.
+    wanted = name.casefold()
+    clash = next((p for p in session.scalars(select(PatternCode).where(PatternCode.project_id == project_id))
+                  if p.name.strip().casefold() == wanted and p.id != pattern_code_id), None)
+    if clash is not None:
+        raise ConflictError("analysis.error_pattern_exists", name=clash.name)
     before = None
     if pattern_code_id is None:
         pattern = PatternCode(project_id=project_id, name=name, author_id=actor_id)
@@ -217,8 +235,10 @@ def revise_conclusion(session: Session, conclusion_id: int, *, actor_id: int, st
 
 
 def link_evidence(session: Session, conclusion_id: int, segment_id: int, stance: str, *, actor_id: int,
-                  note: str = "") -> ConclusionEvidence:
-    """Link a segment as supporting or contradicting evidence (linking it again changes stance and note)."""
+                  note: str = "") -> Saved[ConclusionEvidence]:
+    """Link a segment as supporting or contradicting evidence. Linking it again changes its stance,
+    and its note when one is given (an empty note keeps the stored one); ``change`` says whether
+    the link is new, updated, or was already so (then nothing is stored)."""
     conclusion = load(session, Conclusion, conclusion_id)
     require(session, conclusion.project_id, actor_id, PERMISSION)
     if stance not in EVIDENCE_STANCES:
@@ -227,14 +247,17 @@ def link_evidence(session: Session, conclusion_id: int, segment_id: int, stance:
     row = session.scalar(select(ConclusionEvidence).where(ConclusionEvidence.conclusion_id == conclusion_id,
                                                           ConclusionEvidence.segment_id == segment_id))
     before = {"stance": row.stance, "note": row.note} if row else None
+    new_note = note.strip() or (row.note if row else "")
+    if row is not None and (row.stance, row.note) == (stance, new_note):
+        return Saved(row, UNCHANGED)
     if row is None:
         row = ConclusionEvidence(conclusion_id=conclusion_id, segment_id=segment_id, author_id=actor_id, stance=stance)
         session.add(row)
-    row.stance, row.note = stance, note.strip()
+    row.stance, row.note = stance, new_note
     session.flush()
     record_change(session, "evidence.link", row, actor_id=actor_id, before=before,
                   after={"conclusion_id": conclusion_id, "segment_id": segment_id, "stance": stance, "note": row.note})
-    return row
+    return Saved(row, NEW if before is None else UPDATED)
 
 
 def unlink_evidence(session: Session, evidence_id: int, *, actor_id: int) -> None:
@@ -248,8 +271,11 @@ def unlink_evidence(session: Session, evidence_id: int, *, actor_id: int) -> Non
                   entity_id=evidence_id)
 
 
-def record_tactic(session: Session, conclusion_id: int, tactic: str, *, actor_id: int, note: str = "") -> ConclusionTactic:
-    """Record that a verification tactic was applied to a conclusion, and what it showed."""
+def record_tactic(session: Session, conclusion_id: int, tactic: str, *, actor_id: int,
+                  note: str = "") -> Saved[ConclusionTactic]:
+    """Record that a verification tactic was applied to a conclusion, and what it showed. Recording
+    it again changes its note when one is given (an empty note keeps the stored one); ``change``
+    says whether it is new, updated, or was already so (then nothing is stored)."""
     conclusion = load(session, Conclusion, conclusion_id)
     require(session, conclusion.project_id, actor_id, PERMISSION)
     if tactic not in TACTICS:
@@ -257,14 +283,17 @@ def record_tactic(session: Session, conclusion_id: int, tactic: str, *, actor_id
     row = session.scalar(select(ConclusionTactic).where(ConclusionTactic.conclusion_id == conclusion_id,
                                                         ConclusionTactic.tactic == tactic))
     before = {"note": row.note} if row else None
+    new_note = note.strip() or (row.note if row else "")
+    if row is not None and row.note == new_note:
+        return Saved(row, UNCHANGED)
     if row is None:
         row = ConclusionTactic(conclusion_id=conclusion_id, tactic=tactic, user_id=actor_id)
         session.add(row)
-    row.note, row.user_id = note.strip(), actor_id
+    row.note, row.user_id = new_note, actor_id
     session.flush()
     record_change(session, "tactic.record", row, actor_id=actor_id, before=before,
                   after={"conclusion_id": conclusion_id, "tactic": tactic, "note": row.note})
-    return row
+    return Saved(row, NEW if before is None else UPDATED)
 
 
 def delete_conclusion(session: Session, conclusion_id: int, *, actor_id: int) -> None:
