@@ -60,6 +60,12 @@ def reading(work: Callable[[Any, int], T]) -> T | None:
     return runner.attempt(read)
 
 
+def stale(prepared: Any) -> bool:
+    """Whether a prepared file was read before the project's latest change (every write records an
+    audit event: ``view.revision``); such a file is not offered, the page asks to prepare it again."""
+    return int(getattr(prepared, "revision", -1)) < view.revision
+
+
 tab_segments, tab_project, tab_codebook, tab_import, tab_report = state.tabs(
     "export_tab", [tr("export.tab_segments"), tr("export.tab_project"), tr("export.tab_codebook"),
                    tr("export.tab_import"), tr("report.tab")])
@@ -76,11 +82,13 @@ with tab_segments:
     f_coders = c3.multiselect(tr("export.filter_coder"), list(coder_names), key="ex_coders",
                               format_func=state.label_of(coder_names), placeholder=tr("export.all"))
     c4, c5, c6 = st.columns(3)
-    f_kinds = c4.multiselect(tr("export.filter_kind"), list(view.kinds), format_func=lambda k: tr(f"kind.{k}"),
+    # labels read in this run, in the UI language (a format_func calling tr later could read another)
+    kind_names = {k: tr(f"kind.{k}") for k in view.kinds}
+    f_kinds = c4.multiselect(tr("export.filter_kind"), list(view.kinds), format_func=state.label_of(kind_names),
                              key="ex_kinds", placeholder=tr("export.all"))
     f_groups = c5.multiselect(tr("export.filter_group"), view.groups, key="ex_groups", placeholder=tr("export.all"))
-    by = c6.radio(tr("export.sheets"), ["code", "dimension"], key="ex_by",
-                  format_func=lambda v: tr("export.sheets_code") if v == "code" else tr("export.sheets_dimension"))
+    sheet_names = {"code": tr("export.sheets_code"), "dimension": tr("export.sheets_dimension")}
+    by = c6.radio(tr("export.sheets"), list(sheet_names), key="ex_by", format_func=state.label_of(sheet_names))
     filters = SegmentFilters(codebook_ids=f_books or None, code_ids=f_codes or None, coder_ids=f_coders or None,
                              kinds=f_kinds or None, groups=f_groups or None)
     wanted_segments = repr((filters, by))
@@ -91,7 +99,9 @@ with tab_segments:
             ss["ex_segments"] = (wanted_segments, files)
             bar.progress(1.0, text=tr("export.rows", count=files.rows))
     prepared = ss.get("ex_segments")
-    if prepared and prepared[0] == wanted_segments:  # files made for other filters are not offered
+    if prepared and prepared[0] == wanted_segments and stale(prepared[1]):  # the data changed since
+        st.warning(tr("export.stale_files"))
+    elif prepared and prepared[0] == wanted_segments:  # files made for other filters are not offered
         files = prepared[1]
         st.write(tr("export.rows", count=files.rows) if files.rows else tr("export.no_codings"))
         d1, d2 = st.columns(2)
@@ -100,7 +110,8 @@ with tab_segments:
 
 with tab_project:
     st.write(tr("export.qdpx_help"))
-    profile = st.selectbox(tr("qdpx.profile_label"), PROFILES, format_func=lambda p: tr(f"qdpx.profile_{p}"),
+    profile_names = {p: tr(f"qdpx.profile_{p}") for p in PROFILES}
+    profile = st.selectbox(tr("qdpx.profile_label"), PROFILES, format_func=state.label_of(profile_names),
                            key="ex_profile")
     if st.button(tr("export.prepare"), key="ex_prepare_qdpx", type="primary"):
         bar = st.progress(0.1, text=tr("export.preparing", what=".qdpx"))
@@ -111,8 +122,11 @@ with tab_project:
     # only the file written for this project and the chosen tool is offered, under a name saying which
     prepared_for, prepared_qdpx = ss.get("ex_qdpx", (None, None))
     if prepared_for == pid and isinstance(prepared_qdpx, PreparedProject) and prepared_qdpx.profile == profile:
-        st.download_button(tr("export.download_qdpx"), prepared_qdpx.data, prepared_qdpx.filename, "application/zip",
-                           key="ex_dl_qdpx")
+        if stale(prepared_qdpx):  # the data changed since
+            st.warning(tr("export.stale_files"))
+        else:
+            st.download_button(tr("export.download_qdpx"), prepared_qdpx.data, prepared_qdpx.filename,
+                               "application/zip", key="ex_dl_qdpx")
 
 with tab_codebook:
     if not view.books:
@@ -168,11 +182,13 @@ with tab_report:  # the study report (issues 8, 15): qualcode/report/
         bar = st.progress(0.1, text=tr("export.preparing", what=tr("report.tab")))
         made = reading(lambda s, actor: report_files(s, pid, actor, lang, chosen_matrices))
         if made is not None:
-            ss["ex_report"] = (wanted, made.html, made.docx, made.charts)
+            ss["ex_report"] = (wanted, made.html, made.docx, made.charts, made)
             bar.progress(1.0, text=tr("report.tab"))
     prepared_report = ss.get("ex_report")
-    if prepared_report and prepared_report[0] == wanted:  # a report made for other choices is not offered
-        _, report_html, report_docx, report_charts = prepared_report
+    if prepared_report and prepared_report[0] == wanted and stale(prepared_report[-1]):  # the data changed since
+        st.warning(tr("export.stale_report"))
+    elif prepared_report and prepared_report[0] == wanted:  # a report made for other choices is not offered
+        _, report_html, report_docx, report_charts, _ = prepared_report
         r1, r2 = st.columns(2)
         r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx", DOCX, key="ex_dl_report_docx")
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
