@@ -215,7 +215,9 @@ with tab_agree:
             st.dataframe(
                 summary.rename(columns={c: tr(f"review.col_{c}") for c in summary.columns}),
                 hide_index=True, width="stretch",
-                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="%.1f %%")},
+                column_config={tr("review.col_percent_agreement"): st.column_config.NumberColumn(format="%.1f %%"),
+                               **{tr(f"review.col_{c}"): st.column_config.TextColumn(alignment="right")
+                                  for c in ("kappa", "alpha", "u_alpha")}},
             )
             st.subheader(tr("review.disagreements", count=len(result.disagreements)))
             if result.disagreements.empty:

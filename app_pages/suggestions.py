@@ -16,7 +16,7 @@ from qualcode.read import suggestions as read_suggestions
 from qualcode.services import suggestion_models
 from qualcode.services import suggestions as suggestion_service
 from qualcode.ui import markup, runner, state
-from qualcode.ui.columns import headers, two_places
+from qualcode.ui.columns import figure_columns, headers, two_places
 from qualcode.ui.state import tr, tr_plain
 from qualcode.ui.testids import key_prefix, set_test_ids
 
@@ -180,7 +180,7 @@ def queue_view() -> None:
         else:
             st.dataframe(two_places(quality, ("precision", "recall")), hide_index=True, width="stretch",
                          column_config=headers(quality.columns, in_use=st.column_config.CheckboxColumn(
-                             tr_plain("column.in_use"))))
+                             tr_plain("column.in_use")), **figure_columns(("precision", "recall"))))
 
 
 queue_view()
@@ -193,4 +193,5 @@ if st.toggle(tr("suggest.agreement"), key="suggest_show_agreement", help=tr("sug
         st.caption(tr("suggest.no_decisions"))
     else:
         st.dataframe(two_places(agreement, ("precision", "recall", "agreement")), hide_index=True, width="stretch",
-                     column_config=headers(agreement.columns, coder_id=None, code_id=None))
+                     column_config=headers(agreement.columns, coder_id=None, code_id=None,
+                                           **figure_columns(("precision", "recall", "agreement"))))

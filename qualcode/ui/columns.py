@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
+import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
 from qualcode.i18n import catalogue
@@ -47,3 +48,9 @@ def two_places(table: pd.DataFrame, figures: Iterable[str]) -> pd.DataFrame:
     for name in figures:
         shown[name] = [NOTHING if pd.isna(value) else f"{value:.2f}" for value in table[name]]
     return shown
+
+
+def figure_columns(figures: Iterable[str]) -> dict[str, Header]:
+    """``column_config`` entries for figures shown as text (:func:`two_places`): their header in the
+    UI language, right-aligned as numbers are."""
+    return {name: st.column_config.TextColumn(tr_plain(f"column.{name}"), alignment="right") for name in figures}
