@@ -68,6 +68,11 @@ def memo_editor(found: pd.DataFrame) -> None:
         return
     names = {int(i): (t or " ".join(str(b).split())[:60]) + f" · {a}"
              for i, t, b, a in zip(yours["memo_id"], yours["title"], yours["body"], yours["author"], strict=True)}
+    if st.session_state.get("memo_pick") in names:
+        # The choice (a memo id) is stated again on every run, so the browser's widget shows the
+        # memo's current title: after an edit the id stays the same, and the widget would go on
+        # showing the title it had until the page was left.
+        st.session_state["memo_pick"] = st.session_state["memo_pick"]
     picked = st.selectbox(tr("analysis.memo_pick"), list(names), index=None, format_func=state.label_of(names),
                           placeholder=tr("analysis.choose"), key="memo_pick")
     if picked is None or picked not in names:

@@ -171,6 +171,24 @@ def test_a_memo_is_edited_and_what_it_is_on_stays(demo):
     assert stored_memos(demo)[0] == ("Judul baru", "Isi baru", doc, None)
 
 
+def test_the_memo_picker_shows_the_new_title_after_an_edit(demo):
+    pid, owner, _, doc = ids(demo)
+    with unit_of_work(demo) as session:
+        memo_id = memo_service.add_memo(session, pid, "Isi", title="Judul lama", actor_id=owner, document_id=doc).id
+    at = open_page()
+    ok(at.selectbox(key="memo_pick").set_value(memo_id).run())
+    form = f"memo_edit_{memo_id}"
+    in_form(at.text_input, "Judul memo", form).input("Judul baru")
+    press(at, "Simpan perubahan memo")
+    assert [x.value for x in at.toast] == ["Memo diperbarui."]
+    picker = at.selectbox(key="memo_pick")
+    assert picker.value == memo_id, "the edited memo stays picked"
+    assert picker.options == ["Judul baru · Peneliti Utama"], picker.options
+    # The browser's widget keeps the label it was last sent; the page sends the choice again, now
+    # with the new title (otherwise it shows the old one until the page is left).
+    assert picker.proto.set_value and picker.proto.raw_value == "Judul baru · Peneliti Utama"
+
+
 def test_deleting_a_memo_asks_first(demo):
     pid, owner, _, _ = ids(demo)
     with unit_of_work(demo) as session:
