@@ -3,6 +3,7 @@ cross-framework matrix and co-occurrence (a matrix and a force-directed network 
 each with downloads (CSV, XLSX, charts as SVG and PNG, the network as GEXF) and a drill-down to the
 segments behind a cell. Count matrices are shaded by count; code bars take the code's colour."""
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ book_ids = list(book_name)
 class Shown:
     """What a display put on screen, for the downloads and the drill-down below it."""
 
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # as on screen: the CSV and XLSX downloads
     drill: dict[str, Any] | None = None  # the cell whose segments to list
     chart_svg: str | None = None
     chart_json: str | None = None  # the frequency chart's Vega-Lite spec
@@ -70,7 +71,7 @@ dim_by_label = dict(zip(dims["label"], dims["code_id"], strict=True))
 
 
 def frequencies(session: Any) -> Shown:
-    table = views.display_table(session, pid, kind, book, filters, lang=lang)
+    table = views.frequency_columns(views.display_table(session, pid, kind, book, filters, lang=lang))
     shown = table.drop(columns=["code_id"])
     st.dataframe(shown, hide_index=True, width="stretch", column_config=headers(shown.columns))
     top = table.head(25)
@@ -83,7 +84,7 @@ def frequencies(session: Any) -> Shown:
     svg = views.bar_chart_svg(top["label"].tolist(), top["segments"].tolist(), tr("analysis.segments"), colours)
     row = st.selectbox(tr("analysis.drill_row"), [None, *table["code_id"]], key="drill_freq",
                        format_func=state.label_of(code_label))
-    return Shown(table, {"all_of": (int(row),)} if row is not None else None, svg, chart.to_json(),
+    return Shown(localised(shown), {"all_of": (int(row),)} if row is not None else None, svg, chart.to_json(),
                  lambda: views.chart_png(chart))
 
 
@@ -100,12 +101,13 @@ def matrix(session: Any) -> Shown:
     if kind == "checklist":
         # Present as ✓ / ✗ (as in the report), strength as a whole number; blank where not judged
         # (as text: the grid shows a missing number as "None" whatever the Styler's na_rep says).
-        cells = table.drop(columns=["case_id", "code_id"]).assign(
-            present=table["present"].map(present_mark), strength=table["strength"].map(strength_mark))
-        st.dataframe(views.shade(localised(cells), [header_name("segments")]), hide_index=True, width="stretch")
+        screen = localised(table.drop(columns=["case_id", "code_id"]).assign(
+            present=table["present"].map(present_mark), strength=table["strength"].map(strength_mark)))
+        st.dataframe(views.shade(screen, [header_name("segments")]), hide_index=True, width="stretch")
     else:
-        st.dataframe(views.shade(localised(table)) if cell == "count" else localised(table), width="stretch")
-    shown = Shown(table)
+        screen = localised(table)
+        st.dataframe(views.shade(screen) if cell == "count" else screen, width="stretch")
+    shown = Shown(screen)
     if kind == "checklist" and not table.empty:
         shown.cell_edit = checklist_form(table)
     left, right = st.columns(2)
@@ -131,20 +133,34 @@ def strength_mark(strength: Any) -> str:
 
 
 def checklist_form(table: pd.DataFrame) -> dict[str, Any] | None:
+    """The form of one checklist cell, holding what is stored for the cell chosen (saving keeps
+    what is not changed). The cell is chosen above the form: a choice inside it would not rerun."""
+    case_names = dict(zip(table["case_id"], table["pseudonym"], strict=False))
+    c1, c2 = st.columns(2)
+    case = c1.selectbox(tr("analysis.informant"), list(case_names), format_func=state.label_of(case_names),
+                        key="checklist_case")
+    dimension = c2.selectbox(tr("analysis.dimension"), list(dim_by_label.values()),
+                             format_func=state.label_of(code_label), key="checklist_dimension")
+    stored = table[(table["case_id"] == case) & (table["code_id"] == dimension)]
+    now = stored.iloc[0] if not stored.empty else None
+    present_now = bool(now["present"]) if now is not None and pd.notna(now["present"]) else False
+    strength_now = int(now["strength"]) if now is not None and pd.notna(now["strength"]) else 1
+    rating_now = str(now["rating"]) if now is not None else ""
+    note_now = str(now["note"]) if now is not None else ""
+    # Keyed by the cell and what it holds: another cell, or a cell changed, draws fields holding it.
+    key = f"{case}_{dimension}_{zlib.crc32(repr((present_now, strength_now, rating_now, note_now)).encode())}"
     with st.form("checklist_cell"):
-        case_names = dict(zip(table["case_id"], table["pseudonym"], strict=False))
-        c1, c2, c3, c4 = st.columns(4)
-        case = c1.selectbox(tr("analysis.informant"), list(case_names), format_func=state.label_of(case_names))
-        dimension = c2.selectbox(tr("analysis.dimension"), list(dim_by_label.values()),
-                                 format_func=state.label_of(code_label))
-        present = c3.checkbox(tr("analysis.present"))
-        strength = c4.select_slider(tr("analysis.strength"), [0, 1, 2, 3], value=1, help=tr("analysis.strength_help"))
-        rating = st.text_input(tr("analysis.rating"))
-        note = st.text_input(tr("analysis.note"))
+        c3, c4 = st.columns(2)
+        present = c3.checkbox(tr("analysis.present"), value=present_now, key=f"checklist_present_{key}")
+        strength = c4.select_slider(tr("analysis.strength"), [0, 1, 2, 3], value=strength_now,
+                                    help=tr("analysis.strength_help"), key=f"checklist_strength_{key}")
+        rating = st.text_input(tr("analysis.rating"), value=rating_now, key=f"checklist_rating_{key}")
+        note = st.text_input(tr("analysis.note"), value=note_now, key=f"checklist_note_{key}")
         if st.form_submit_button(tr("analysis.save_cell")):
-            # strength is how strongly a present condition shows: a cell not present has none
+            # strength is how strongly a present condition shows: a cell not present has none;
+            # an emptied rating or note is stored empty (None would keep the old one)
             return {"case_id": case, "code_id": dimension, "present": present, "strength": strength if present else None,
-                    "rating": rating or None, "note": note}
+                    "rating": rating, "note": note}
     return None
 
 
@@ -162,7 +178,11 @@ def cross_framework(session: Any) -> Shown:
         return Shown()
     chosen = views.CrossPair(rows_book, factor_book, views.directions(session, factor_book))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, pair=chosen)
-    st.dataframe(views.shade(localised(table)), width="stretch")
+    direction_name = views.direction_labels(session, pid, factor_book, chosen.directions, lang)
+    if isinstance(table.columns, pd.MultiIndex):
+        table = table.rename(columns=direction_name, level="direction")
+    screen = localised(table)
+    st.dataframe(views.shade(screen), width="stretch")
     row_dims = views.dimensions(context.codes, rows_book)
     factor_dims = views.dimensions(context.codes, factor_book)
     a, b, c = st.columns(3)
@@ -170,9 +190,10 @@ def cross_framework(session: Any) -> Shown:
                       format_func=state.label_of(code_label))
     col = b.selectbox(tr("analysis.drill_column"), [None, *factor_dims["code_id"]], key="drill_cross_col",
                       format_func=state.label_of(code_label))
-    direction = c.selectbox(tr("analysis.direction"), chosen.directions, key="drill_cross_dir")
+    direction = c.selectbox(tr("analysis.direction"), chosen.directions, key="drill_cross_dir",
+                            format_func=lambda d: direction_name.get(d, d))
     drill = {"all_of": (int(row), int(col)), "direction": direction} if row is not None and col is not None else None
-    return Shown(table, drill)
+    return Shown(screen, drill)
 
 
 def cooccurrence(session: Any) -> Shown:
@@ -182,8 +203,9 @@ def cooccurrence(session: Any) -> Shown:
     level = right.radio(tr("analysis.level"), ["code", "dimension"], horizontal=True, key="cooc_level",
                         format_func=lambda v: tr(f"analysis.level_{v}"))
     table = views.display_table(session, pid, kind, book, filters, lang=lang, scope=scope, level=level)
-    st.dataframe(views.shade(localised(table)), width="stretch")
-    shown = Shown(table)
+    screen = localised(table)
+    st.dataframe(views.shade(screen), width="stretch")
+    shown = Shown(screen)
     if not table.empty:
         colour_by = st.radio(tr("display.colour_by"), ["code", "codebook"], horizontal=True, key="network_colour",
                              format_func=lambda v: tr(f"display.colour_by_{v}"))
@@ -209,7 +231,7 @@ RENDER = {"frequencies": frequencies, "case_ordered": matrix, "role_ordered": ma
           "cross_framework": cross_framework, "cooccurrence": cooccurrence}
 with state.reading() as session:
     shown = RENDER[kind](session)
-    drill_table = views.cell_segments(session, pid, filters, **shown.drill) if shown.drill else None
+    drill_table = views.cell_segments(session, pid, filters, lang=lang, **shown.drill) if shown.drill else None
 if shown.cell_edit is not None:  # stored after the read session closes (SQLite: one writer)
     cell_edit = shown.cell_edit
     runner.run(lambda s: analysis_service.rate_case(s, pid, actor_id=page.actor, **cell_edit),

@@ -163,6 +163,7 @@ def test_checklist_matrix_holds_the_researchers_cells(session, study):
     table = d.checklist_matrix(session, study.pid, study.ag, lang="en")
     row = table[(table["pseudonym"] == "Informan biz") & (table["dimension"] == "Starting conditions")].iloc[0]
     assert (row["segments"], bool(row["present"]), int(row["strength"]), row["note"]) == (1, True, 3, "anggaran")
+    assert row["rating"] == "", "the rating column, empty where none was given"
     assert len(table) == 2 * 5  # two cases x five Ansell & Gash dimensions
     # whole numbers and missing values, not 3.0 and NaN (the merge's floats): so the page, the CSV
     # and the workbook show 3 and a blank
@@ -171,7 +172,8 @@ def test_checklist_matrix_holds_the_researchers_cells(session, study):
     from qualcode.files import writer
 
     lines = writer.csv_bytes(table).decode("utf-8-sig").splitlines()
-    assert any(line.endswith(",True,3,anggaran") for line in lines) and not any(".0," in line for line in lines)
+    assert any(line.endswith(",True,3,,anggaran") for line in lines)  # no rating: an empty cell
+    assert not any(".0," in line for line in lines)
     assert writer.xlsx_bytes(table)  # missing values are empty cells
 
 

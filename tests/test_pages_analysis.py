@@ -403,3 +403,125 @@ def test_linked_evidence_is_unlinked_after_a_question(demo):
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "evidence.unlink"))
         assert (event.entity_id, event.user_id) == (eid, owner)
     assert not any(b.key == f"unlink_evidence_{eid}" for b in at.button)
+
+
+@pytest.fixture
+def downloads(monkeypatch):  # type: ignore[no-untyped-def]
+    """The bytes of each file a download button offers, by file name (AppTest keeps them in memory)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def load(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        if filename:
+            files[filename] = self.get_file(file_id).content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load)
+    return files
+
+
+def csv_lines(files: dict[str, bytes], name: str) -> list[str]:
+    return files[name].decode("utf-8-sig").splitlines()
+
+
+def test_a_condensation_under_a_dimension_shows_in_the_excerpt_matrix_and_its_download(demo, downloads):
+    """The Condensation page writes under the code chosen there (here the dimension, whose
+    descendants' segments it lists); the segment carries a child code (trust-building)."""
+    from qualcode.analysis import displays
+    from qualcode.analysis.tables import Condensation
+    from qualcode.services import analysis as analysis_service
+
+    with unit_of_work(demo) as session:
+        owner = projects.get_user_by_login(session, "peneliti")
+        code = {c.key: c for c in session.scalars(select(Code))}
+        doc = session.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
+        segments = displays.cell_segments(session, doc.project_id, all_of=(code["trust_building"].id,))
+        segment = int(segments.loc[segments["snippet"].str.contains("masing-masing puskesmas"), "segment_id"].iloc[0])
+        for row in session.scalars(select(Condensation).where(Condensation.segment_id == segment)):
+            session.delete(row)  # only the condensation written here
+        analysis_service.condense_segment(session, doc.project_id, segment, code["collaborative_process"].id,
+                                          "Puskesmas saling percaya lewat koordinasi", actor_id=owner.id)
+    at = page(DISPLAY)
+    at.radio(key="display_kind").set_value("case_ordered").run()
+    at.radio(key="case_cells").set_value("excerpt").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert shown.apply(lambda col: col.astype(str).str.contains("Puskesmas saling percaya lewat koordinasi")).any().any()
+    lines = csv_lines(downloads, "case_ordered.csv")
+    assert lines[0].startswith("Informan,Kelompok pemangku kepentingan,"), lines[0]
+    assert any("Puskesmas saling percaya lewat koordinasi" in line for line in lines[1:])
+
+
+def test_the_checklist_form_holds_the_cell_chosen_and_saving_keeps_it(demo, downloads):
+    from qualcode.analysis import displays
+    from qualcode.analysis.tables import CaseRating
+    from qualcode.services import analysis as analysis_service
+
+    with unit_of_work(demo) as session:
+        owner = projects.get_user_by_login(session, "peneliti")
+        pid = session.scalar(select(Document.project_id))
+        case_id = int(displays.case_frame(session, pid)["case_id"].iloc[0])
+        design = session.scalar(select(Code.id).where(Code.key == "institutional_design"))
+        analysis_service.rate_case(session, pid, case_id, design, present=True, strength=3, rating="kuat",
+                                   note="Aturan ditulis bersama", actor_id=owner.id)
+    at = page(DISPLAY)
+    at.radio(key="display_kind").set_value("checklist").run()
+    at.selectbox(key="checklist_case").set_value(case_id).run()
+    at.selectbox(key="checklist_dimension").set_value(design).run()
+    assert not at.exception
+    assert by_label(at.checkbox, "Ada").value is True
+    assert by_label(at.select_slider, "Kekuatan (0-3)").value == 3
+    assert (by_label(at.text_input, "Penilaian").value, by_label(at.text_input, "Catatan").value) == (
+        "kuat", "Aturan ditulis bersama")
+    shown = at.dataframe[0].value
+    assert "kuat" in set(shown["Penilaian"]), "the rating is a column of the checklist"
+    next(b for b in at.button if b.label == "Simpan sel").click().run()  # saved again as it stands
+    assert not at.exception
+    with read_session(demo) as session:
+        cell = session.scalar(select(CaseRating).where(CaseRating.case_id == case_id, CaseRating.code_id == design))
+        assert (cell.present, cell.strength, cell.rating, cell.note) == (True, 3, "kuat", "Aturan ditulis bersama")
+    by_label(at.text_input, "Penilaian").input("")  # a rating taken back
+    next(b for b in at.button if b.label == "Simpan sel").click().run()
+    with read_session(demo) as session:
+        cell = session.scalar(select(CaseRating).where(CaseRating.case_id == case_id, CaseRating.code_id == design))
+        assert (cell.present, cell.strength, cell.rating, cell.note) == (True, 3, "", "Aturan ditulis bersama")
+    # The download: the screen's headers and marks, no ids.
+    lines = csv_lines(downloads, "checklist.csv")
+    assert lines[0] == "Informan,Kelompok pemangku kepentingan,Dimensi,Segmen,Ada,Kekuatan,Penilaian,Catatan", lines[0]
+    assert any(",✓,3,,Aturan ditulis bersama" in line for line in lines)
+    assert not any("True" in line or "False" in line for line in lines)
+
+
+def test_the_cross_framework_matrix_names_directions_in_the_ui_language(demo, downloads):
+    at = page(DISPLAY)
+    at.radio(key="display_kind").set_value("cross_framework").run()
+    assert not at.exception
+    directions = at.selectbox(key="drill_cross_dir")
+    assert [directions.format_func(o) for o in directions.options] == ["pendukung", "penghambat"]
+    header = csv_lines(downloads, "cross_framework.csv")[0]
+    assert "· pendukung" in header and "· penghambat" in header and "supporting" not in header, header
+    assert header.startswith("Dimensi,"), header
+    columns = at.dataframe[0].value.columns
+    assert {c[-1] for c in columns} == {"pendukung", "penghambat"}, columns
+
+
+def test_the_segments_behind_a_cell_name_their_codes_in_the_ui_language(demo):
+    at = page(DISPLAY)
+    at.radio(key="display_kind").set_value("role_ordered").run()
+    at.selectbox(key="drill_role").set_value("pemerintah").run()
+    at.selectbox(key="drill_dim").set_value("Proses kolaborasi").run()
+    assert not at.exception
+    lines = [m.value for m in at.markdown if "masing-masing" in m.value or "Membangun kepercayaan" in m.value]
+    tagged = [m.value for m in at.markdown if "Membangun kepercayaan" in m.value]
+    assert tagged, lines
+    assert not any("trust_building" in m.value or "common_problem_definition" in m.value for m in at.markdown)
+
+
+def test_the_frequency_table_and_its_download_lead_with_the_code_and_its_counts(demo, downloads):
+    at = page(DISPLAY)
+    assert list(at.dataframe[0].value.columns)[:5] == ["label", "segments", "codings", "documents", "informants"]
+    header = csv_lines(downloads, "frequencies.csv")[0]
+    assert header == "Kode,Segmen,Pengodean,Dokumen,Informan,Buku kode,Letak di pohon kode,Kunci", header

@@ -185,8 +185,8 @@ def role_ordered_matrix(session: Session, project_id: int, codebook_id: int | No
 
 def checklist_matrix(session: Session, project_id: int, codebook_id: int | None, filters: Filters = NO_FILTERS,
                      *, lang: str = "id") -> pd.DataFrame:
-    """Long table per case and dimension: coded segments, and the researcher's present/strength/note
-    (``present`` a nullable boolean and ``strength`` a nullable integer: missing where not judged)."""
+    """Long table per case and dimension: coded segments, and the researcher's present, strength,
+    rating and note (``present`` a nullable boolean and ``strength`` a nullable integer: missing where not judged)."""
     frame, dims, _ = _dimension_frame(session, project_id, filters, codebook_id, lang)
     cases = case_frame(session, project_id)
     rows = cases[["case_id", "pseudonym", "group"]].drop_duplicates()
@@ -198,15 +198,18 @@ def checklist_matrix(session: Session, project_id: int, codebook_id: int | None,
     grid = grid.merge(counts, left_on=["case_id", "code_id"], right_on=["case_id", "dimension_id"], how="left")
     grid["segments"] = grid["segments"].fillna(0).astype(int)
     stored = pd.DataFrame(session.execute(
-        select(CaseRating.case_id, CaseRating.code_id, CaseRating.present, CaseRating.strength, CaseRating.note)
+        select(CaseRating.case_id, CaseRating.code_id, CaseRating.present, CaseRating.strength, CaseRating.rating,
+               CaseRating.note)
         .where(CaseRating.project_id == project_id)
-    ).all(), columns=["case_id", "code_id", "present", "strength", "note"])
+    ).all(), columns=["case_id", "code_id", "present", "strength", "rating", "note"])
     grid = grid.merge(stored, on=["case_id", "code_id"], how="left")
+    grid["rating"] = grid["rating"].fillna("")
     grid["note"] = grid["note"].fillna("")
     grid["present"] = grid["present"].astype("boolean")
     grid["strength"] = grid["strength"].astype("Int64")  # a whole number, not 1.0 (the merge's float)
     grid = grid.rename(columns={"label": "dimension"})
-    cols = ["case_id", "pseudonym", "group", "code_id", "dimension", "segments", "present", "strength", "note"]
+    cols = ["case_id", "pseudonym", "group", "code_id", "dimension", "segments", "present", "strength", "rating",
+            "note"]
     return grid[cols].sort_values(["group", "pseudonym"]).reset_index(drop=True)
 
 

@@ -16,13 +16,14 @@ from qualcode.analysis import displays
 from qualcode.analysis import export as display_files
 from qualcode.analysis.displays import Filters
 from qualcode.files import charts
+from qualcode.i18n import catalogue
 from qualcode.read.codes import code_colours
 from qualcode.read.views import common
 
 __all__ = ["DISPLAYS", "Filters", "CrossPair", "bar_chart", "bar_chart_svg", "cell_segments", "chart_png",
            "code_colours", "cooccurrence_edges", "cooccurrence_network", "csv_bytes", "dimensions", "directions",
-           "display_table", "network_gexf", "network_layout", "network_svg", "shade", "svg_png", "xlsx_bytes", "cases",
-           "cross_pair"]
+           "direction_labels", "display_table", "frequency_columns", "network_gexf", "network_layout", "network_svg",
+           "shade", "svg_png", "xlsx_bytes", "cases", "cross_pair"]
 
 DISPLAYS = ("frequencies", "case_ordered", "role_ordered", "checklist", "cross_framework", "cooccurrence")
 BY_CODEBOOK = ("frequencies", "cooccurrence")  # displays that the codebook choice filters (others are built on it)
@@ -75,9 +76,40 @@ def cases(session: Session, project_id: int) -> dict[int, str]:
     return dict(sorted(zip(frame["case_id"].astype(int), frame["pseudonym"], strict=True), key=lambda kv: kv[1]))
 
 
-def cell_segments(session: Session, project_id: int, filters: Filters, **cell: Any) -> pd.DataFrame:
-    """The segments behind a cell (see ``displays.cell_segments``)."""
-    return displays.cell_segments(session, project_id, filters, **cell)
+def cell_segments(session: Session, project_id: int, filters: Filters, *, lang: str = "id",
+                  **cell: Any) -> pd.DataFrame:
+    """The segments behind a cell (see ``displays.cell_segments``), the codes on each named in
+    ``lang`` (``codes``: their labels, not their keys)."""
+    codes = displays.code_frame(session, project_id, lang)
+    table = displays.cell_segments(session, project_id, filters, **cell)
+    names: dict[str, set[str]] = {}
+    for key, name in zip(codes["key"], codes["label"], strict=True):
+        names.setdefault(str(key), set()).add(str(name))
+    # A key two codes share with different names keeps its key (the name alone would not say which).
+    label = {key: next(iter(found)) if len(found) == 1 else key for key, found in names.items()}
+    table["codes"] = [", ".join(sorted(label.get(k, k) for k in str(keys).split(", ") if k)) for keys in table["codes"]]
+    return table
+
+
+FREQUENCY_ORDER = ("label", "segments", "codings", "documents", "informants", "codebook", "path", "key")
+
+
+def frequency_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The frequency table as read: the code's name and its counts first, where they lie in a
+    narrow window, then its codebook, place in the tree and key."""
+    return table[[c for c in FREQUENCY_ORDER if c in table.columns]
+                 + [c for c in table.columns if c not in FREQUENCY_ORDER]]
+
+
+def direction_labels(session: Session, project_id: int, codebook_id: int, keys: tuple[str, ...],
+                     lang: str) -> dict[str, str]:
+    """What to call each direction of a cross-framework matrix in ``lang``: the short word the
+    report uses (``report.direction_<key>``) when the catalogue has one, else the code's label."""
+    codes = displays.code_frame(session, project_id, lang)
+    codes = codes[codes["codebook_id"] == codebook_id]
+    labels = dict(zip(codes["key"], codes["label"], strict=True))
+    words = catalogue(lang)
+    return {key: words.get(f"report.direction_{key}") or str(labels.get(key, key)) for key in keys}
 
 
 def cross_pair(session: Session, project_id: int, books: list[common.BookInfo]) -> CrossPair | None:
