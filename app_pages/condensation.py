@@ -50,12 +50,15 @@ def confirm_delete_pattern(pattern_id: int, name: str, use: PatternCodeUse) -> N
 
 
 def memo_target(memo: pd.Series) -> str:
-    """What a memo is on, named: the project, the document's title, the code's label, a segment."""
+    """What a memo is on, named: the project, the document's title, the code's label, a segment's
+    document and excerpt (the view model's ``segment``)."""
     if memo["on"] == "document":
-        return doc_title.get(int(memo["document_id"]), tr("analysis.on_document"))
+        return doc_title.get(int(memo["document_id"]), tr_plain("analysis.on_document"))
     if memo["on"] == "code":
-        return code_label.get(int(memo["code_id"]), tr("analysis.on_code"))
-    return tr("analysis.on_segment") if memo["on"] == "segment" else tr("analysis.on_project")
+        return code_label.get(int(memo["code_id"]), tr_plain("analysis.on_code"))
+    if memo["on"] == "segment":
+        return str(memo["segment"] or tr_plain("analysis.on_segment"))
+    return tr_plain("analysis.on_project")
 
 
 def memo_editor(found: pd.DataFrame) -> None:
@@ -118,7 +121,8 @@ query = st.text_input(tr("analysis.memo_search"), key="analysis_memo_search")
 with state.reading() as session:
     found = memos(session, pid, query, user_id=page.user_id)
 memo_columns = ["title", "body", "on", "author", "updated_at"]
-shown_memos = found.assign(on=found["on"].map(lambda v: tr(f"analysis.on_{v}")))[memo_columns]
+# "On" names the document, the code or the passage, as the report does ("a document" says too little)
+shown_memos = found.assign(on=[memo_target(memo) for _, memo in found.iterrows()])[memo_columns]
 st.dataframe(shown_memos, hide_index=True, width="stretch", column_config=headers(memo_columns))
 if not found.empty:
     memo_editor(found)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from qualcode.analysis.tables import PatternCode
 from qualcode.db import read_session, unit_of_work
 from qualcode.i18n import t
-from qualcode.models import Code, Document, Memo, Project
+from qualcode.models import Code, Document, Memo, Project, Segment
 from qualcode.services import analysis as analysis_service
 from qualcode.services import memos as memo_service
 from qualcode.services import projects
@@ -187,6 +187,30 @@ def test_the_memo_picker_shows_the_new_title_after_an_edit(demo):
     # The browser's widget keeps the label it was last sent; the page sends the choice again, now
     # with the new title (otherwise it shows the old one until the page is left).
     assert picker.proto.set_value and picker.proto.raw_value == "Judul baru · Peneliti Utama"
+
+
+def test_the_memo_table_names_what_each_memo_is_on(demo):
+    pid, owner, codes, doc = ids(demo)
+    with unit_of_work(demo) as session:
+        segment = session.scalars(select(Segment).order_by(Segment.id)).first()
+        assert segment is not None
+        doc = segment.document_id
+        title = session.get_one(Document, doc).title
+        excerpt = " ".join(segment.snippet.split())[:20]
+        memo_service.add_memo(session, pid, "Di dokumen", title="M dokumen", actor_id=owner, document_id=doc)
+        memo_service.add_memo(session, pid, "Di kode", title="M kode", actor_id=owner, code_id=codes["trust_building"])
+        memo_service.add_memo(session, pid, "Di segmen", title="M segmen", actor_id=owner, segment_id=segment.id)
+        memo_service.add_memo(session, pid, "Di proyek", title="M proyek", actor_id=owner)
+    for lang, code, project in (("id", "Membangun kepercayaan · trust_building", "proyek"),
+                                ("en", "Trust-building · trust_building", "the project")):
+        at = open_page(lang=lang)
+        table = at.dataframe[0].value
+        on = dict(zip(table["title"], table["on"], strict=True))
+        assert on["M dokumen"] == title, on
+        assert on["M kode"] == code, on
+        assert on["M segmen"].startswith(f"{title}: “{excerpt}"), on
+        assert project in on["M proyek"], on
+        assert not {t(f"analysis.on_{k}", lang) for k in ("document", "code", "segment")} & set(on.values())
 
 
 def test_deleting_a_memo_asks_first(demo):

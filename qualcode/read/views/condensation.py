@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis import register
 from qualcode.analysis.tables import Conclusion
-from qualcode.models import Segment
+from qualcode.models import Document, Segment
 from qualcode.read import entities as read_entities
 from qualcode.read.views.coding import quote
 from qualcode.services import auth
@@ -40,12 +40,22 @@ class PatternCodeUse:
 
 def memos(session: Session, project_id: int, query: str = "", *, user_id: int | None = None) -> pd.DataFrame:
     """Memos matching ``query``: title, body, on (project/document/code/segment), author, updated_at,
-    and whether ``user_id`` may edit (``may_edit``) and delete (``may_delete``) each one: only its
-    author edits a memo; its author or the project's owner deletes it (``auth.memo_rights``)."""
+    ``segment`` (a segment memo's passage named: its document's title and the excerpt quoted; else
+    empty), and whether ``user_id`` may edit (``may_edit``) and delete (``may_delete``) each one: only
+    its author edits a memo; its author or the project's owner deletes it (``auth.memo_rights``)."""
     found = register.search_memos(session, project_id, query)
     role = auth.role_of(session, project_id, user_id) if user_id is not None else None
     rights = [auth.memo_rights(role, user_id, int(author)) for author in found["author_id"]]
-    return found.assign(may_edit=[edit for edit, _ in rights], may_delete=[delete for _, delete in rights])
+    segment_ids = sorted({int(s) for s in found["segment_id"] if pd.notna(s)})
+    passages: dict[int, str] = {}
+    for i in range(0, len(segment_ids), 500):
+        rows = session.execute(select(Segment.id, Document.title, Segment.snippet)
+                               .join(Document, Segment.document_id == Document.id)
+                               .where(Segment.id.in_(segment_ids[i:i + 500]))).all()
+        passages.update({int(s): f"{title}: “{quote(snippet or '', 60)}”" for s, title, snippet in rows})
+    segment = [passages.get(int(s), "") if pd.notna(s) else "" for s in found["segment_id"]]
+    return found.assign(segment=segment, may_edit=[edit for edit, _ in rights],
+                        may_delete=[delete for _, delete in rights])
 
 
 def summary_sheet(session: Session, document_id: int) -> SummarySheetView:
