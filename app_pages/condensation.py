@@ -18,6 +18,8 @@ from qualcode.ui import runner, state
 from qualcode.ui.columns import headers
 from qualcode.ui.state import tr, tr_plain
 
+DRAFTS = "condense_drafts"  # code id -> {segment id: condensation typed and not yet saved}
+
 page, context = ui.open_page("nav.condensation")
 pid = page.project_id
 code_label = context.code_labels
@@ -187,7 +189,13 @@ if code_label:
         else:
             # The one editable column right after the excerpt it condenses, both wide enough to read;
             # where it comes from after them.
-            shown = excerpts[["segment_id", "snippet", "condensation", "document", "informants", "groups"]]
+            # What was typed and not saved is kept per code (the editor's own state goes when another
+            # code's editor is drawn) and shown again when the code is chosen again, until it is saved.
+            drafts: dict[int, dict[int, str]] = st.session_state.setdefault(DRAFTS, {})
+            stored = dict(zip(excerpts["segment_id"], excerpts["condensation"], strict=True))
+            typed = {s: text for s, text in drafts.get(c_code, {}).items() if s in stored}
+            shown = excerpts[["segment_id", "snippet", "condensation", "document", "informants", "groups"]].assign(
+                condensation=[typed.get(s, text) for s, text in stored.items()])
             edited = st.data_editor(
                 shown, hide_index=True, key=f"condense_{c_code}", width="stretch",
                 disabled=["segment_id", "snippet", "document", "informants", "groups"],
@@ -196,10 +204,14 @@ if code_label:
                     snippet=st.column_config.TextColumn(tr_plain("column.snippet"), width="large"),
                     condensation=st.column_config.TextColumn(tr_plain("column.condensation"), width="large",
                                                              max_chars=500)))
+            changed = [(int(s), t or "") for s, t in zip(edited["segment_id"], edited["condensation"], strict=True)
+                       if (t or "") != stored[s]]
+            if changed:
+                drafts[c_code] = dict(changed)
+                st.caption(tr("analysis.condensations_unsaved", count=len(changed)))
+            else:  # saved, or typed back as it was
+                drafts.pop(c_code, None)
             if st.button(tr("analysis.save_condensations"), key="save_condensations"):
-                before = dict(zip(shown["segment_id"], shown["condensation"], strict=True))
-                changed = [(int(s), t or "") for s, t in zip(edited["segment_id"], edited["condensation"], strict=True)
-                           if (t or "") != before[s]]
                 code_id: int = c_code
 
                 def save_all(session):

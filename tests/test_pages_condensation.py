@@ -358,6 +358,35 @@ def test_a_condensation_is_saved_and_a_run_reads_the_code_frame_once(demo, monke
             (first, "Rapat rutin menumbuhkan kepercayaan")]
 
 
+def test_unsaved_condensations_are_kept_when_another_code_is_chosen(demo):
+    _, _, codes, _ = ids(demo)
+    at = open_page()
+    ok(excerpt_code_box(at, "Kode").set_value(codes["mutual_trust"]).run())
+    [editor] = at.data_editor
+    first = int(editor.value["segment_id"][0])
+    at.session_state[editor.key] = {"edited_rows": {0: {"condensation": "Rapat rutin menumbuhkan kepercayaan"}},
+                                    "added_rows": [], "deleted_rows": []}
+    ok(at.run())
+    assert t("analysis.condensations_unsaved", "id", count=1) in [c.value for c in at.caption]
+    ok(excerpt_code_box(at, "Kode").set_value(codes["small_wins"]).run())
+    assert at.data_editor[0].key != editor.key, "another code's editor"
+    ok(excerpt_code_box(at, "Kode").set_value(codes["mutual_trust"]).run())
+    [back] = at.data_editor
+    typed = dict(zip(back.value["segment_id"], back.value["condensation"], strict=True))
+    assert typed[first] == "Rapat rutin menumbuhkan kepercayaan", "what was typed is there again"
+    assert t("analysis.condensations_unsaved", "id", count=1) in [c.value for c in at.caption]
+    from qualcode.analysis.tables import Condensation
+
+    with read_session(demo) as session:
+        assert not session.scalars(select(Condensation)).all(), "kept, not saved"
+    ok(at.button(key="save_condensations").click().run())
+    assert [x.value for x in at.toast] == ["1 kondensasi tersimpan."]
+    with read_session(demo) as session:
+        assert [(c.segment_id, c.text) for c in session.scalars(select(Condensation))] == [
+            (first, "Rapat rutin menumbuhkan kepercayaan")]
+    assert t("analysis.condensations_unsaved", "id", count=1) not in [c.value for c in at.caption]
+
+
 def test_no_full_garbage_collection_between_a_click_and_its_confirmation():
     """Streamlit's collection after every run (also the run an action stops for its rerun) cost
     0.1-0.2 s of each save; Python's own collector still runs."""
