@@ -37,10 +37,15 @@ notice = runner.take_notice()
 # the page showed when it drew the form: the rerun the click starts may show another one (deleted in
 # another tab, the picker falls back to the first), and the action must act on the one the user saw,
 # or be refused by the service ("this conclusion has been deleted"), never land on another.
-# A form's callback reads its fields with .get: after a store the form's keys move on to a new
-# generation (clear=...), and a second click of a fast double-click runs the callback before the
-# page has drawn the new, empty fields; it finds none and does nothing.
-def link_evidence(conclusion_id: int) -> None:
+# A fast double-click: the first click stores and moves the form's keys on to a new generation
+# (clear=...); the second comes from the fields the browser still shows. Each form's submit button
+# is keyed by its generation and its callback is given the generation it was drawn in (``drawn``,
+# the key of one of its fields): a click from a generation the page has moved past does nothing,
+# whether or not the new, empty fields were drawn meanwhile (a blank tactic was recorded when
+# they were, and the lookup failed when they were not).
+def link_evidence(conclusion_id: int, drawn: str) -> None:
+    if drawn != state.form_key("evidence", "segment"):
+        return
     segment_id = ss.get(state.form_key("evidence", "segment"))
     stance = ss.get(state.form_key("evidence", "stance"))
     if segment_id is None or stance is None:
@@ -56,7 +61,9 @@ def link_evidence(conclusion_id: int) -> None:
         runner.notify("info", state.tr_plain("analysis.evidence_unchanged"), place="evidence")
 
 
-def record_tactic(conclusion_id: int) -> None:
+def record_tactic(conclusion_id: int, drawn: str) -> None:
+    if drawn != state.form_key("tactic", "tactic"):
+        return
     tactic = ss.get(state.form_key("tactic", "tactic"))
     if tactic is None:
         return
@@ -71,11 +78,11 @@ def record_tactic(conclusion_id: int) -> None:
         runner.notify("info", state.tr_plain("analysis.tactic_unchanged"), place="tactic")
 
 
-def revise(conclusion_id: int) -> None:
+def revise(conclusion_id: int, drawn: str) -> None:
     form = f"revise_{conclusion_id}"
-    status, statement, note = (ss.get(state.form_key(form, field)) for field in ("status", "statement", "note"))
-    if status is None or statement is None:  # the form was just stored and cleared: a second click
+    if drawn != state.form_key(form, "status"):
         return
+    status, statement, note = (ss.get(state.form_key(form, field)) for field in ("status", "statement", "note"))
     outcome = runner.submit(lambda s: analysis_service.revise_conclusion(
         s, conclusion_id, status=status, statement=statement, note=note or "", actor_id=page.actor),
         done=lambda change: tr("analysis.revision_saved") if change is not None else None, place="revise")
@@ -219,7 +226,8 @@ with st.form("analysis_evidence"):
     st.radio(tr("analysis.stance"), EVIDENCE_STANCES, horizontal=True, format_func=lambda v: tr(f"analysis.stance_{v}"),
              key=state.form_key("evidence", "stance"))
     st.text_input(tr("analysis.note"), key=state.form_key("evidence", "note"))
-    st.form_submit_button(tr("analysis.link_evidence"), on_click=link_evidence, args=(cid,))
+    st.form_submit_button(tr("analysis.link_evidence"), key=state.form_key("evidence", "submit"),
+                          on_click=link_evidence, args=(cid, state.form_key("evidence", "segment")))
 runner.show_notice(notice, "evidence")
 
 st.markdown(f"#### {tr('analysis.verification')}")
@@ -227,7 +235,8 @@ with st.form("analysis_tactic"):
     st.selectbox(tr("analysis.tactic"), TACTICS, format_func=lambda v: tr(f"analysis.tactic_{v}"),
                  key=state.form_key("tactic", "tactic"))
     st.text_input(tr("analysis.note"), key=state.form_key("tactic", "note"))
-    st.form_submit_button(tr("analysis.record_tactic"), on_click=record_tactic, args=(cid,))
+    st.form_submit_button(tr("analysis.record_tactic"), key=state.form_key("tactic", "submit"),
+                          on_click=record_tactic, args=(cid, state.form_key("tactic", "tactic")))
 runner.show_notice(notice, "tactic")
 
 st.markdown(f"#### {tr('analysis.revise')}")
@@ -238,7 +247,8 @@ with st.form("analysis_revise"):
                  format_func=status_label, key=state.form_key(revise_form, "status"))
     st.text_area(tr("analysis.statement"), value=detail.statement, key=state.form_key(revise_form, "statement"))
     st.text_input(tr("analysis.note"), key=state.form_key(revise_form, "note"))
-    st.form_submit_button(tr("analysis.save_revision"), on_click=revise, args=(cid,))
+    st.form_submit_button(tr("analysis.save_revision"), key=state.form_key(revise_form, "submit"),
+                          on_click=revise, args=(cid, state.form_key(revise_form, "status")))
 runner.show_notice(notice, "revise")
 history = detail.history.assign(**{c: detail.history[c].map(lambda v: status_label(v) if v else "")
                                     for c in ("from", "to")})

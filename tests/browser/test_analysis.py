@@ -167,3 +167,29 @@ def test_memo_pattern_matrices_drill_and_conclusion(analysis_server, page):
     assert stances == [("contradicting", "Rapat tanpa perwakilan puskesmas"),
                        ("supporting", "Operator swasta ikut rapat rutin"), ("supporting", "Puskesmas saling percaya")]
     assert errors == []
+
+
+def test_a_double_click_on_record_tactic_records_it_once(analysis_server, page):
+    """A fast double-click on "Catat taktik": the second click's callback runs before the page has
+    drawn the emptied form. No exception, one tactic with its note, and the triangulation says
+    negative evidence was sought rather than "have you looked?"."""
+    from qualcode.analysis.tables import ConclusionTactic
+
+    page.goto(f"{analysis_server.url}/conclusions")
+    wait_for_app(page, CONCLUSIONS)
+    panel(page).get_by_label("Pernyataan (proposisi)").fill("Rapat rutin membangun kepercayaan antar OPD.")
+    click(page, "Tambah kesimpulan", shows="Kesimpulan ditambahkan.")
+    panel(page).get_by_text("sudahkah mencari bukti negatif").wait_for()
+    form = panel(page).locator("[data-testid='stForm']").filter(has_text="Catat taktik")
+    choose_option(page, form.locator("[data-testid='stSelectbox']"), "mencari bukti negatif")
+    form.get_by_label("Catatan").fill("Dicari di wawancara swasta")
+    with rerun(page):
+        form.get_by_role("button", name="Catat taktik").dblclick()
+    page.get_by_text("Taktik tercatat.").first.wait_for(state="attached")
+    panel(page).get_by_text("Bukti negatif sudah dicari").wait_for()
+    expect(form.get_by_label("Catatan")).to_have_value("")  # the emptied form is drawn
+    expect(panel(page).get_by_test_id("stException")).to_have_count(0)
+    expect(panel(page).get_by_text("sudahkah mencari bukti negatif")).to_have_count(0)
+    tactics = [(t.tactic, t.note) for t in rows(analysis_server.database_url, ConclusionTactic)]
+    assert tactics == [("looking_for_negative_evidence", "Dicari di wawancara swasta")]
+    screenshot(page, "conclusions_double_click_tactic")
