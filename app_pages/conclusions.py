@@ -1,6 +1,9 @@
 """Analysis · Conclusions (Miles–Huberman): the conclusions register, evidence for and against,
 triangulation, verification tactics and revisions."""
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from qualcode.read.views.conclusions import (
@@ -51,14 +54,10 @@ def link_evidence(conclusion_id: int, drawn: str) -> None:
     if segment_id is None or stance is None:
         return
     note = ss.get(state.form_key("evidence", "note"), "")
-    outcome = runner.submit(lambda s: analysis_service.link_evidence(s, conclusion_id, int(segment_id), stance,
-                                                                     note=note, actor_id=page.actor),
-                            done=lambda saved: {analysis_service.NEW: tr("analysis.evidence_linked"),
-                                                analysis_service.UPDATED: tr("analysis.evidence_updated")}.get(
-                                                    saved.change),
-                            clear="evidence", place="evidence")
-    if outcome.ok and outcome.value is not None and outcome.value.change == analysis_service.UNCHANGED:
-        runner.notify("info", state.tr_plain("analysis.evidence_unchanged"), place="evidence")
+    save_once(lambda s: analysis_service.link_evidence(s, conclusion_id, int(segment_id), stance, note=note,
+                                                       actor_id=page.actor),
+              "evidence", new=tr("analysis.evidence_linked"), updated=tr("analysis.evidence_updated"),
+              unchanged=state.tr_plain("analysis.evidence_unchanged"))
 
 
 def record_tactic(conclusion_id: int, drawn: str) -> None:
@@ -68,14 +67,20 @@ def record_tactic(conclusion_id: int, drawn: str) -> None:
     if tactic is None:
         return
     note = ss.get(state.form_key("tactic", "note"), "")
-    outcome = runner.submit(lambda s: analysis_service.record_tactic(s, conclusion_id, tactic, note=note,
-                                                                     actor_id=page.actor),
-                            done=lambda saved: {analysis_service.NEW: tr("analysis.tactic_recorded"),
-                                                analysis_service.UPDATED: tr("analysis.tactic_updated")}.get(
-                                                    saved.change),
-                            clear="tactic", place="tactic")
+    save_once(lambda s: analysis_service.record_tactic(s, conclusion_id, tactic, note=note, actor_id=page.actor),
+              "tactic", new=tr("analysis.tactic_recorded"), updated=tr("analysis.tactic_updated"),
+              unchanged=state.tr_plain("analysis.tactic_unchanged"))
+
+
+def save_once(call: Callable[..., analysis_service.Saved[Any]], form: str, *,
+              new: str, updated: str, unchanged: str) -> None:
+    """Store a form's row through the runner (``services.analysis.Saved``): confirm ``new`` or
+    ``updated``, empty the form, and say ``unchanged`` when the row already held these values."""
+    outcome = runner.submit(call, done=lambda saved: {analysis_service.NEW: new,
+                                                      analysis_service.UPDATED: updated}.get(saved.change),
+                            clear=form, place=form)
     if outcome.ok and outcome.value is not None and outcome.value.change == analysis_service.UNCHANGED:
-        runner.notify("info", state.tr_plain("analysis.tactic_unchanged"), place="tactic")
+        runner.notify("info", unchanged, place=form)
 
 
 def revise(conclusion_id: int, drawn: str) -> None:
