@@ -4,9 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from qualcode import undo
+from qualcode.analysis.tables import ConclusionEvidence, Condensation, summary_sheet_segments
 from qualcode.errors import ConflictError, PermissionDenied
 from qualcode.models import Coding, Memo, Segment
-from qualcode.services import codings, memos, projects
+from qualcode.review.comments import add_comment
+from qualcode.review.tables import Comment
+from qualcode.services import analysis, codings, memos, projects
 from qualcode.text import codepoint_to_utf16, utf16_to_codepoint
 from qualcode.workspace import (
     SegmentView,
@@ -87,6 +90,72 @@ def test_resize_moves_a_lone_segment_with_its_memo(world):
     (segment,) = session.scalars(select(Segment))
     assert (segment.start, segment.end) == (8, 30)
     assert session.scalar(select(Memo.segment_id)) == segment.id
+
+
+def test_resize_carries_what_rests_on_a_lone_passage_and_undo_brings_it_back(world):
+    """A memo, comments, evidence, a condensation and a summary-sheet place are about the passage:
+    when its only coding is resized they follow it (the old passage goes), and undo moves them back."""
+    session, project, actor, book, doc = world
+    code = book["trust_building"].id
+    coding = codings.code_span(session, doc.id, 10, 20, code, actor_id=actor)
+    old = coding.segment_id
+    memos.add_memo(session, project.id, "catatan", actor_id=actor, segment_id=old)
+    add_comment(session, "Batasnya?", actor_id=actor, segment_id=old)
+    add_comment(session, "Kode ini tepat?", actor_id=actor, coding_id=coding.id)
+    conclusion = analysis.add_conclusion(session, project.id, "Kepercayaan tumbuh", actor_id=actor)
+    analysis.link_evidence(session, conclusion.id, old, "supporting", actor_id=actor)
+    analysis.condense_segment(session, project.id, old, code, "Saling percaya", actor_id=actor)
+    analysis.save_summary_sheet(session, project.id, doc.id, actor_id=actor, segment_ids=[old])
+    session.commit()
+
+    def resting() -> set[int]:
+        return {*session.scalars(select(Memo.segment_id)), *session.scalars(select(Comment.segment_id)),
+                *session.scalars(select(ConclusionEvidence.segment_id)), *session.scalars(select(Condensation.segment_id)),
+                *session.scalars(select(summary_sheet_segments.c.segment_id))}
+
+    codings.resize_coding(session, coding.id, 8, 30, actor_id=actor)
+    session.commit()
+    (segment,) = session.scalars(select(Segment))
+    assert (segment.start, segment.end) == (8, 30)
+    assert resting() == {segment.id}
+    assert session.scalar(select(func.count()).select_from(Comment)) == 2
+    undo.apply_undo(session, undo.resized(coding.id, 10, 20), actor_id=actor)
+    session.commit()
+    (back,) = session.scalars(select(Segment))
+    assert (back.start, back.end) == (10, 20) and resting() == {back.id}
+
+
+def test_resize_onto_a_passage_with_the_same_links_keeps_both(world):
+    """Where the new span already carries evidence for the same conclusion (or a condensation under
+    the same code), the old link is not dropped: it stays on the old passage, which stays for it."""
+    session, project, actor, book, doc = world
+    code = book["trust_building"].id
+    moving = codings.code_span(session, doc.id, 10, 20, code, actor_id=actor)
+    there = codings.code_span(session, doc.id, 8, 30, book["face_to_face_dialogue"].id, actor_id=actor)
+    conclusion = analysis.add_conclusion(session, project.id, "Kepercayaan tumbuh", actor_id=actor)
+    for segment_id in (moving.segment_id, there.segment_id):
+        analysis.link_evidence(session, conclusion.id, segment_id, "supporting", actor_id=actor)
+        analysis.condense_segment(session, project.id, segment_id, code, f"ringkas {segment_id}", actor_id=actor)
+    old = moving.segment_id
+    codings.resize_coding(session, moving.id, 8, 30, actor_id=actor)
+    session.commit()
+    assert sorted(session.scalars(select(Segment.id))) == sorted([old, there.segment_id])
+    assert sorted(session.scalars(select(ConclusionEvidence.segment_id))) == sorted([old, there.segment_id])
+    assert sorted(session.scalars(select(Condensation.text))) == [f"ringkas {old}", f"ringkas {there.segment_id}"]
+
+
+def test_comments_on_a_coding_follow_it_off_a_shared_passage(world):
+    session, project, actor, book, doc = world
+    a = codings.code_span(session, doc.id, 10, 20, book["trust_building"].id, actor_id=actor)
+    codings.code_span(session, doc.id, 10, 20, book["face_to_face_dialogue"].id, actor_id=actor)
+    add_comment(session, "Bagian ini?", actor_id=actor, segment_id=a.segment_id)
+    add_comment(session, "Kode ini tepat?", actor_id=actor, coding_id=a.id)
+    old = a.segment_id
+    codings.resize_coding(session, a.id, 10, 25, actor_id=actor)
+    session.commit()
+    moved = session.get(Coding, a.id).segment_id
+    assert dict(session.execute(select(Comment.body, Comment.segment_id)).all()) == {
+        "Bagian ini?": old, "Kode ini tepat?": moved}
 
 
 def test_resize_of_a_shared_segment_leaves_the_others(world):

@@ -10,9 +10,11 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from qualcode.analysis.tables import ConclusionEvidence, Condensation, summary_sheet_segments
 from qualcode.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from qualcode.models import Base, Code, Coding, Document, Memo, Segment, User, utcnow
 from qualcode.read.dependants import resting_on
+from qualcode.review.tables import Comment
 from qualcode.services import audit, guids
 from qualcode.services.auth import require, require_own_coding
 from qualcode.text import snippet
@@ -144,8 +146,9 @@ def prune_segments(session: Session, segment_ids: list[int]) -> int:
 
 
 def resize_coding(session: Session, coding_id: int, start: int, end: int, *, actor_id: int) -> Coding:
-    """Move a coding's boundaries. A segment that carries only this coding moves with it (its
-    memos too); a shared segment stays for the others and this coding gets its own span."""
+    """Move a coding's boundaries. A segment that carries only this coding moves with it, and what
+    rests on the passage follows (:func:`move_passage`); a shared segment stays for the others, with
+    what rests on it, and this coding gets its own span."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise NotFoundError("error.coding_not_found", coding=coding_id)
@@ -167,7 +170,9 @@ def resize_coding(session: Session, coding_id: int, start: int, end: int, *, act
     alone = session.scalar(select(func.count()).select_from(Coding).where(Coding.segment_id == old.id)) == 1
     coding.segment_id = target.id
     if alone:
-        session.execute(update(Memo).where(Memo.segment_id == old.id).values(segment_id=target.id))
+        move_passage(session, old.id, target.id)
+    else:  # comments on this coding follow it; those on the shared passage stay for the others
+        session.execute(update(Comment).where(Comment.coding_id == coding.id).values(segment_id=target.id))
     session.flush()
     session.refresh(coding)
     prune_segments(session, [old.id])
@@ -175,6 +180,30 @@ def resize_coding(session: Session, coding_id: int, start: int, end: int, *, act
                  project_id=document.project_id, user_id=actor_id, before=before,
                  after=_coding_payload(coding, target, coding.code))
     return coding
+
+
+def move_passage(session: Session, old_id: int, new_id: int) -> None:
+    """What rests on passage ``old_id`` moves to ``new_id`` (its only coding was resized): memos,
+    comments, evidence links, condensations and summary-sheet places. Where the new passage already
+    has the same link (evidence for the same conclusion, a condensation under the same code, a place
+    on the same sheet) the old one stays where it was, and so does the old passage, for it
+    (:func:`prune_segments`); nothing is dropped."""
+    session.execute(update(Memo).where(Memo.segment_id == old_id).values(segment_id=new_id))
+    session.execute(update(Comment).where(Comment.segment_id == old_id).values(segment_id=new_id))
+    evidence_there = select(ConclusionEvidence.conclusion_id).where(ConclusionEvidence.segment_id == new_id)
+    session.execute(update(ConclusionEvidence)
+                    .where(ConclusionEvidence.segment_id == old_id,
+                           ConclusionEvidence.conclusion_id.not_in(evidence_there))
+                    .values(segment_id=new_id))
+    condensed_there = select(Condensation.code_id).where(Condensation.segment_id == new_id)
+    session.execute(update(Condensation)
+                    .where(Condensation.segment_id == old_id, Condensation.code_id.not_in(condensed_there))
+                    .values(segment_id=new_id))
+    sheets = summary_sheet_segments.c
+    on_sheet_there = select(sheets.summary_sheet_id).where(sheets.segment_id == new_id)
+    session.execute(update(summary_sheet_segments)
+                    .where(sheets.segment_id == old_id, sheets.summary_sheet_id.not_in(on_sheet_there))
+                    .values(segment_id=new_id))
 
 
 def restore_coding(session: Session, document_id: int, start: int, end: int, code_id: int, coder_id: int,
