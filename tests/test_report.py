@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from qualcode.analysis import displays
 from qualcode.demo import DEMO_PROJECT, load_demo
-from qualcode.i18n import catalogue
+from qualcode.i18n import catalogue, t
 from qualcode.models import Code, Codebook, Document
 from qualcode.report import MatrixChoice, build_report, render_docx, render_html
 from qualcode.services import analysis as analysis_service
@@ -134,10 +134,13 @@ def test_the_report_says_negative_evidence_was_sought_when_the_tactic_was_record
         assert [c.flags[-1] for c in report.conclusions] == ["negative_sought", "no_negative"]
         html = render_html(report)
         assert said in html and html.count(not_sought) == 1 and short in html
+        assert f"<p>{said}</p>" in html, "said plainly, not in the warnings' style"
+        assert f'<p class="flag">{t("report.flag_no_negative", lang)}</p>' in html, "not yet sought stays flagged"
         # the one without the tactic is the one still said not sought
         assert html.index(not_sought) > html.index("Belum dicari") > html.index(said)
-        text = "\n".join(p.text for p in DocxDocument(io.BytesIO(render_docx(report))).paragraphs)
-        assert said in text
+        paragraphs = DocxDocument(io.BytesIO(render_docx(report))).paragraphs
+        assert said in "\n".join(p.text for p in paragraphs)
+        assert not any(r.bold for p in paragraphs if p.text == said for r in p.runs)
 
 
 def test_every_dynamic_report_key_exists():

@@ -227,7 +227,8 @@ def _conclusions(report: Report) -> list[Block]:
         out.append(Heading(3, tr("report.h_triangulation")))
         out.append(table(c.by_group.rename_axis(tr("report.col_group"))))
         out.append(table(c.by_kind.rename_axis(tr("report.col_kind"))))
-        out += [Para(((tr(f"report.flag_{flag}"), ""),), "flag") for flag in c.flags]
+        # a gap to close is flagged; "negative evidence sought, none found" is a plain statement
+        out += [Para(((tr(f"report.flag_{flag}"), ""),), "" if flag == "negative_sought" else "flag") for flag in c.flags]
     return out
 
 
