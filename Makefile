@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
 #   make run    create .venv, install, migrate, load the demo if the database is empty, serve
-#   make test   the same venv plus the test tools, then the whole suite
+#   make test   the same venv plus the test tools, then the whole suite (two workers, then the browser)
 #   make lint   ruff and mypy (types checked on qualcode/, app_pages/ and app.py)
 #   make screenshots  the README's screenshots, taken by the browser tour (tests/browser/test_tour.py)
 PYTHON ?= python3
@@ -39,8 +39,18 @@ run: $(VENV)/.installed
 	@$(BIN)/streamlit run $(APP) --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
+# The suite in two runs: everything but the browser tests on $(TEST_WORKERS) workers (pytest-xdist;
+# each test has its own database), then the browser tests one at a time (each drives its own
+# Streamlit server and Chromium, which want the machine's cores to themselves). Both always run;
+# the target fails if either does.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	@echo "==> The suite but the browser tests, on $(TEST_WORKERS) workers"
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser; rest=$$?; \
+	echo "==> The browser tests, one at a time"; \
+	$(BIN)/python -m pytest tests/browser; browser=$$?; \
+	echo "==> Exit codes: the rest $$rest, the browser tests $$browser"; \
+	test $$rest -eq 0 && test $$browser -eq 0
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
