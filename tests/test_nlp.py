@@ -137,6 +137,28 @@ def test_fast_affix_searches_split_words_as_spacy_does():
         assert [t.text for t in fast.tokenizer(text)] == [t.text for t in slow.tokenizer(text)]
 
 
+def test_leaving_out_spacys_hyphenated_special_cases_changes_no_token():
+    """spaCy's 15,600 special cases that only keep a hyphenated word whole are left out of the
+    tokenizer (loading them took seconds of every start); with all of them the tokens are the same,
+    on each left-out word alone, inside punctuation, with a clitic, and on the demo corpus."""
+    from spacy.tokenizer import Tokenizer
+
+    lean = get_nlp().tokenizer
+    defaults = get_nlp().Defaults
+    every = {**defaults.tokenizer_exceptions, **pipeline.special_cases(defaults)}
+    full = Tokenizer(lean.vocab, rules=every, prefix_search=lean.prefix_search, suffix_search=lean.suffix_search,
+                     infix_finditer=lean.infix_finditer, token_match=lean.token_match, url_match=lean.url_match)
+    left_out = sorted(set(every) - set(lean.rules))
+    assert len(left_out) > 15_000 and "masing-masing" in left_out
+    assert {"8-D", "(-:", "dll.", "Jan."} <= set(lean.rules)  # emoticons and abbreviations stay
+    for word in left_out:
+        for text in (word, f"({word}),", f"“{word}”.", f"{word}-nya", word.upper(), f"{word.capitalize()}:"):
+            assert [t.text for t in lean(text)] == [t.text for t in full(text)], text
+    for path in sorted((ROOT / "corpora").rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert [t.text for t in lean(text)] == [t.text for t in full(text)], path.name
+
+
 def test_a_second_pipeline_reads_its_own_normal_forms():
     """Hashes of normal forms belong to one pipeline's string store: a word met first by one
     pipeline still has a readable form in another (spaCy's E018 otherwise)."""

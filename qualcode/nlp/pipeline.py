@@ -3,7 +3,7 @@ normalisation of informal spellings, lemmas from spaCy's lookup table with a ste
 (qualcode.nlp.stemmer, over PySastrawi's root dictionary), and case folding, so "Pemerintah",
 "pemerintah" and "pemkab" meet, and "percaya", "kepercayaan" and "dipercaya" share one form.
 
-Building the pipeline costs about two seconds: ``get_nlp()`` builds it once per process.
+Building the pipeline costs about a second: ``get_nlp()`` builds it once per process.
 Every token's normalised lemma is written to ``token.norm_`` so spaCy's ``PhraseMatcher`` and
 ``Matcher`` can match on ``NORM``. Each distinct lower-case word is normalised once; the forms
 persist across restarts in a word-form file beside the database (``WordFormStore``).
@@ -27,12 +27,12 @@ import spacy
 import yaml
 from spacy.attrs import NORM as NORM_ATTR
 from spacy.attrs import ORTH as ORTH_ATTR
-from spacy.language import Language
+from spacy.language import BaseDefaults, Language
 from spacy.lookups import Table, load_lookups
 from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from qualcode.config import default_data_dir
 from qualcode.nlp.stemmer import roots, stem
@@ -222,14 +222,6 @@ def set_normal_forms(doc: Doc) -> Doc:
     return doc
 
 
-def _tokenizer(nlp: Language) -> Tokenizer:
-    """The pipeline's tokenizer (``Language.tokenizer`` is typed as any callable; a blank
-    pipeline's is always spaCy's rule-based Tokenizer)."""
-    tokenizer = nlp.tokenizer
-    assert isinstance(tokenizer, Tokenizer)
-    return tokenizer
-
-
 def _rules(patterns: Sequence[str | Pattern[str]] | None) -> Sequence[str | Pattern[str]]:
     """One of the language's punctuation rule lists (always set for Indonesian)."""
     assert patterns is not None
@@ -239,15 +231,15 @@ def _rules(patterns: Sequence[str | Pattern[str]] | None) -> Sequence[str | Patt
 SearchFunction = Callable[[str], "re.Match[str] | None"]
 
 
-def _guarded_prefix_search(nlp: Language) -> SearchFunction:
+def _guarded_prefix_search(defaults: type[BaseDefaults]) -> SearchFunction:
     """spaCy's prefix regex, skipped for a word that starts with a letter or digit no prefix can
     start with. The regex is an alternation of some 170 patterns ending in an empty one, so for a
     plain word every pattern is tried (about 30 microseconds, the tokenizer's largest cost on new
     words) only to match nothing; the answer for such a word is "no prefix" (``None``), the
     same as the empty match. The patterns that start with a letter are the currency ones (Rp, US$,
     IDR ...); words starting with their first letters still go through the regex."""
-    full = _tokenizer(nlp).prefix_search
-    sources = [p if isinstance(p, str) else p.pattern for p in _rules(nlp.Defaults.prefixes)]
+    full = compile_prefix_regex(_rules(defaults.prefixes)).search
+    sources = [p if isinstance(p, str) else p.pattern for p in _rules(defaults.prefixes)]
     firsts = frozenset(p[0] for p in sources if p[:1].isalnum())
 
     def search(string: str) -> re.Match[str] | None:
@@ -259,11 +251,11 @@ def _guarded_prefix_search(nlp: Language) -> SearchFunction:
     return search
 
 
-def _guarded_suffix_search(nlp: Language) -> SearchFunction:
+def _guarded_suffix_search(defaults: type[BaseDefaults]) -> SearchFunction:
     """spaCy's suffix regex, skipped for a word that ends with a letter or digit and has no
     digit, apostrophe or hyphen: the only suffix patterns that end in a letter are "'s", units
     after a number (10km), and "-nya"/"-ku"/"-mu" after a hyphen."""
-    full = _tokenizer(nlp).suffix_search
+    full = compile_suffix_regex(_rules(defaults.suffixes)).search
 
     def search(string: str) -> re.Match[str] | None:
         if string[-1:].isalnum() and string.isalpha():
@@ -273,22 +265,43 @@ def _guarded_suffix_search(nlp: Language) -> SearchFunction:
     return search
 
 
-def build_nlp() -> Language:
-    _tables(), roots()  # load the lookup tables and the root dictionary now, not on the first text
-    nlp = spacy.blank("id")
-    # Keep hyphenated and reduplicated words whole (kantor-kantor, masing-masing, top-down).
-    infixes = [p for p in _rules(nlp.Defaults.infixes) if not re.search(p, "kantor-kantor")]
-    tokenizer = _tokenizer(nlp)
-    rules = dict(tokenizer.rules or {})
+# A hyphenated word of letters (anak-anak, masing-masing, top-down): spaCy lists some 15,600 of
+# them as special cases only to keep each whole, which the infixes below already do.
+_HYPHENATED_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+def special_cases(defaults: type[BaseDefaults]) -> dict[str, list[dict[int, str]]]:
+    """spaCy's Indonesian special cases but those that only keep a hyphenated word of letters
+    whole (loading each costs the tokenizer's construction about 0.15 ms, 2.3 s for all), plus
+    the abbreviations of the word lists, in both cases."""
+    rules = {text: tokens for text, tokens in (defaults.tokenizer_exceptions or {}).items()
+             if not (_HYPHENATED_WORD.fullmatch(text) and tokens == [{ORTH: text}])}
     for abbreviation in word_lists()["abbreviations"]:
         rules[abbreviation] = [{ORTH: abbreviation}]
         rules[abbreviation.lower()] = [{ORTH: abbreviation.lower()}]
-    # One new tokenizer with every setting at once: each setter on an existing tokenizer reloads
-    # spaCy's 16,000 Indonesian special cases (about half a second each).
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab, rules=rules, prefix_search=_guarded_prefix_search(nlp), suffix_search=_guarded_suffix_search(nlp),
-        infix_finditer=compile_infix_regex(infixes).finditer, token_match=tokenizer.token_match,
-        url_match=tokenizer.url_match)
+    return rules
+
+
+def make_tokenizer(nlp: Language) -> Tokenizer:
+    """spaCy's Indonesian tokenizer, as its own factory builds it, but keeping hyphenated and
+    reduplicated words whole (kantor-kantor, masing-masing, top-down), keeping the abbreviations
+    of the word lists, and with the faster prefix and suffix searches. Built once, in one go: a
+    tokenizer loads its special cases on construction and again on each setter."""
+    defaults = nlp.Defaults
+    infixes = [p for p in _rules(defaults.infixes) if not re.search(p, "kantor-kantor")]
+    return Tokenizer(nlp.vocab, rules=special_cases(defaults), prefix_search=_guarded_prefix_search(defaults),
+                     suffix_search=_guarded_suffix_search(defaults), infix_finditer=compile_infix_regex(infixes).finditer,
+                     token_match=defaults.token_match, url_match=defaults.url_match)
+
+
+@spacy.registry.tokenizers("qualcode.tokenizer.v1")
+def _tokenizer_factory() -> Callable[[Language], Tokenizer]:
+    return make_tokenizer
+
+
+def build_nlp() -> Language:
+    _tables(), roots()  # load the lookup tables and the root dictionary now, not on the first text
+    nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "qualcode.tokenizer.v1"}}})
     nlp.add_pipe("qualcode_normal_forms")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -299,7 +312,7 @@ _NLP_LOCK = threading.Lock()
 
 
 def get_nlp() -> Language:
-    """The pipeline, built once per process (about two seconds). Streamlit serves each browser
+    """The pipeline, built once per process (about a second). Streamlit serves each browser
     session from its own thread: the pages opened right after a start all ask for it at once, and
     without the lock each would build its own, one after another replacing the shared one."""
     global _NLP
