@@ -135,6 +135,28 @@ def test_memo_rights_by_role():
     assert auth.memo_rights(None, 2, 2) == (False, False), "no longer a member"
 
 
+def test_the_owner_may_edit_a_memo_whose_author_is_not_a_member(team_memo):
+    """A coder a .qdpx import brought is no member and cannot sign in to the project: without this
+    nobody could edit their memos. The owner may; a researcher still may not."""
+    from qualcode.read.views.condensation import memos as memo_view
+
+    s, pid, owner = team_memo["session"], team_memo["project"], team_memo["owner"]
+    imported = projects.create_user(s, "jane-nvivo", "Jane (NVivo)")
+    memo = Memo(project_id=pid, title="Dari NVivo", body="Catatan lama", author_id=imported.id)
+    s.add(memo)
+    s.commit()
+    with pytest.raises(PermissionDenied):
+        memos.update_memo(s, memo.id, "Bukan milik Dewi", actor_id=team_memo["dewi"])
+    s.rollback()
+    memos.update_memo(s, memo.id, "Catatan lama, dirapikan", actor_id=owner)
+    assert _memo_state(s, memo.id) == ("Dari NVivo", "Catatan lama, dirapikan")
+    found = memo_view(s, pid, user_id=owner)
+    assert dict(zip(found["body"], found["may_edit"], strict=True)) == {
+        "Kata-kata Sari": False, "Catatan lama, dirapikan": True}
+    assert auth.memo_rights("owner", 1, 2, author_is_member=False) == (True, True)
+    assert auth.memo_rights("researcher", 3, 2, author_is_member=False) == (False, False)
+
+
 def test_the_condensation_view_model_says_who_may_edit_or_delete_each_memo(team_memo):
     from qualcode.read.views.condensation import memos as memo_view
 

@@ -58,14 +58,16 @@ def require_own_coding(session: Session, project_id: int, actor_id: int | None, 
                            coder=coder.display_name if coder else coder_id)
 
 
-def memo_rights(role: str | None, user_id: int | None, author_id: int) -> tuple[bool, bool]:
+def memo_rights(role: str | None, user_id: int | None, author_id: int, *, author_is_member: bool = True) -> tuple[bool, bool]:
     """Whether a member with ``role`` may (edit, delete) a memo written by ``author_id``. A memo is
     its author's voice: only its author edits it; its author deletes it, and so may the project's
-    owner. Both need ``memo.write`` (a supervisor comments instead)."""
+    owner. A memo whose author is not a member of the project (a coder a ``.qdpx`` import brought,
+    who has no way to sign in to it) would be edited by nobody: the owner may edit that one. Both
+    need ``memo.write`` (a supervisor comments instead)."""
     if user_id is None or role not in PERMISSIONS["memo.write"]:
         return False, False
     own = user_id == author_id
-    return own, own or role == "owner"
+    return own or (role == "owner" and not author_is_member), own or role == "owner"
 
 
 def require_own_memo(session: Session, project_id: int, actor_id: int | None, author_id: int, *,
@@ -73,7 +75,8 @@ def require_own_memo(session: Session, project_id: int, actor_id: int | None, au
     """The acting user, if :func:`memo_rights` lets them edit (or, with ``deleting``, delete) a memo
     written by ``author_id``; else PermissionDenied naming the author."""
     user = require(session, project_id, actor_id, "memo.write")
-    may_edit, may_delete = memo_rights(role_of(session, project_id, user.id), user.id, author_id)
+    may_edit, may_delete = memo_rights(role_of(session, project_id, user.id), user.id, author_id,
+                                       author_is_member=role_of(session, project_id, author_id) is not None)
     if may_delete if deleting else may_edit:
         return user
     author = session.get(User, author_id)

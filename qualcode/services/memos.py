@@ -1,6 +1,7 @@
 """Memos on the project, a document, a code or a segment. A memo is its author's voice: anyone
-who may write memos adds them; only the author edits one; the author or the project's owner
-deletes it (``auth.memo_rights``)."""
+who may write memos adds them; only the author edits one (the owner too, when the author is no
+member: a coder an import brought); the author or the project's owner deletes it
+(``auth.memo_rights``)."""
 
 from __future__ import annotations
 

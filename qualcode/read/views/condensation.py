@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis import register
 from qualcode.analysis.tables import Conclusion
-from qualcode.models import Document, Segment
+from qualcode.models import Document, ProjectMember, Segment
 from qualcode.read import entities as read_entities
 from qualcode.read.views.coding import quote
 from qualcode.services import auth
@@ -42,10 +42,13 @@ def memos(session: Session, project_id: int, query: str = "", *, user_id: int | 
     """Memos matching ``query``: title, body, on (project/document/code/segment), author, updated_at,
     ``segment`` (a segment memo's passage named: its document's title and the excerpt quoted; else
     empty), and whether ``user_id`` may edit (``may_edit``) and delete (``may_delete``) each one: only
-    its author edits a memo; its author or the project's owner deletes it (``auth.memo_rights``)."""
+    its author edits a memo (or the owner, when the author is not a member: an imported coder); its
+    author or the project's owner deletes it (``auth.memo_rights``)."""
     found = register.search_memos(session, project_id, query)
     role = auth.role_of(session, project_id, user_id) if user_id is not None else None
-    rights = [auth.memo_rights(role, user_id, int(author)) for author in found["author_id"]]
+    members = set(session.scalars(select(ProjectMember.user_id).where(ProjectMember.project_id == project_id)))
+    rights = [auth.memo_rights(role, user_id, int(author), author_is_member=int(author) in members)
+              for author in found["author_id"]]
     segment_ids = sorted({int(s) for s in found["segment_id"] if pd.notna(s)})
     passages: dict[int, str] = {}
     for i in range(0, len(segment_ids), 500):
