@@ -79,8 +79,8 @@ def md(text: str) -> str:
 
 
 def audit_name(prefix: str, name: str) -> str:
-    """An audit action or entity as the interface names it (``audit.code_add`` ...); one the
-    catalogue lacks shows as recorded."""
+    """An audit action, entity or field as the interface names it (``audit.code_add``,
+    ``audit_entity.code``, ``audit_field.definition`` ...); one the catalogue lacks shows as recorded."""
     key = f"{prefix}.{name.replace('.', '_')}"
     return tr_plain(key) if key in catalogue(lang) else name
 
@@ -434,7 +434,7 @@ with tab_audit:
         until = period[1] if len(period) == 2 else since
         with state.reading() as session:
             events = audit_trail(session, pid, user_ids=users, actions=chosen_actions, entity_types=chosen_entities,
-                                 since=since, until=until)
+                                 since=since, until=until, field_name=lambda f: audit_name("audit_field", f))
         st.caption(tr("review.audit_count", count=len(events)))
         events["action"] = events["action"].map(lambda a: audit_name("audit", a))
         events["entity"] = events["entity"].map(lambda e: audit_name("audit_entity", e))

@@ -87,9 +87,50 @@ def test_the_audit_trail_shows_states_as_fields_not_json(demo):
     trail = at.dataframe[-1].value
     row = trail[trail.apply(lambda r: "Saling percaya tumbuh pelan" in " ".join(map(str, r)), axis=1)].iloc[0]
     after = row.iloc[-1]
-    assert after.startswith("definition: Saling percaya tumbuh pelan"), after  # a field, then its value
+    assert after.startswith("definisi: Saling percaya tumbuh pelan"), after  # a field in the UI's words, then its value
     assert "{" not in after and '"' not in after and "\n" not in after, after
     assert after.endswith("…") and len(after) < len(long_definition), after  # long texts are cut
+
+
+def test_the_fields_of_a_study_s_events_are_named_in_both_languages(session):
+    """The fields an ordinary study's events record (coding, memos, codes, the analysis, comments)
+    each have a name in both languages, so the trail's before and after read in the UI's words."""
+    from sqlalchemy import select
+
+    from qualcode import undo
+    from qualcode.models import AuditEvent
+    from qualcode.review.comments import add_comment
+    from qualcode.services import analysis, codes, codings, memos
+    from tests import factories
+
+    project = factories.project(session)
+    actor = factories.owner(session).id
+    book = factories.codebook(session, project.id, actor)
+    doc = factories.document(session, project.id, actor)
+    code = book["trust_building"].id
+    coding = codings.code_span(session, doc.id, 10, 20, code, actor_id=actor)
+    memo = memos.add_memo(session, project.id, "catatan", title="Judul", actor_id=actor, segment_id=coding.segment_id)
+    memos.update_memo(session, memo.id, "catatan baru", actor_id=actor)
+    codes.update_code(session, code, actor_id=actor, definition="Definisi baru.", colour="#123456")
+    add_comment(session, "Batasnya?", actor_id=actor, coding_id=coding.id)
+    conclusion = analysis.add_conclusion(session, project.id, "Kepercayaan tumbuh", actor_id=actor)
+    analysis.link_evidence(session, conclusion.id, coding.segment_id, "supporting", actor_id=actor, note="kuat")
+    analysis.record_tactic(session, conclusion.id, "triangulating", actor_id=actor, note="tiga kelompok")
+    analysis.condense_segment(session, project.id, coding.segment_id, code, "Saling percaya", actor_id=actor)
+    analysis.save_summary_sheet(session, project.id, doc.id, actor_id=actor, main_themes="tema",
+                                segment_ids=[coding.segment_id])
+    codings.resize_coding(session, coding.id, 8, 30, actor_id=actor)
+    entry = undo.removed(coding)
+    codings.remove_coding(session, coding.id, actor_id=actor)
+    undo.apply_undo(session, entry, actor_id=actor)
+    session.flush()
+    fields = {key for payload in session.scalars(select(AuditEvent.payload)) for side in ("before", "after")
+              if isinstance((payload or {}).get(side), dict) for key in payload[side]}
+    assert {"definition", "colour", "start", "end", "code", "body", "statement", "stance"} <= fields, fields
+    for lang in ("id", "en"):
+        names = catalogue(lang)
+        assert not sorted(f for f in fields if f"audit_field.{f}" not in names), lang
+    assert catalogue("id")["audit_field.definition"] == "definisi"
 
 
 def test_readable_states():
@@ -98,6 +139,8 @@ def test_readable_states():
     assert readable(None) == ""
     assert readable({"name": "Dialog", "parent": None, "done": True, "codes": ["a", "b"]}) == (
         "name: Dialog · parent: – · done: ✓ · codes: a, b")
+    assert readable({"name": "Dialog", "status": "open"}, lambda f: {"name": "nama"}.get(f, f)) == (
+        "nama: Dialog · status: open")
     assert readable({"n": 3, "inner": {"x": 1}}) == 'n: 3 · inner: {"x": 1}'
     assert readable("plain") == "plain"
 

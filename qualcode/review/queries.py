@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import select
@@ -15,9 +16,11 @@ from qualcode.models import AuditEvent, User
 
 def audit_trail(session: Session, project_id: int, *, user_ids: list[int] | None = None,
                 actions: list[str] | None = None, entity_types: list[str] | None = None,
-                since: dt.date | None = None, until: dt.date | None = None, limit: int = 2000) -> pd.DataFrame:
+                since: dt.date | None = None, until: dt.date | None = None, limit: int = 2000,
+                field_name: Callable[[str], str] = str) -> pd.DataFrame:
     """The project's audit events, newest first, filtered by user, action, entity and date
-    range (``until`` inclusive, whole days in UTC)."""
+    range (``until`` inclusive, whole days in UTC); ``field_name`` names the recorded fields of
+    the before and after states (the interface's words for ``definition``, ``status`` ...)."""
     query = (select(AuditEvent.id, AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.entity_type,
                     AuditEvent.entity_id, AuditEvent.payload)
              .outerjoin(User, AuditEvent.user_id == User.id)
@@ -35,7 +38,7 @@ def audit_trail(session: Session, project_id: int, *, user_ids: list[int] | None
     if until is not None:
         query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, dt.UTC))
     rows = [(i, at, user or "", action, entity, entity_id, *changed((payload or {}).get("before"),
-                                                                    (payload or {}).get("after")))
+                                                                    (payload or {}).get("after"), field_name))
             for i, at, user, action, entity, entity_id, payload in session.execute(query).all()]
     return pd.DataFrame(rows, columns=["id", "at", "user", "action", "entity", "entity_id", "before", "after"])
 
@@ -43,18 +46,18 @@ def audit_trail(session: Session, project_id: int, *, user_ids: list[int] | None
 LONGEST_VALUE = 160  # characters of one value shown in the trail; the stored event keeps all
 
 
-def readable(value: object) -> str:
+def readable(value: object, field_name: Callable[[str], str] = str) -> str:
     """An event's before or after state as a reader takes it in: ``field: value`` pairs joined by
     `` · ``, lists as comma-separated values, nothing shown for nothing recorded, long texts cut
-    with an ellipsis. The stored JSON stays whole in the database."""
+    with an ellipsis; ``field_name`` names each field. The stored JSON stays whole in the database."""
     if value is None:
         return ""
     if isinstance(value, dict):
-        return " · ".join(f"{key}: {_one(item)}" for key, item in value.items())
+        return " · ".join(f"{field_name(key)}: {_one(item)}" for key, item in value.items())
     return _one(value)
 
 
-def changed(before: object, after: object) -> tuple[str, str]:
+def changed(before: object, after: object, field_name: Callable[[str], str] = str) -> tuple[str, str]:
     """The before and after columns of one event. Where both are states of the same thing (an
     edit records the whole code, memo or document), only the fields that differ are shown, so the
     row says what the edit changed."""
@@ -63,7 +66,7 @@ def changed(before: object, after: object) -> tuple[str, str]:
         if keys:
             before = {key: before[key] for key in keys if key in before}
             after = {key: after[key] for key in keys if key in after}
-    return readable(before), readable(after)
+    return readable(before, field_name), readable(after, field_name)
 
 
 def _one(value: object) -> str:
