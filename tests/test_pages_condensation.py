@@ -21,22 +21,15 @@ from qualcode.models import Code, Document, Memo, Project, Segment
 from qualcode.services import analysis as analysis_service
 from qualcode.services import memos as memo_service
 from qualcode.services import projects
+from tests import apptest
+from tests.apptest import ok
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDENSATION = "app_pages/condensation.py"
 
 
 def open_page(**session_state: object) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in session_state.items():
-        at.session_state[key] = value
-    ok(at.run())
-    return ok(at.switch_page(CONDENSATION).run())
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.open_page(CONDENSATION, **session_state)
 
 
 def in_form(widgets, label: str, form: str):  # type: ignore[no-untyped-def]

@@ -16,22 +16,13 @@ from qualcode.errors import ConflictError
 from qualcode.models import AuditEvent, Case, Code, Coding, Document, Segment, Turn
 from qualcode.services import codes as code_service
 from qualcode.services.codings import code_span
+from tests.apptest import ok, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = "app_pages/codebook.py"
 DOCUMENTS = "app_pages/documents.py"
 
 
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def code_id(engine: Engine, key: str) -> int:

@@ -12,16 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from qualcode.db import read_session
 from qualcode.models import Code, Coding
+from tests.apptest import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DISPLAY, REVIEW, CODEBOOK = "app_pages/display.py", "app_pages/review.py", "app_pages/codebook.py"
 
 
-def open_page(path: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def download_keys(at: AppTest) -> set[str]:

@@ -15,21 +15,15 @@ from qualcode.models import Project
 from qualcode.services import analysis as analysis_service
 from qualcode.services import projects
 from qualcode.ui.state import LANG_KEY
+from tests import apptest
+from tests.apptest import ok
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = "app_pages/export.py"
 
 
 def open_page(lang: str = "id") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state[LANG_KEY] = lang
-    ok(at.run())
-    return ok(at.switch_page(EXPORT).run())
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.open_page(EXPORT, timeout=120, **{LANG_KEY: lang})
 
 
 def downloads(at: AppTest) -> set[str]:
