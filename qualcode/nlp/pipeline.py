@@ -3,7 +3,7 @@ normalisation of informal spellings, lemmas from spaCy's lookup table with a ste
 (qualcode.nlp.stemmer, over PySastrawi's root dictionary), and case folding, so "Pemerintah",
 "pemerintah" and "pemkab" meet, and "percaya", "kepercayaan" and "dipercaya" share one form.
 
-Building the pipeline costs about a second: ``get_nlp()`` builds it once per process.
+Building the pipeline costs about a third of a second: ``get_nlp()`` builds it once per process.
 Every token's normalised lemma is written to ``token.norm_`` so spaCy's ``PhraseMatcher`` and
 ``Matcher`` can match on ``NORM``. Each distinct lower-case word is normalised once; the forms
 persist across restarts in a word-form file beside the database (``WordFormStore``).
@@ -238,8 +238,9 @@ def _guarded_prefix_search(defaults: type[BaseDefaults]) -> SearchFunction:
     words) only to match nothing; the answer for such a word is "no prefix" (``None``), the
     same as the empty match. The patterns that start with a letter are the currency ones (Rp, US$,
     IDR ...); words starting with their first letters still go through the regex."""
-    full = compile_prefix_regex(_rules(defaults.prefixes)).search
-    sources = [p if isinstance(p, str) else p.pattern for p in _rules(defaults.prefixes)]
+    patterns = _rules(defaults.prefixes)
+    full = compile_prefix_regex(patterns).search
+    sources = [p if isinstance(p, str) else p.pattern for p in patterns]
     firsts = frozenset(p[0] for p in sources if p[:1].isalnum())
 
     def search(string: str) -> re.Match[str] | None:
@@ -312,7 +313,7 @@ _NLP_LOCK = threading.Lock()
 
 
 def get_nlp() -> Language:
-    """The pipeline, built once per process (about a second). Streamlit serves each browser
+    """The pipeline, built once per process (about a third of a second). Streamlit serves each browser
     session from its own thread: the pages opened right after a start all ask for it at once, and
     without the lock each would build its own, one after another replacing the shared one."""
     global _NLP
