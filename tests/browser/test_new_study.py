@@ -109,7 +109,8 @@ def test_a_project_is_deleted_only_once_its_name_is_typed(sqlite_url: str, tmp_p
         expect(page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
             has_text="Proyek").get_by_role("combobox")).to_have_value("Tesis Coba")
         page.get_by_text("Ganti nama atau hapus proyek yang terbuka").click()
-        page.get_by_role("button", name="Hapus proyek ini…").click()
+        with rerun(page):  # clicked once no run is going, and the dialog's run waited for to its end
+            page.get_by_role("button", name="Hapus proyek ini…").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_text("Menghapus Tesis Coba menghapus seluruh isinya", exact=False).wait_for()
         dialog.get_by_label("Ketik nama proyek untuk memastikan").fill("Tesis")
