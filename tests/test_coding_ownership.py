@@ -1,6 +1,7 @@
 """Whose codings a coder may change, enforced in the service layer whatever page or command calls
 it: a researcher removes and resizes only their own; the owner may remove anyone's (audited as
-such) but moves nobody else's boundaries; a refusal changes nothing."""
+such) but moves no member's boundaries, only those of a coder a .qdpx import brought, who is no
+member and cannot sign in; a refusal changes nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from qualcode.errors import PermissionDenied
 from qualcode.models import AuditEvent, Coding, Segment
-from qualcode.services import codings, projects
+from qualcode.services import auth, codings, projects
 from qualcode.services.imports import import_files
 from tests import factories
 
@@ -73,6 +74,39 @@ def test_the_owner_does_not_move_another_coders_boundaries(team):
         codings.resize_coding(s, team["sari_coding"], 4, 20, actor_id=team["owner"])
 
 
+def test_coding_rights_by_role():
+    """The one rule the services enforce and the Coding page shows: (may resize, may remove)."""
+    assert auth.coding_rights("researcher", 2, 2) == (True, True)
+    assert auth.coding_rights("researcher", 3, 2) == (False, False)
+    assert auth.coding_rights("owner", 1, 2) == (False, True)
+    assert auth.coding_rights("owner", 1, 2, coder_is_member=False) == (True, True)
+    assert auth.coding_rights("researcher", 3, 2, coder_is_member=False) == (False, False)
+    assert auth.coding_rights("supervisor", 2, 2) == (False, False), "a supervisor comments, codes nothing"
+    assert auth.coding_rights(None, 2, 2) == (False, False), "no longer a member"
+
+
+def test_the_owner_may_resize_the_coding_of_a_coder_who_is_no_member(team):
+    """A coder a .qdpx import brought cannot sign in to the project: without this nobody could
+    correct their boundaries. The owner may, audited; a researcher still may not."""
+    s = team["session"]
+    imported = projects.create_user(s, "jane-nvivo", "Jane (NVivo)")  # the importer makes such users
+    trust = s.get(Coding, team["sari_coding"]).code_id
+    segment = codings.get_or_create_segment(s, s.get(Segment, s.get(Coding, team["sari_coding"]).segment_id).document,
+                                            30, 60)
+    theirs = Coding(segment_id=segment.id, code_id=trust, coder_id=imported.id)
+    s.add(theirs)
+    s.commit()
+    with pytest.raises(PermissionDenied):
+        codings.resize_coding(s, theirs.id, 32, 60, actor_id=team["dewi"])
+    s.rollback()
+    codings.resize_coding(s, theirs.id, 32, 60, actor_id=team["owner"])
+    s.commit()
+    moved = s.get(Coding, theirs.id)
+    assert (moved.segment.start, moved.segment.end, moved.coder_id) == (32, 60, imported.id)
+    event = s.scalars(select(AuditEvent).where(AuditEvent.action == "coding.resize")).one()
+    assert event.user_id == team["owner"] and event.payload["before"]["coder_id"] == imported.id
+
+
 def test_a_researcher_may_not_remove_the_owners_coding(team):
     with pytest.raises(PermissionDenied):
         codings.remove_coding(team["session"], team["owner_coding"], actor_id=team["sari"])
@@ -101,7 +135,8 @@ def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_res
     at.session_state["seg_focus"] = [seg_id]
     at.run()
     assert not at.exception
-    assert not [b for b in at.button if b.key == f"resize_{coding_id}"]  # nobody moves another's span
+    assert [b.key for b in at.button if b.key == f"remove_{coding_id}"]  # the panel shows the passage
+    assert not [b for b in at.button if b.key.startswith("extend_")]  # nobody moves a member's span
     at.button(key=f"remove_{coding_id}").click().run()
     assert not at.exception and not at.error
     with unit_of_work(demo) as s:
@@ -109,3 +144,38 @@ def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_res
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "coding.remove",
                                                    AuditEvent.entity_id == coding_id)).one()
         assert event.user_id == owner.id and event.payload["after"] == {"removed_for": sari.id}
+
+
+def test_the_coding_page_lets_the_owner_extend_an_imported_coders_coding(demo):
+    """The passage of a coder who is no member (a .qdpx brought them) offers the owner the
+    boundary buttons, and one of them moves that coding."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from qualcode.db import unit_of_work
+    from qualcode.models import Code, Document
+
+    with unit_of_work(demo) as s:
+        doc = s.scalar(select(Document).where(Document.title.like("Wawancara Kepala Bidang%")))
+        pid = doc.project_id
+        imported = projects.create_user(s, "jane-nvivo", "Jane (NVivo)")
+        trust = s.scalar(select(Code.id).where(Code.project_id == pid, Code.key == "trust_building"))
+        segment = codings.get_or_create_segment(s, doc, 103, 150)
+        theirs = Coding(segment_id=segment.id, code_id=trust, coder_id=imported.id)
+        s.add(theirs)
+        s.flush()
+        doc_id, seg_id, coding_id, before = doc.id, segment.id, theirs.id, (segment.start, segment.end)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/coding.py")  # single-user mode: the owner is at the keyboard
+    at.session_state["coding_doc_id"] = doc_id
+    at.session_state["seg_focus"] = [seg_id]
+    at.run()
+    assert not at.exception
+    at.button(key=f"extend_sentence_{seg_id}").click().run()
+    assert not at.exception and not at.error
+    with unit_of_work(demo) as s:
+        moved = s.get(Coding, coding_id)
+        assert moved.coder_id == imported.id
+        assert (moved.segment.start, moved.segment.end) != before
+        assert moved.segment.start <= before[0] and moved.segment.end >= before[1]

@@ -46,12 +46,26 @@ def require(session: Session, project_id: int, user_id: int | None, permission: 
     return user
 
 
+def coding_rights(role: str | None, user_id: int | None, coder_id: int, *, coder_is_member: bool = True) -> tuple[bool, bool]:
+    """Whether a member with ``role`` may (resize, remove) a coding made by ``coder_id``. A coding is
+    its coder's judgement, and agreement compares each coder's own spans: only its coder moves its
+    boundaries; its coder removes it, and so may the project's owner (audited). A coding whose coder
+    is not a member of the project (a coder a ``.qdpx`` import brought, who has no way to sign in to
+    it) would be resized by nobody: the owner may resize that one. Both need ``coding.write``."""
+    if user_id is None or role not in PERMISSIONS["coding.write"]:
+        return False, False
+    own = user_id == coder_id
+    return own or (role == "owner" and not coder_is_member), own or role == "owner"
+
+
 def require_own_coding(session: Session, project_id: int, actor_id: int | None, coder_id: int, *,
-                       owner_may: bool = False) -> User:
-    """The acting user, if they may change codings and this coding is their own; with
-    ``owner_may`` the project's owner may also act on another coder's coding (removing it)."""
+                       removing: bool = False) -> User:
+    """The acting user, if :func:`coding_rights` lets them resize (or, with ``removing``, remove) a
+    coding made by ``coder_id``; else PermissionDenied naming the coder."""
     user = require(session, project_id, actor_id, "coding.write")
-    if coder_id == actor_id or (owner_may and role_of(session, project_id, user.id) == "owner"):
+    may_resize, may_remove = coding_rights(role_of(session, project_id, user.id), user.id, coder_id,
+                                           coder_is_member=role_of(session, project_id, coder_id) is not None)
+    if may_remove if removing else may_resize:
         return user
     coder = session.get(User, coder_id)
     raise PermissionDenied("error.not_your_coding", user=user.display_name,

@@ -112,7 +112,7 @@ def remove_coding(session: Session, coding_id: int, *, actor_id: int) -> None:
     segment = coding.segment
     document = segment.document
     # A researcher removes only their own codings; the owner may remove anyone's (audited as such).
-    require_own_coding(session, document.project_id, actor_id, coding.coder_id, owner_may=True)
+    require_own_coding(session, document.project_id, actor_id, coding.coder_id, removing=True)
     payload = _coding_payload(coding, segment, coding.code)
     session.delete(coding)
     session.flush()
@@ -154,7 +154,7 @@ def resize_coding(session: Session, coding_id: int, start: int, end: int, *, act
         raise NotFoundError("error.coding_not_found", coding=coding_id)
     old = coding.segment
     document = old.document
-    require_own_coding(session, document.project_id, actor_id, coding.coder_id)  # nobody moves another's
+    require_own_coding(session, document.project_id, actor_id, coding.coder_id)  # nobody moves a member's
     before = _coding_payload(coding, old, coding.code)
     if (old.start, old.end) == (start, end):
         return coding

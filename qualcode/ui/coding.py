@@ -142,9 +142,23 @@ def _resize(value: dict[str, Any]) -> None:
     _resize_mine(seg, *view.snap_to_words(text, start, end))
 
 
+RIGHTS = "coding_rights"  # (the user owns the project, the ids of its members), as last drawn
+
+
+def _movable(seg: Any, uid: int | None) -> list[int]:
+    """The codings of ``seg`` that a boundary change moves: the user's own; on a passage without
+    any, for the project's owner, those of coders who are not members (a ``.qdpx`` import brought
+    them), which nobody else may move (``auth.coding_rights``)."""
+    mine = [c["coding"] for c in seg.codings if c["coder_id"] == uid]
+    owner, members = ss.get(RIGHTS, (False, frozenset()))
+    if mine or not owner:
+        return mine
+    return [c["coding"] for c in seg.codings if c["coder_id"] not in members]
+
+
 def _resize_mine(seg: Any, start: int, end: int) -> None:
     uid = state.user_id() or 0
-    mine = [c["coding"] for c in seg.codings if c["coder_id"] == uid]
+    mine = _movable(seg, uid)
     if not mine or start >= end or (start, end) == (seg.start, seg.end):
         return
 
@@ -227,6 +241,9 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any], owne
         segments = view.window_segments(session, doc_id, lo, hi, coder_ids=coder_ids, code_ids=code_filter,
                                         longest=longest)
     ss["coding_window_segments"] = segments
+    ss[RIGHTS] = (uid in owners, frozenset(i for i, _ in people))
+    focus_segment = (ss.get("seg_focus") or [None])[0]
+    focused = next((s for s in segments if s.id == focus_segment), None)
     panel = view.code_panel(codes, lang, counts, ss.get("coding_pinned", []))
     ss["coding_panel_codes"] = panel
     quick = view.quick_codes(ss.get("coding_pinned", []), ss.get("coding_recent", []), [c.id for c in panel])
@@ -246,8 +263,8 @@ def workspace(doc_id: int, people: list[tuple[int, str]], codes: list[Any], owne
         "undo_title": tr_plain("coding.undo_what", what=undo_stack[-1][1]) if undo_stack else "",
         "redo_title": tr_plain("coding.redo_what", what=redo_stack[-1][1]) if redo_stack else "",
         "select": ss.pop("coding_select", None),
-        "focus_segment": (ss.get("seg_focus") or [None])[0],
-        "can_resize": True,
+        "focus_segment": focus_segment,
+        "can_resize": focused is not None and bool(_movable(focused, uid)),
         "current_hit": list(current_hit) if current_hit and lo <= current_hit[0] < hi else None,
         "scroll_to_focus": goto is not None,
         "labels": _labels(),
@@ -390,7 +407,7 @@ def _segment_panel(text: str, units: list[Any], doc_id: int, coder_ids: list[int
                                   args=(c["coding"], name, c["coder_id"] == uid))
                     if ss.get(ASK_REMOVE) == c["coding"]:
                         _remove_question(c["coding"], name, c["coder"], c["coder_id"] == uid)
-            if any(c["coder_id"] == uid for c in seg.codings):
+            if _movable(seg, uid):
                 st.caption(tr("coding.boundaries_help"))
                 cols = st.columns(3)
                 for col, to in zip(cols, ("word", "sentence", "turn"), strict=True):
