@@ -482,3 +482,60 @@ def test_removing_a_coding_that_carries_a_memo_asks_first(demo_server, page):
     page.get_by_test_id("qc-undo").click()
     settled(page, before)
     assert [s for _, s in coding_ids(url, "trust_building")] == [segment]
+
+
+def test_drag_handles_only_where_the_user_may_move_the_coding(sqlite_url, tmp_path, page):
+    """The owner gets handles on a passage coded by a coder a .qdpx import brought (no member, who
+    cannot sign in) and moves it; a member researcher's passage shows none: nobody moves a
+    member's boundaries (before, handles showed on anyone's passage and a drag did nothing)."""
+    from qualcode.db import unit_of_work
+    from qualcode.demo import load_demo
+    from qualcode.services import codings as coding_service
+    from qualcode.services import projects
+    from tests.browser.conftest import running_server
+
+    theirs, imported_span = "Kami di sini belum dapet.", "Tiga bulan nggak ada jawaban."
+    engine = db(sqlite_url)
+    with unit_of_work(engine) as s:
+        load_demo(s)
+        owner = projects.get_user_by_login(s, "peneliti")
+        doc = s.scalar(select(Document).where(Document.title == DOC_TITLE))
+        trust = s.scalar(select(Code.id).where(Code.project_id == doc.project_id, Code.key == "trust_building"))
+        sari = projects.create_user(s, "sari", "Sari")
+        projects.set_member(s, doc.project_id, sari.id, "researcher", actor_id=owner.id)
+        at = doc.text.index(theirs)
+        coding_service.code_span(s, doc.id, at, at + len(theirs), trust, actor_id=sari.id)
+        jane = projects.create_user(s, "jane-nvivo", "Jane (NVivo)")  # as the .qdpx importer makes them
+        at = doc.text.index(imported_span)
+        segment = coding_service.get_or_create_segment(s, doc, at, at + len(imported_span))
+        s.add(Coding(segment_id=segment.id, code_id=trust, coder_id=jane.id))
+    engine.dispose()
+    with running_server(sqlite_url, tmp_path / "streamlit.log") as server:
+        open_document(page, server.url, DOC_TITLE)
+        page.get_by_text("semua", exact=True).click()  # every coder's codings on the page
+        page.locator(".qc-c", has_text=theirs).first.wait_for()  # Sari's highlight, not shown under "saya"
+        idle(page)
+
+        def focus_on(text):
+            before = revision(page)
+            page.locator(".qc-c", has_text=text).first.evaluate(
+                "el => el.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}))")
+            settled(page, before)
+            page.get_by_text("Pengodean di sini").wait_for()
+
+        focus_on(theirs)
+        page.get_by_text("Membangun kepercayaan · Sari", exact=True).wait_for()  # the panel is Sari's passage
+        assert page.get_by_test_id("qc-handle-end").count() == 0
+        assert page.get_by_role("button", name="kalimat", exact=True).count() == 0
+
+        focus_on(imported_span)
+        page.get_by_text("Membangun kepercayaan · Jane (NVivo)", exact=True).wait_for()
+        page.get_by_test_id("qc-handle-end").wait_for()
+        before = revision(page)
+        page.get_by_role("button", name="giliran", exact=True).click()  # widen to the whole turn
+        settled(page, before)
+        rows = [(text, login) for _, text, login in codings(sqlite_url)]
+        assert (theirs, "sari") in rows
+        moved = [text for text, login in rows if login == "jane-nvivo"]
+        assert len(moved) == 1 and imported_span in moved[0] and len(moved[0]) > len(imported_span)
+        screenshot(page, "coding_imported_coder_resized")
