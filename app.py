@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from qualcode import nlp
 from qualcode.ui import auth, session_cookie, shell, state
 from qualcode.ui.markup import FAVICON
 
@@ -11,17 +10,14 @@ state.lang()  # settle the UI language before titles are built
 if auth.enabled() and not auth.signed_in() and not session_cookie.restore():
     # Accounts on (a shared server) and nobody signed in: the sign-in page is the only page.
     try:
-        with nlp.first_imports():  # no page imports spaCy while another thread does (qualcode.nlp)
-            st.navigation([st.Page(session_cookie.sign_in_page, title=state.tr("auth.sign_in"),
-                                   url_path="signin")]).run()
+        st.navigation([st.Page(session_cookie.sign_in_page, title=state.tr("auth.sign_in"), url_path="signin")]).run()
     finally:
         state.warm_up()
     st.stop()
 session_cookie.keep()  # the cookie that keeps this sign-in across reloads (accounts on)
 navigation = st.navigation(shell.pages())
+shell.sidebar()
 try:
-    with nlp.first_imports():  # no page imports spaCy while another thread does (qualcode.nlp)
-        shell.sidebar()
-        navigation.run()
+    navigation.run()
 finally:  # once per server, after its first page is drawn: the NLP libraries load while it is read
     state.warm_up()

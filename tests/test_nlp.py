@@ -214,30 +214,3 @@ def test_the_warm_up_loads_the_libraries_and_builds_the_pipeline_off_the_callers
                           cwd=Path(__file__).resolve().parents[1],
                           env={**os.environ, "QUALCODE_DATA_DIR": str(tmp_path)})
     assert done.returncode == 0 and done.stdout.strip() == "warm", done.stderr
-
-
-def test_a_page_never_imports_spacy_while_the_warm_up_does(tmp_path):
-    """spaCy imported in two threads at once breaks (a half-made ``spacy.strings``): a page's run
-    that starts while the warm-up is importing waits in ``first_imports`` until spaCy is whole."""
-    import os
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, time\n"
-        "import qualcode.nlp as nlp\n"
-        "thread = nlp.warm_up_in_background()\n"
-        "while 'spacy' not in sys.modules and thread.is_alive():\n"
-        "    time.sleep(0.001)  # until the warm-up is inside spaCy's imports\n"
-        "assert 'spacy' in sys.modules, 'the warm-up did not import spaCy'\n"
-        "with nlp.first_imports():  # as app.py runs a page\n"
-        "    spec = sys.modules['spacy'].__spec__\n"
-        "    assert not getattr(spec, '_initializing', False), 'a page ran inside a half-imported spaCy'\n"
-        "    from spacy.matcher import PhraseMatcher  # noqa: F401\n"
-        "thread.join(120)\n"
-        "print('safe')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180,
-                          cwd=Path(__file__).resolve().parents[1],
-                          env={**os.environ, "QUALCODE_DATA_DIR": str(tmp_path)})
-    assert done.returncode == 0 and done.stdout.strip() == "safe", done.stderr
