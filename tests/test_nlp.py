@@ -189,28 +189,3 @@ def test_pages_opened_together_after_a_start_share_one_pipeline(monkeypatch):
     for thread in threads:
         thread.join()
     assert len(built) == 1 and len(got) == 3 and all(nlp is got[0] for nlp in got)
-
-
-def test_the_warm_up_loads_the_libraries_and_builds_the_pipeline_off_the_callers_thread(tmp_path):
-    """A fresh process: importing ``qualcode.nlp`` (as the app's state module does) loads neither
-    spaCy nor scikit-learn; the warm-up thread then loads both and builds the one shared pipeline."""
-    import os
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "import qualcode.nlp as nlp\n"
-        "assert 'spacy' not in sys.modules and 'sklearn' not in sys.modules, 'qualcode.nlp is not light'\n"
-        "thread = nlp.warm_up_in_background()\n"
-        "assert thread.daemon\n"
-        "thread.join(120)\n"
-        "from qualcode.nlp import pipeline\n"
-        "assert 'sklearn' in sys.modules and pipeline._NLP is not None\n"
-        "assert pipeline.get_nlp() is pipeline._NLP\n"
-        "print('warm')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180,
-                          cwd=Path(__file__).resolve().parents[1],
-                          env={**os.environ, "QUALCODE_DATA_DIR": str(tmp_path)})
-    assert done.returncode == 0 and done.stdout.strip() == "warm", done.stderr

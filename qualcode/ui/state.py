@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import qualcode.schema  # noqa: F401  (every table mapped before the first query)
-from qualcode import nlp
 from qualcode.config import get_settings
 from qualcode.db import make_engine, read_session, unit_of_work
 from qualcode.errors import QualcodeError
@@ -32,13 +31,6 @@ USER_KEY = "user_id"
 def _engine(url: str) -> Engine:
     upgrade(url)  # backs up the SQLite file first when a migration is due
     return make_engine(url)
-
-
-@st.cache_resource(show_spinner=False)
-def warm_up() -> None:
-    """Once per server process, on its first page: the NLP libraries and pipeline are made ready in
-    the background while the researcher reads that page (``qualcode.nlp.warm_up_in_background``)."""
-    nlp.warm_up_in_background()
 
 
 def engine() -> Engine:
