@@ -13,6 +13,7 @@ from qualcode.models import AuditEvent, Coding, Segment
 from qualcode.services import auth, codings, projects
 from qualcode.services.imports import import_files
 from tests import factories
+from tests.apptest import open_page
 
 
 @pytest.fixture
@@ -113,10 +114,6 @@ def test_a_researcher_may_not_remove_the_owners_coding(team):
 
 
 def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_resizing(demo):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
     from qualcode.db import unit_of_work
     from qualcode.models import Code, Document
 
@@ -129,12 +126,8 @@ def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_res
         trust = s.scalar(select(Code.id).where(Code.project_id == pid, Code.key == "trust_building"))
         theirs = codings.code_span(s, doc.id, 100, 160, trust, actor_id=sari.id)
         doc_id, seg_id, coding_id = doc.id, theirs.segment_id, theirs.id
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
-    at.switch_page("app_pages/coding.py")  # single-user mode: the owner is at the keyboard
-    at.session_state["coding_doc_id"] = doc_id
-    at.session_state["seg_focus"] = [seg_id]
-    at.run()
-    assert not at.exception
+    # single-user mode: the owner is at the keyboard
+    at = open_page("app_pages/coding.py", coding_doc_id=doc_id, seg_focus=[seg_id])
     assert [b.key for b in at.button if b.key == f"remove_{coding_id}"]  # the panel shows the passage
     assert not [b for b in at.button if b.key.startswith("extend_")]  # nobody moves a member's span
     at.button(key=f"remove_{coding_id}").click().run()
@@ -149,10 +142,6 @@ def test_the_coding_page_offers_the_owner_removal_of_anothers_coding_and_not_res
 def test_the_coding_page_lets_the_owner_extend_an_imported_coders_coding(demo):
     """The passage of a coder who is no member (a .qdpx brought them) offers the owner the
     boundary buttons, and one of them moves that coding."""
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
     from qualcode.db import unit_of_work
     from qualcode.models import Code, Document
 
@@ -166,12 +155,8 @@ def test_the_coding_page_lets_the_owner_extend_an_imported_coders_coding(demo):
         s.add(theirs)
         s.flush()
         doc_id, seg_id, coding_id, before = doc.id, segment.id, theirs.id, (segment.start, segment.end)
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
-    at.switch_page("app_pages/coding.py")  # single-user mode: the owner is at the keyboard
-    at.session_state["coding_doc_id"] = doc_id
-    at.session_state["seg_focus"] = [seg_id]
-    at.run()
-    assert not at.exception
+    # single-user mode: the owner is at the keyboard
+    at = open_page("app_pages/coding.py", coding_doc_id=doc_id, seg_focus=[seg_id])
     at.button(key=f"extend_sentence_{seg_id}").click().run()
     assert not at.exception and not at.error
     with unit_of_work(demo) as s:
