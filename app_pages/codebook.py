@@ -36,7 +36,7 @@ def retrieved_segments(code_id: int) -> None:
         table = retrieve(session, pid, code_id, lang=lang)
     st.caption(tr("coding.retrieved", count=len(table)))
     st.download_button(tr("coding.download_retrieved"), retrieval_csv(table, lang), f"segments-{code_id}.csv",
-                       "text/csv", key=f"cb_retrieve_dl_{code_id}")
+                       "text/csv", key=f"cb_retrieve_dl_{code_id}", on_click="ignore")
     for n, row in enumerate(table.head(200).itertuples()):
         who = " · ".join(x for x in (row.speaker, row.informant, row.group) if x)
         st.caption(inline(row.document) + (f" · {inline(who)}" if who else ""))
@@ -236,7 +236,7 @@ with tab_io:
         st.markdown(f"**{inline(book.name)}**")
         c1, c2, c3 = st.columns(3)
         c1.download_button("YAML", dump_codebook(spec).encode("utf-8"), f"{book.key}.yaml", "application/x-yaml",
-                           key=f"yaml_{book.id}")
-        c2.download_button("CSV", codebook_to_csv(spec), f"{book.key}.csv", "text/csv", key=f"csv_{book.id}")
+                           key=f"yaml_{book.id}", on_click="ignore")
+        c2.download_button("CSV", codebook_to_csv(spec), f"{book.key}.csv", "text/csv", key=f"csv_{book.id}", on_click="ignore")
         c3.download_button("REFI-QDA (.qdc)", codebook_to_qdc(spec), f"{book.key}.qdc", "application/xml",
-                           key=f"qdc_{book.id}")
+                           key=f"qdc_{book.id}", on_click="ignore")

@@ -105,8 +105,10 @@ with tab_segments:
         files = prepared[1]
         st.write(tr("export.rows", count=files.rows) if files.rows else tr("export.no_codings"))
         d1, d2 = st.columns(2)
-        d1.download_button(tr("export.download_csv"), files.csv, f"{slug}_segments.csv", "text/csv", key="ex_dl_csv")
-        d2.download_button(tr("export.download_xlsx"), files.xlsx, f"{slug}_segments.xlsx", XLSX, key="ex_dl_xlsx")
+        d1.download_button(tr("export.download_csv"), files.csv, f"{slug}_segments.csv", "text/csv", key="ex_dl_csv",
+                           on_click="ignore")
+        d2.download_button(tr("export.download_xlsx"), files.xlsx, f"{slug}_segments.xlsx", XLSX, key="ex_dl_xlsx",
+                           on_click="ignore")
 
 with tab_project:
     st.write(tr("export.qdpx_help"))
@@ -126,7 +128,7 @@ with tab_project:
             st.warning(tr("export.stale_files"))
         else:
             st.download_button(tr("export.download_qdpx"), prepared_qdpx.data, prepared_qdpx.filename,
-                               "application/zip", key="ex_dl_qdpx")
+                               "application/zip", key="ex_dl_qdpx", on_click="ignore")
 
 with tab_codebook:
     if not view.books:
@@ -137,7 +139,8 @@ with tab_codebook:
                               key="ex_book")
         qdc = reading(lambda s, actor: codebook_file(s, chosen, actor)) if chosen is not None else None
         if chosen is not None and qdc is not None:
-            st.download_button(tr("export.download_qdc"), qdc, f"{keys[chosen]}.qdc", "application/xml", key="ex_dl_qdc")
+            st.download_button(tr("export.download_qdc"), qdc, f"{keys[chosen]}.qdc", "application/xml", key="ex_dl_qdc",
+                               on_click="ignore")
 
 with tab_import:
     st.write(tr("export.import_help"))
@@ -190,13 +193,14 @@ with tab_report:  # the study report (issues 8, 15): qualcode/report/
     elif prepared_report and prepared_report[0] == wanted:  # a report made for other choices is not offered
         _, report_html, report_docx, report_charts, _ = prepared_report
         r1, r2 = st.columns(2)
-        r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx", DOCX, key="ex_dl_report_docx")
+        r1.download_button(tr("report.download_docx"), report_docx, f"{slug}_report.docx", DOCX, key="ex_dl_report_docx",
+                           on_click="ignore")
         r2.download_button(tr("report.download_html"), report_html.encode("utf-8"), f"{slug}_report.html", "text/html",
-                           key="ex_dl_report_html")
+                           key="ex_dl_report_html", on_click="ignore")
         if report_charts:
             st.caption(tr("report.charts"))
             for i, (title, filename, png) in enumerate(report_charts):
                 st.download_button(tr("report.download_chart", title=title), png, filename, "image/png",
-                                   key=f"ex_dl_report_chart_{i}")
+                                   key=f"ex_dl_report_chart_{i}", on_click="ignore")
         st.subheader(tr("report.preview"))
         sandboxed_html(report_html, title=tr("report.preview"), height=700, key="ex_report_preview")

@@ -95,3 +95,33 @@ def test_the_database_scan_sees_imports(tmp_path):
         page = tmp_path / "page.py"
         page.write_text(f"def f():\n    {line}\n", encoding="utf-8")
         assert any(_matches(n, DATABASE_MODULES) for n in imported_modules(page)), line
+
+
+def download_buttons_that_rerun(path: Path) -> list[int]:
+    """Lines of ``path`` where a ``download_button`` is made without ``on_click="ignore"``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "download_button"):
+            on_click = next((k.value for k in node.keywords if k.arg == "on_click"), None)
+            if not (isinstance(on_click, ast.Constant) and on_click.value == "ignore"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_a_download_never_reruns_the_page():
+    """By default a download button reruns the page when clicked; a rerun while the browser fetches
+    the file can withdraw it (a CI run's .qdc download was canceled) and recomputes the page for
+    nothing, so every download button says ``on_click="ignore"``."""
+    found = {}
+    for path in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "qualcode" / "ui").glob("*.py")]:
+        if lines := download_buttons_that_rerun(path):
+            found[path.relative_to(ROOT).as_posix()] = lines
+    assert found == {}
+
+
+def test_the_download_scan_sees_a_rerunning_button(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('c.download_button("a", b"x", "a.txt")\nst.download_button("b", b"y", "b.txt", on_click="ignore")\n'
+                    'st.download_button("c", b"z", "c.txt", on_click="rerun")\n', encoding="utf-8")
+    assert download_buttons_that_rerun(page) == [1, 3]

@@ -535,7 +535,7 @@ def _retrieve_panel(pid: int, lang: str) -> None:
     head[0].text(name)
     head[1].button("✕", key="retrieve_close", help=tr("coding.close"), on_click=_set, args=("coding_retrieve", None))
     st.download_button(tr("coding.download_retrieved"), data=view.retrieval_csv(table, lang),
-                       file_name=f"segments-{code_id}.csv", mime="text/csv", key="retrieve_download")
+                       file_name=f"segments-{code_id}.csv", mime="text/csv", key="retrieve_download", on_click="ignore")
     with st.container(height=320, key="coding_retrieved"):
         for n, row in enumerate(table.head(300).itertuples()):
             who = " · ".join(x for x in (row.speaker, row.informant, row.group) if x)
