@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8501
-APP ?= app.py
+APP ?= qualcode/ui/serve.py
 
 .PHONY: run test lint screenshots clean-venv
 

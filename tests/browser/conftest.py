@@ -1,5 +1,6 @@
-"""Real-browser fixtures: `streamlit run app.py` on a free loopback port with a temporary
-database, and Debian's headless Chromium driven by Playwright (never `playwright install`)."""
+"""Real-browser fixtures: `streamlit run qualcode/ui/serve.py` (what `make run` serves) on a free
+loopback port with a temporary database, and Debian's headless Chromium driven by Playwright
+(never `playwright install`)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,10 @@ class Server:
     log: Path
 
 
-def start_server(database_url: str, log: Path, script: str = "app.py", **extra_env: str) -> Server:
+SERVE = "qualcode/ui/serve.py"  # what `make run` serves: app.py behind qualcode's start-up and session route
+
+
+def start_server(database_url: str, log: Path, script: str = SERVE, **extra_env: str) -> Server:
     port = free_port()
     env = {**os.environ, "QUALCODE_DATABASE_URL": database_url, "QUALCODE_LANGUAGE": "id", **extra_env}
     cmd = [
@@ -58,11 +62,12 @@ def start_server(database_url: str, log: Path, script: str = "app.py", **extra_e
     ready = threading.Event()
     threading.Thread(target=_copy_output, args=(process, log, ready), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-    # Wait on the server's own word that it listens (or its exit), then check its health once.
+    # Wait on the server's own word that it listens (or its exit), then check its health once: the
+    # answer waits for the server's start-up (serve.py loads the pages' libraries first, 3-4 s).
     if not ready.wait(60) or process.poll() is not None:
         process.kill()
         raise RuntimeError(f"streamlit did not come up in 60 s:\n{log.read_text()}")
-    with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as response:
+    with urllib.request.urlopen(url + "/_stcore/health", timeout=60) as response:
         assert response.status == 200, f"streamlit is not healthy:\n{log.read_text()}"
     return Server(url, database_url, process, log)
 
@@ -80,8 +85,8 @@ def _copy_output(process: subprocess.Popen[bytes], log: Path, ready: threading.E
 
 
 @contextmanager
-def running_server(database_url: str, log: Path, script: str = "app.py", **extra_env: str) -> Iterator[Server]:
-    """``streamlit run app.py`` (or ``script``) for the duration of the block, stopped afterwards."""
+def running_server(database_url: str, log: Path, script: str = SERVE, **extra_env: str) -> Iterator[Server]:
+    """``streamlit run qualcode/ui/serve.py`` (or ``script``) for the duration of the block, stopped afterwards."""
     server = start_server(database_url, log, script, **extra_env)
     try:
         yield server
