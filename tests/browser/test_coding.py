@@ -397,6 +397,33 @@ def test_transcript_text_is_escaped(demo_server, page):
     assert page.locator(".qc-doc script").count() == 0
 
 
+def unit_layout(page):
+    """Where the first answer's speaker head and text sit, and the text's width."""
+    return page.evaluate("""() => {
+        const unit = [...document.querySelectorAll('.qc-unit')].find(u => !u.classList.contains('qc-interviewer'));
+        const head = unit.querySelector('.qc-head').getBoundingClientRect();
+        const body = unit.querySelector('.qc-body').getBoundingClientRect();
+        return {above: head.bottom <= body.top + 1, beside: head.right <= body.left + 1, width: body.width};
+    }""")
+
+
+def test_on_a_laptop_screen_the_speaker_goes_above_the_text(demo_server, page):
+    """At 1,400 px with the sidebar open the transcript is a narrow column: each turn's speaker and
+    "select" button go above its text, which then has the column's width; on a wide screen they
+    stay beside it."""
+    open_document(page, demo_server.url, DOC_TITLE)
+    narrow = unit_layout(page)
+    assert narrow["above"] and not narrow["beside"], narrow
+    assert narrow["width"] > 300, narrow
+    screenshot(page, "coding_1400")
+    page.set_viewport_size({"width": 1920, "height": 1000})
+    page.wait_for_function("() => { const u = document.querySelector('.qc-unit');"
+                           " return u && getComputedStyle(u).flexDirection === 'row'; }")
+    wide = unit_layout(page)
+    assert wide["beside"] and not wide["above"], wide
+    assert wide["width"] > narrow["width"], (narrow, wide)
+
+
 def test_alt_click_selects_the_sentence(demo_server, page):
     open_document(page, demo_server.url, DOC_TITLE)
     page.locator(".qc-c", has_text="masukannya dibawa").first.scroll_into_view_if_needed()
