@@ -78,16 +78,19 @@ def project_page(title_key: str, *, caption_key: str | None = None) -> PageConte
 
 
 HOME = "projects"  # the first page, served at the root of the address (/)
-HOME_RESERVED = "home"  # the url_path Streamlit reserves for the root page; nothing is served there
+# The url_path given to the root page; Streamlit serves nothing at it ("Page not found"), so it is
+# a name nobody types. The addresses people do type for the first page open the root instead.
+HOME_RESERVED = "qualcode-root"
+HOME_ALIASES = (HOME, "home")
 
 
 def pages() -> dict[str, list[st.Page]]:
     """The navigation for ``st.navigation``: sections of pages, titles in the UI language.
 
     Streamlit serves the default page at the root only: its own address (``/projects``, bookmarked
-    or typed) would be "Page not found". So the Projects page reserves another name, and a hidden
-    page at ``/projects`` opens the root, keeping the address's parameters (``?project=``,
-    ``?lang=``)."""
+    or typed) would be "Page not found". So the Projects page reserves another name, and hidden
+    pages at ``/projects`` and ``/home`` open the root, keeping the address's parameters
+    (``?project=``, ``?lang=``)."""
     sections = {
         (tr(section) if section else ""): [
             st.Page(path, title=tr(title), icon=icon, url_path=HOME_RESERVED if url == HOME else url,
@@ -101,8 +104,9 @@ def pages() -> dict[str, list[st.Page]]:
     def open_home() -> None:
         st.switch_page(home, query_params=st.query_params.to_dict())
 
-    next(iter(sections.values())).append(
-        st.Page(open_home, title=home.title, icon=home.icon, url_path=HOME, visibility="hidden"))
+    next(iter(sections.values())).extend(
+        st.Page(open_home, title=home.title, icon=home.icon, url_path=alias, visibility="hidden")
+        for alias in HOME_ALIASES)
     return sections
 
 

@@ -97,8 +97,12 @@ def test_the_open_tab_stays_open_when_the_language_changes(demo_server, page):
 
 
 def test_the_projects_address_opens_the_projects_page(demo_server, page):
-    """/projects (bookmarked or typed) opens the Projects page, which is served at the root, with the
-    address's parameters kept: no "Page not found"."""
+    """/projects and /home (bookmarked or typed) open the Projects page, which is served at the
+    root, with the address's parameters kept: no "Page not found"."""
+    page.goto(f"{demo_server.url}/home")
+    wait_for_app(page, "Proyek")
+    page.wait_for_function("() => location.pathname === '/'")
+    assert page.get_by_text("Page not found").count() == 0
     page.goto(f"{demo_server.url}/projects")
     wait_for_app(page, "Proyek")
     assert page.get_by_text("Page not found").count() == 0
