@@ -59,3 +59,24 @@ def test_an_action_without_rerun_confirms_inline(sqlite_url, monkeypatch):
     at = click(app(sqlite_url, monkeypatch), "inline")
     assert [s.value for s in at.success] == ["Got 42."]
     assert not at.toast
+
+
+def test_a_run_stopped_at_its_toast_keeps_the_confirmation(sqlite_url, monkeypatch):  # type: ignore[no-untyped-def]
+    """A second click while the page reruns after an action stops that run at its next Streamlit
+    call, which may be the toast itself: Streamlit then sends nothing. The confirmation must wait
+    for the run that follows instead of being lost (it was on a double-click)."""
+    import streamlit as st
+
+    real = st.toast
+    stopped: list[str] = []
+
+    def toast(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not stopped:
+            stopped.append(args[0])
+            st.rerun()  # what a pending rerun does to the run at this call
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(st, "toast", toast)
+    at = click(app(sqlite_url, monkeypatch), "undoable")
+    assert stopped == ["Done."]
+    assert [t.value for t in at.toast] == ["Done."]

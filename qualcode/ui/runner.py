@@ -130,10 +130,14 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
-    """Show the confirmation left by the action before the last rerun, once."""
-    message = st.session_state.pop(FLASH_KEY, None)
+    """Show the confirmation left by the action before the last rerun, once. It is taken from the
+    session only once the toast is sent: a click that comes while this run goes (a double-click)
+    stops the run at its next Streamlit call, which may be the toast, and the confirmation then
+    waits for the next run instead of being lost."""
+    message = st.session_state.get(FLASH_KEY)
     if message:
         st.toast(message, icon=":material/check_circle:", duration="long")
+    st.session_state.pop(FLASH_KEY, None)
 
 
 def message_of(done: Message, value: Any) -> str | None:
