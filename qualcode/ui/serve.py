@@ -6,6 +6,7 @@ before the first browser session (``qualcode.ui.preload``). ``make run`` serves 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,8 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from qualcode.ui import preload
-from qualcode.ui.session_routes import routes
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `streamlit run` puts this file's folder on the path, not the project's
+    sys.path.insert(0, str(ROOT))
+
+from qualcode.ui import preload  # noqa: E402
+from qualcode.ui.session_routes import routes  # noqa: E402
 
 _LOG = logging.getLogger("qualcode")
 
@@ -28,4 +33,4 @@ async def _loaded(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-app = st.App(str(Path(__file__).resolve().parents[2] / "app.py"), routes=routes(), lifespan=_loaded)
+app = st.App(str(ROOT / "app.py"), routes=routes(), lifespan=_loaded)
