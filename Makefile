@@ -36,7 +36,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	@$(BIN)/python -m qualcode setup --if-empty
 	@echo "==> Starting qualcode: open http://$(HOST):$(PORT) in your browser (Ctrl+C stops it)."
-	@$(BIN)/python -m streamlit run $(APP) --server.address $(HOST) --server.port $(PORT) \
+	@$(BIN)/streamlit run $(APP) --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 # The suite in two runs: everything but the browser tests on $(TEST_WORKERS) workers (pytest-xdist;

@@ -2,7 +2,6 @@
 libraries and the pipeline before it takes a connection, so no first page waits for them and no
 two page runs import spaCy at once."""
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -11,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from qualcode.ui.preload import ROOT, page_modules
-from tests.browser.conftest import free_port, running_server
+from tests.browser.conftest import running_server
 
 
 def test_the_modules_are_read_off_the_pages(tmp_path: Path) -> None:
@@ -67,29 +66,11 @@ def test_the_server_loads_them_at_its_start(sqlite_url: str, tmp_path: Path) -> 
 
 
 def test_the_streamlit_command_serves_it_from_any_folder(sqlite_url: str, tmp_path: Path) -> None:
-    """``streamlit run qualcode/ui/serve.py`` (the README's command) puts the file's own folder on
-    the path, not the project's: the file must still find the ``qualcode`` package (a fresh clone's
-    ``make run`` failed with "No module named 'qualcode'")."""
-    command = Path(sys.executable).parent / "streamlit"
-    port = free_port()
-    env = {**os.environ, "QUALCODE_DATABASE_URL": sqlite_url, "QUALCODE_DATA_DIR": str(tmp_path)}
-    env.pop("PYTHONPATH", None)
-    process = subprocess.Popen(
-        [str(command), "run", str(ROOT / "qualcode" / "ui" / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, process.stdout.read().decode()  # type: ignore[union-attr]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=60) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "no answer in 120 s"
-                time.sleep(0.2)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """``streamlit run qualcode/ui/serve.py`` (what ``make run`` and the README run) puts the file's
+    own folder on the path, not the project's: the file must still find the ``qualcode`` package
+    (a fresh clone's ``make run`` failed with "No module named 'qualcode'")."""
+    streamlit = str(Path(sys.executable).parent / "streamlit")
+    with running_server(sqlite_url, tmp_path / "streamlit.log", str(ROOT / "qualcode" / "ui" / "serve.py"),
+                        launcher=[streamlit], cwd=tmp_path, PYTHONPATH="") as server:
+        with urllib.request.urlopen(server.url + "/_stcore/health", timeout=60) as response:
+            assert response.status == 200

@@ -50,15 +50,21 @@ class Server:
 SERVE = "qualcode/ui/serve.py"  # what `make run` serves: app.py behind qualcode's start-up and session route
 
 
-def start_server(database_url: str, log: Path, script: str = SERVE, **extra_env: str) -> Server:
+STREAMLIT = [sys.executable, "-m", "streamlit"]
+
+
+def start_server(database_url: str, log: Path, script: str = SERVE, *, launcher: Sequence[str] = STREAMLIT,
+                 cwd: Path = ROOT, **extra_env: str) -> Server:
+    """``launcher run script`` (``python -m streamlit`` from the project folder unless told) on a
+    free loopback port, once it answers its health check."""
     port = free_port()
     env = {**os.environ, "QUALCODE_DATABASE_URL": database_url, "QUALCODE_LANGUAGE": "id", **extra_env}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", script,
+        *launcher, "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     ready = threading.Event()
     threading.Thread(target=_copy_output, args=(process, log, ready), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
@@ -85,9 +91,10 @@ def _copy_output(process: subprocess.Popen[bytes], log: Path, ready: threading.E
 
 
 @contextmanager
-def running_server(database_url: str, log: Path, script: str = SERVE, **extra_env: str) -> Iterator[Server]:
+def running_server(database_url: str, log: Path, script: str = SERVE, *, launcher: Sequence[str] = STREAMLIT,
+                   cwd: Path = ROOT, **extra_env: str) -> Iterator[Server]:
     """``streamlit run qualcode/ui/serve.py`` (or ``script``) for the duration of the block, stopped afterwards."""
-    server = start_server(database_url, log, script, **extra_env)
+    server = start_server(database_url, log, script, launcher=launcher, cwd=cwd, **extra_env)
     try:
         yield server
     finally:
